@@ -1,0 +1,49 @@
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+// Two clients are generated from the one data model (scripts/db.mjs generate): Prisma fixes the
+// provider per generated client. Their model APIs are identical, so the app types against the
+// SQLite one and picks the client that matches DATABASE_URL at start-up.
+import { PrismaClient as SqliteClient, Prisma } from ".prisma-trackbridge/sqlite";
+import { PrismaClient as PostgresClient } from ".prisma-trackbridge/postgres";
+import { appConfig, databaseProviderOf } from "./config.server";
+
+export type PrismaClient = SqliteClient;
+export type TransactionClient = Prisma.TransactionClient;
+export { Prisma };
+
+export function sqliteFilePath(databaseUrl: string): string {
+  return path.resolve(databaseUrl.replace(/^file:/, "").replace(/\?.*$/, ""));
+}
+
+export function createPrismaClient(databaseUrl: string): PrismaClient {
+  if (databaseProviderOf(databaseUrl) === "postgresql") {
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    return new PostgresClient({ adapter }) as unknown as PrismaClient;
+  }
+  // WAL lets the dispatcher write while webhook handlers and loaders read; the busy timeout
+  // makes concurrent writers wait instead of failing with SQLITE_BUSY.
+  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: 10_000 });
+  return new SqliteClient({ adapter });
+}
+
+declare global {
+  var __trackbridgePrisma: PrismaClient | undefined;
+}
+
+function sharedClient(): PrismaClient {
+  // Remix dev reloads modules; keep one client (and one connection pool) per process.
+  globalThis.__trackbridgePrisma ??= createPrismaClient(appConfig().databaseUrl);
+  return globalThis.__trackbridgePrisma;
+}
+
+/** The process's Prisma client, created on first use. */
+const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const client = sharedClient();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
+
+export default prisma;

@@ -1,0 +1,36 @@
+import pino from "pino";
+
+// The one logger. Secrets are redacted by path so a careless `logger.info({ settings })`
+// still cannot leak a key.
+export const logger = pino({
+  level: process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "silent" : "info"),
+  base: { app: "trackbridge" },
+  redact: {
+    paths: [
+      "apiKey",
+      "*.apiKey",
+      "accessToken",
+      "*.accessToken",
+      "apiSecret",
+      "*.apiSecret",
+      "trackingMoreApiKey",
+      "*.trackingMoreApiKey",
+      "headers.authorization",
+      "headers['x-shopify-hmac-sha256']",
+      "headers['trackingmore-api-key']",
+      "*.customerEmail",
+      "*.customerPhone",
+    ],
+    censor: "[redacted]",
+  },
+});
+
+export type Logger = typeof logger;
+
+export function requestLogger(request: Request, extra: Record<string, unknown> = {}): Logger {
+  const requestId =
+    request.headers.get("x-request-id") ??
+    request.headers.get("x-shopify-webhook-id") ??
+    globalThis.crypto.randomUUID();
+  return logger.child({ requestId, path: new URL(request.url).pathname, ...extra });
+}

@@ -1,0 +1,99 @@
+import { appConfig } from "~/config.server";
+import prisma from "~/db.server";
+import { decryptSecret, encryptSecret, secretHint } from "~/lib/secrets.server";
+
+export type OrderIdFormat = "name" | "id";
+export type CancelledFulfillmentAction = "archive" | "delete" | "keep";
+
+/** What the admin may see of a shop's settings: no secret, only whether and which one is set. */
+export interface ShopSettingsView {
+  shop: string;
+  hasApiKey: boolean;
+  apiKeyHint: string | null;
+  hasAccountEmail: boolean;
+  createOnFulfillment: boolean;
+  orderIdFormat: OrderIdFormat;
+  titleTemplate: string;
+  cancelledFulfillmentAction: CancelledFulfillmentAction;
+  writeBackEnabled: boolean;
+}
+
+export type ShopSettingsChanges = Partial<
+  Pick<
+    ShopSettingsView,
+    "createOnFulfillment" | "orderIdFormat" | "titleTemplate" | "cancelledFulfillmentAction" | "writeBackEnabled"
+  >
+>;
+
+export const DEFAULT_TITLE_TEMPLATE = "{{first_item}}{{more_items}}";
+
+export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
+  const row = await prisma.shopSettings.findUnique({ where: { shop } });
+  return {
+    shop,
+    hasApiKey: Boolean(row?.trackingMoreApiKeyCipher),
+    apiKeyHint: row?.trackingMoreApiKeyHint ?? null,
+    hasAccountEmail: Boolean(row?.trackingMoreAccountEmailCipher),
+    createOnFulfillment: row?.createOnFulfillment ?? true,
+    orderIdFormat: (row?.orderIdFormat as OrderIdFormat | undefined) ?? "name",
+    titleTemplate: row?.titleTemplate ?? DEFAULT_TITLE_TEMPLATE,
+    cancelledFulfillmentAction: (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
+    writeBackEnabled: row?.writeBackEnabled ?? true,
+  };
+}
+
+export async function updateShopSettings(shop: string, changes: ShopSettingsChanges): Promise<ShopSettingsView> {
+  await prisma.shopSettings.upsert({ where: { shop }, create: { shop, ...changes }, update: changes });
+  return getShopSettings(shop);
+}
+
+/**
+ * Stores the shop's TrackingMore API key encrypted. Trackings that were waiting for a key
+ * become pending again, so the dispatcher sends them.
+ */
+export async function saveTrackingMoreApiKey(shop: string, apiKey: string): Promise<void> {
+  const key = apiKey.trim();
+  const cipher = encryptSecret(key, appConfig().encryptionKey);
+  await prisma.$transaction([
+    prisma.shopSettings.upsert({
+      where: { shop },
+      create: { shop, trackingMoreApiKeyCipher: cipher, trackingMoreApiKeyHint: secretHint(key) },
+      update: { trackingMoreApiKeyCipher: cipher, trackingMoreApiKeyHint: secretHint(key) },
+    }),
+    prisma.tracking.updateMany({
+      where: { shop, syncState: "waiting_api_key" },
+      data: { syncState: "pending", nextAttemptAt: new Date(), lastError: null },
+    }),
+    // A new key may belong to an account with quota: let the dispatcher try again now.
+    prisma.shop.updateMany({ where: { domain: shop }, data: { dispatchPausedReason: null, dispatchPausedUntil: null } }),
+  ]);
+}
+
+/** Server-side only: the decrypted key, or null when the shop has none. */
+export async function readTrackingMoreApiKey(shop: string): Promise<string | null> {
+  const row = await prisma.shopSettings.findUnique({
+    where: { shop },
+    select: { trackingMoreApiKeyCipher: true },
+  });
+  return row?.trackingMoreApiKeyCipher ? decryptSecret(row.trackingMoreApiKeyCipher, appConfig().encryptionKey) : null;
+}
+
+/** The TrackingMore account email keys the HMAC of TrackingMore's webhooks (verifyInfo). */
+export async function saveTrackingMoreAccountEmail(shop: string, email: string): Promise<void> {
+  const cipher = encryptSecret(email.trim(), appConfig().encryptionKey);
+  await prisma.shopSettings.upsert({
+    where: { shop },
+    create: { shop, trackingMoreAccountEmailCipher: cipher },
+    update: { trackingMoreAccountEmailCipher: cipher },
+  });
+}
+
+export async function readTrackingMoreAccountEmail(shop: string): Promise<string | null> {
+  const row = await prisma.shopSettings.findUnique({
+    where: { shop },
+    select: { trackingMoreAccountEmailCipher: true },
+  });
+  return row?.trackingMoreAccountEmailCipher
+    ? decryptSecret(row.trackingMoreAccountEmailCipher, appConfig().encryptionKey)
+    : null;
+}

@@ -1,0 +1,30 @@
+import prisma from "~/db.server";
+
+/** Called after a merchant's token exchange: a (re)installed shop is active again. */
+export async function recordShopInstalled(shop: string): Promise<void> {
+  await prisma.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop },
+    update: { uninstalledAt: null },
+  });
+}
+
+/**
+ * app/uninstalled: the shop's sessions go, dispatch stops (the dispatcher skips uninstalled
+ * shops), and its data stays until shop/redact. Safe to run twice, and after the session is gone.
+ */
+export async function recordShopUninstalled(shop: string, at: Date = new Date()): Promise<void> {
+  await prisma.$transaction([
+    prisma.session.deleteMany({ where: { shop } }),
+    prisma.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, uninstalledAt: at },
+      update: { uninstalledAt: at },
+    }),
+  ]);
+}
+
+/** app/scopes_update: keep the stored session's scope in step with what the merchant granted. */
+export async function recordScopesGranted(shop: string, scopes: string[]): Promise<void> {
+  await prisma.session.updateMany({ where: { shop }, data: { scope: scopes.join(",") } });
+}

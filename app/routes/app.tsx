@@ -1,0 +1,52 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+import enPolaris from "@shopify/polaris/locales/en.json";
+import zhPolaris from "@shopify/polaris/locales/zh-CN.json";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { appConfig } from "~/config.server";
+import { I18nProvider, resolveLocale, useTranslation } from "~/i18n";
+import { authenticate } from "~/shopify.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
+  return json({ apiKey: appConfig().shopifyApiKey, locale });
+};
+
+function Navigation() {
+  const { t } = useTranslation();
+  return (
+    <NavMenu>
+      <Link to="/app" rel="home">
+        {t("nav.dashboard")}
+      </Link>
+      <Link to="/app/trackings">{t("nav.trackings")}</Link>
+      <Link to="/app/settings">{t("nav.settings")}</Link>
+    </NavMenu>
+  );
+}
+
+export default function App() {
+  const { apiKey, locale } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={locale === "zh-CN" ? zhPolaris : enPolaris}>
+      <I18nProvider locale={locale}>
+        <Navigation />
+        <Outlet />
+      </I18nProvider>
+    </AppProvider>
+  );
+}
+
+// Shopify needs its own error and header handling so App Bridge can re-authenticate.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,0 +1,51 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { appConfig } from "./config.server";
+import prisma from "./db.server";
+import { logger } from "./logger.server";
+import { recordShopInstalled } from "./models/shop.server";
+
+const config = appConfig();
+
+export const ADMIN_API_VERSION = ApiVersion.October26;
+
+const shopify = shopifyApp({
+  apiKey: config.shopifyApiKey,
+  apiSecretKey: config.shopifyApiSecret,
+  apiVersion: ADMIN_API_VERSION,
+  scopes: config.scopes,
+  appUrl: config.appUrl,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(prisma, { connectionRetries: 3, connectionRetryIntervalMs: 1000 }),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+  },
+  // Shopify's library logs through our one logger, so its lines carry the same format and level.
+  logger: {
+    level: LogSeverity.Debug,
+    log: (severity, message) => {
+      const shopifyLog = logger.child({ source: "shopify" });
+      if (severity === LogSeverity.Error) shopifyLog.error(message);
+      else if (severity === LogSeverity.Warning) shopifyLog.warn(message);
+      else if (severity === LogSeverity.Info) shopifyLog.info(message);
+      else shopifyLog.debug(message);
+    },
+  },
+  hooks: {
+    afterAuth: async ({ session }) => {
+      await recordShopInstalled(session.shop);
+    },
+  },
+  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const apiVersion = ADMIN_API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;
