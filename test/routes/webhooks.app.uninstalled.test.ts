@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action } from "~/routes/webhooks.app.uninstalled";
+import { callRoute } from "../support/routes";
 import { seedOfflineSession, webhookRequest } from "../support/shopify";
 
 const shop = "uninstall-shop.myshopify.com";
 const otherShop = "other-shop.myshopify.com";
 
-async function callAction(request: Request): Promise<Response> {
-  try {
-    return await action({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const callAction = (request: Request) => callRoute(action, request);
 
 describe("POST /webhooks/app/uninstalled", () => {
   it("removes the shop's sessions and marks it uninstalled when correctly signed", async () => {
