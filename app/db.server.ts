@@ -12,6 +12,19 @@ export type PrismaClient = SqliteClient;
 export type TransactionClient = Prisma.TransactionClient;
 export { Prisma };
 
+/**
+ * A unique constraint refused the write (Prisma's P2002). Checked by code, not by class: the
+ * PostgreSQL client's error classes are not the SQLite client's the app types against.
+ */
+export function isUniqueConstraintError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+/** The record to update or delete does not exist (Prisma's P2025); see isUniqueConstraintError. */
+export function isRecordNotFoundError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025";
+}
+
 export function sqliteFilePath(databaseUrl: string): string {
   return path.resolve(databaseUrl.replace(/^file:/, "").replace(/\?.*$/, ""));
 }

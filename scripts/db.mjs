@@ -116,6 +116,13 @@ function writeMigration(provider, name) {
   console.log(`db: ${provider}: wrote ${path.relative(root, dir)}/migration.sql`);
 }
 
+function generateClients() {
+  derivePostgresSchema();
+  must(prisma(["generate", "--schema", providers.sqlite.schema], { capture: true }), "generate (sqlite)");
+  must(prisma(["generate", "--schema", providers.postgresql.schema], { capture: true }), "generate (postgresql)");
+  console.log("db: generated the SQLite and PostgreSQL clients");
+}
+
 /** The SQL that creates the schema from nothing, for the drift check in the test suite. */
 export function schemaDdl(provider) {
   derivePostgresSchema();
@@ -134,13 +141,7 @@ const [command, ...rest] = process.argv.slice(2);
 if (import.meta.url === `file://${process.argv[1]}`)
   switch (command) {
     case "generate": {
-      derivePostgresSchema();
-      must(prisma(["generate", "--schema", providers.sqlite.schema], { capture: true }), "generate (sqlite)");
-      must(
-        prisma(["generate", "--schema", providers.postgresql.schema], { capture: true }),
-        "generate (postgresql)",
-      );
-      console.log("db: generated the SQLite and PostgreSQL clients");
+      generateClients();
       break;
     }
     case "deploy": {
@@ -154,6 +155,7 @@ if (import.meta.url === `file://${process.argv[1]}`)
       derivePostgresSchema();
       writeMigration("sqlite", name);
       writeMigration("postgresql", name);
+      generateClients();
       break;
     }
     case "check": {

@@ -1,5 +1,6 @@
 import { authenticate } from "~/shopify.server";
 import { requestLogger } from "~/logger.server";
+import { fulfillmentTopicOf, recordShopifyDelivery } from "~/models/fulfillments/inbox.server";
 
 /**
  * `authenticate.webhook` with the two answers Shopify's library leaves out: a body that passes
@@ -27,4 +28,27 @@ export async function verifyWebhook(request: Request) {
     throw new Response("Webhook body must be a JSON object", { status: 400 });
   }
   return { ...context, log };
+}
+
+/**
+ * The three fulfillment topics share one answer: verify, record the delivery in the inbox (once
+ * per webhook id), acknowledge. The ingest job does the rest, so TrackingMore is never on this
+ * path.
+ */
+export async function receiveFulfillmentWebhook(request: Request): Promise<Response> {
+  const { shop, topic, webhookId, eventId, triggeredAt, payload, session, log } = await verifyWebhook(request);
+  const fulfillmentTopic = fulfillmentTopicOf(topic);
+  if (!fulfillmentTopic) return new Response(`Unexpected topic ${topic}`, { status: 400 });
+  const outcome = await recordShopifyDelivery({
+    shop,
+    topic: fulfillmentTopic,
+    webhookId,
+    eventId: eventId ?? null,
+    triggeredAt: triggeredAt ?? null,
+    payload,
+    shopInstalled: Boolean(session),
+  });
+  if (outcome === "dropped_uninstalled") log.info("delivery dropped: the shop has no session (uninstalled)");
+  else log.debug({ outcome }, "fulfillment delivery recorded");
+  return new Response();
 }

@@ -26,6 +26,9 @@ CREATE TABLE "Shop" (
     "uninstalledAt" DATETIME,
     "dispatchPausedReason" TEXT,
     "dispatchPausedUntil" DATETIME,
+    "statusCursorAt" DATETIME,
+    "statusPolledAt" DATETIME,
+    "writeBackPausedUntil" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -67,7 +70,12 @@ CREATE TABLE "WebhookDelivery" (
     "shop" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "eventId" TEXT,
-    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "triggeredAt" DATETIME,
+    "payload" TEXT,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processedAt" DATETIME,
+    "leaseUntil" DATETIME,
+    "outcome" TEXT
 );
 
 -- CreateTable
@@ -78,6 +86,7 @@ CREATE TABLE "Fulfillment" (
     "orderId" TEXT NOT NULL,
     "orderName" TEXT,
     "shopifyStatus" TEXT,
+    "shopifyUpdatedAt" DATETIME,
     "trackingCompany" TEXT,
     "trackingNumbers" TEXT NOT NULL DEFAULT '[]',
     "note" TEXT,
@@ -115,6 +124,10 @@ CREATE TABLE "Tracking" (
     "transitDays" INTEGER,
     "estimatedDeliveryAt" DATETIME,
     "statusUpdatedAt" DATETIME,
+    "carrierStatus" TEXT,
+    "milestones" TEXT,
+    "remoteUpdatedAt" DATETIME,
+    "writeBackError" TEXT,
     "syncState" TEXT NOT NULL DEFAULT 'pending',
     "pendingChanges" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
@@ -135,7 +148,15 @@ CREATE TABLE "FulfillmentEventRecord" (
     "status" TEXT NOT NULL,
     "happenedAt" DATETIME NOT NULL,
     "message" TEXT,
+    "city" TEXT,
+    "province" TEXT,
+    "country" TEXT,
+    "zip" TEXT,
+    "estimatedDeliveryAt" DATETIME,
+    "trackingNumber" TEXT,
     "state" TEXT NOT NULL DEFAULT 'pending',
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
     "shopifyEventId" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -184,6 +205,9 @@ CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_key" ON "CarrierOverri
 CREATE INDEX "WebhookDelivery_shop_receivedAt_idx" ON "WebhookDelivery"("shop", "receivedAt");
 
 -- CreateIndex
+CREATE INDEX "WebhookDelivery_processedAt_receivedAt_idx" ON "WebhookDelivery"("processedAt", "receivedAt");
+
+-- CreateIndex
 CREATE INDEX "Fulfillment_shop_createdAt_idx" ON "Fulfillment"("shop", "createdAt");
 
 -- CreateIndex
@@ -211,10 +235,16 @@ CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmen
 CREATE INDEX "Tracking_syncState_nextAttemptAt_idx" ON "Tracking"("syncState", "nextAttemptAt");
 
 -- CreateIndex
+CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNumber", "carrierCode");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
 
 -- CreateIndex
 CREATE INDEX "FulfillmentEventRecord_state_nextAttemptAt_idx" ON "FulfillmentEventRecord"("state", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "FulfillmentEventRecord_shop_fulfillmentId_happenedAt_idx" ON "FulfillmentEventRecord"("shop", "fulfillmentId", "happenedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "FulfillmentEventRecord_shop_fulfillmentId_status_key" ON "FulfillmentEventRecord"("shop", "fulfillmentId", "status");

@@ -28,6 +28,9 @@ CREATE TABLE "Shop" (
     "uninstalledAt" TIMESTAMP(3),
     "dispatchPausedReason" TEXT,
     "dispatchPausedUntil" TIMESTAMP(3),
+    "statusCursorAt" TIMESTAMP(3),
+    "statusPolledAt" TIMESTAMP(3),
+    "writeBackPausedUntil" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -77,7 +80,12 @@ CREATE TABLE "WebhookDelivery" (
     "shop" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "eventId" TEXT,
+    "triggeredAt" TIMESTAMP(3),
+    "payload" TEXT,
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processedAt" TIMESTAMP(3),
+    "leaseUntil" TIMESTAMP(3),
+    "outcome" TEXT,
 
     CONSTRAINT "WebhookDelivery_pkey" PRIMARY KEY ("webhookId")
 );
@@ -90,6 +98,7 @@ CREATE TABLE "Fulfillment" (
     "orderId" TEXT NOT NULL,
     "orderName" TEXT,
     "shopifyStatus" TEXT,
+    "shopifyUpdatedAt" TIMESTAMP(3),
     "trackingCompany" TEXT,
     "trackingNumbers" TEXT NOT NULL DEFAULT '[]',
     "note" TEXT,
@@ -129,6 +138,10 @@ CREATE TABLE "Tracking" (
     "transitDays" INTEGER,
     "estimatedDeliveryAt" TIMESTAMP(3),
     "statusUpdatedAt" TIMESTAMP(3),
+    "carrierStatus" TEXT,
+    "milestones" TEXT,
+    "remoteUpdatedAt" TIMESTAMP(3),
+    "writeBackError" TEXT,
     "syncState" TEXT NOT NULL DEFAULT 'pending',
     "pendingChanges" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
@@ -151,7 +164,15 @@ CREATE TABLE "FulfillmentEventRecord" (
     "status" TEXT NOT NULL,
     "happenedAt" TIMESTAMP(3) NOT NULL,
     "message" TEXT,
+    "city" TEXT,
+    "province" TEXT,
+    "country" TEXT,
+    "zip" TEXT,
+    "estimatedDeliveryAt" TIMESTAMP(3),
+    "trackingNumber" TEXT,
     "state" TEXT NOT NULL DEFAULT 'pending',
+    "leaseOwner" TEXT,
+    "leaseUntil" TIMESTAMP(3),
     "shopifyEventId" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -206,6 +227,9 @@ CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_key" ON "CarrierOverri
 CREATE INDEX "WebhookDelivery_shop_receivedAt_idx" ON "WebhookDelivery"("shop", "receivedAt");
 
 -- CreateIndex
+CREATE INDEX "WebhookDelivery_processedAt_receivedAt_idx" ON "WebhookDelivery"("processedAt", "receivedAt");
+
+-- CreateIndex
 CREATE INDEX "Fulfillment_shop_createdAt_idx" ON "Fulfillment"("shop", "createdAt");
 
 -- CreateIndex
@@ -233,10 +257,16 @@ CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmen
 CREATE INDEX "Tracking_syncState_nextAttemptAt_idx" ON "Tracking"("syncState", "nextAttemptAt");
 
 -- CreateIndex
+CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNumber", "carrierCode");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
 
 -- CreateIndex
 CREATE INDEX "FulfillmentEventRecord_state_nextAttemptAt_idx" ON "FulfillmentEventRecord"("state", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "FulfillmentEventRecord_shop_fulfillmentId_happenedAt_idx" ON "FulfillmentEventRecord"("shop", "fulfillmentId", "happenedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "FulfillmentEventRecord_shop_fulfillmentId_status_key" ON "FulfillmentEventRecord"("shop", "fulfillmentId", "status");
