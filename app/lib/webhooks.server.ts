@@ -36,7 +36,8 @@ export async function verifyWebhook(request: Request) {
  * path.
  */
 export async function receiveFulfillmentWebhook(request: Request): Promise<Response> {
-  const { shop, topic, webhookId, eventId, triggeredAt, payload, session, log } = await verifyWebhook(request);
+  const { shop, topic, webhookId, eventId, triggeredAt, payload, session, log } =
+    await verifyWebhook(request);
   const fulfillmentTopic = fulfillmentTopicOf(topic);
   if (!fulfillmentTopic) return new Response(`Unexpected topic ${topic}`, { status: 400 });
   const outcome = await recordShopifyDelivery({

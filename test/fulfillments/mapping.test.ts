@@ -1,13 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { mapFulfillmentToTrackings, renderTitle, type MappingOptions } from "~/models/fulfillments/mapping.server";
+import {
+  mapFulfillmentToTrackings,
+  renderTitle,
+  type MappingOptions,
+} from "~/models/fulfillments/mapping.server";
 import { fulfillmentPayload } from "../support/pipeline";
 
-const options: MappingOptions = { orderIdFormat: "name", titleTemplate: "{{first_item}}{{more_items}}", carrierOverrides: new Map() };
+const options: MappingOptions = {
+  orderIdFormat: "name",
+  titleTemplate: "{{first_item}}{{more_items}}",
+  carrierOverrides: new Map(),
+};
 
 describe("mapFulfillmentToTrackings", () => {
   it("makes one tracking per number with the order name, customer and destination", () => {
     const mapping = mapFulfillmentToTrackings(
-      fulfillmentPayload({ id: 42, orderId: 4200, orderName: "#1042", numbers: ["1Z999AA10123456784", "1Z999AA10123456785"] }),
+      fulfillmentPayload({
+        id: 42,
+        orderId: 4200,
+        orderName: "#1042",
+        numbers: ["1Z999AA10123456784", "1Z999AA10123456785"],
+      }),
       null,
       options,
     );
@@ -31,13 +44,18 @@ describe("mapFulfillmentToTrackings", () => {
   });
 
   it("sends the numeric order id when the shop chose it", () => {
-    const mapping = mapFulfillmentToTrackings(fulfillmentPayload({ orderId: 777 }), null, { ...options, orderIdFormat: "id" });
+    const mapping = mapFulfillmentToTrackings(fulfillmentPayload({ orderId: 777 }), null, {
+      ...options,
+      orderIdFormat: "id",
+    });
     expect(mapping.drafts[0].tmOrderId).toBe("777");
   });
 
   it("falls back to tracking_number, and records a fulfillment without one with a note", () => {
     const single = { ...fulfillmentPayload(), tracking_numbers: [], tracking_number: "LP00123456789CN" };
-    expect(mapFulfillmentToTrackings(single, null, options).drafts.map((d) => d.trackingNumber)).toEqual(["LP00123456789CN"]);
+    expect(mapFulfillmentToTrackings(single, null, options).drafts.map((d) => d.trackingNumber)).toEqual([
+      "LP00123456789CN",
+    ]);
     const none = { ...fulfillmentPayload(), tracking_numbers: [], tracking_number: null };
     const mapping = mapFulfillmentToTrackings(none, null, options);
     expect(mapping.drafts).toEqual([]);
@@ -45,7 +63,10 @@ describe("mapFulfillmentToTrackings", () => {
   });
 
   it("sends missing or redacted customer data as absent, never as text", () => {
-    const payload = fulfillmentPayload({ email: "null", destination: { name: "undefined", phone: "", country_code: null } });
+    const payload = fulfillmentPayload({
+      email: "null",
+      destination: { name: "undefined", phone: "", country_code: null },
+    });
     const [draft] = mapFulfillmentToTrackings(payload, null, options).drafts;
     expect(draft.customerName).toBeNull();
     expect(draft.customerEmail).toBeNull();
@@ -76,17 +97,29 @@ describe("mapFulfillmentToTrackings", () => {
   });
 
   it("leaves the carrier empty for an unknown company (detection decides) and applies shop overrides", () => {
-    const unknown = mapFulfillmentToTrackings(fulfillmentPayload({ company: "Speedy Bulgarian Freight" }), null, options);
+    const unknown = mapFulfillmentToTrackings(
+      fulfillmentPayload({ company: "Speedy Bulgarian Freight" }),
+      null,
+      options,
+    );
     expect(unknown.drafts[0]).toMatchObject({ carrierCode: "", carrierSource: null });
-    const overridden = mapFulfillmentToTrackings(fulfillmentPayload({ company: "Speedy  bulgarian-freight" }), null, {
-      ...options,
-      carrierOverrides: new Map([["speedy bulgarian freight", "speedy"]]),
-    });
+    const overridden = mapFulfillmentToTrackings(
+      fulfillmentPayload({ company: "Speedy  bulgarian-freight" }),
+      null,
+      {
+        ...options,
+        carrierOverrides: new Map([["speedy bulgarian freight", "speedy"]]),
+      },
+    );
     expect(overridden.drafts[0]).toMatchObject({ carrierCode: "speedy", carrierSource: "shop_override" });
   });
 
   it("deduplicates a number pasted twice", () => {
-    const mapping = mapFulfillmentToTrackings(fulfillmentPayload({ numbers: ["AB123", "AB123 ", "CD456"] }), null, options);
+    const mapping = mapFulfillmentToTrackings(
+      fulfillmentPayload({ numbers: ["AB123", "AB123 ", "CD456"] }),
+      null,
+      options,
+    );
     expect(mapping.drafts.map((d) => d.trackingNumber)).toEqual(["AB123", "CD456"]);
   });
 });

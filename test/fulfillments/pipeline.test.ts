@@ -110,7 +110,10 @@ describe("fulfillments become TrackingMore trackings", () => {
 
   it("records a fulfillment without a number visibly, with no tracking", async () => {
     const shop = await newShop();
-    await deliver("fulfillments/create", shop, { ...fulfillmentPayload({ numbers: [] }), tracking_number: null });
+    await deliver("fulfillments/create", shop, {
+      ...fulfillmentPayload({ numbers: [] }),
+      tracking_number: null,
+    });
     await drainPipeline();
     const fulfillment = await prisma.fulfillment.findFirstOrThrow({ where: { shop } });
     expect(fulfillment.note).toMatch(/without a tracking number/);
@@ -121,9 +124,17 @@ describe("fulfillments become TrackingMore trackings", () => {
     const shop = await newShop();
     const detectCalls = () => tm.emulator.stats().calls[tm.apiKey]?.["POST /carriers/detect"] ?? 0;
     const before = detectCalls();
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ company: "Speedy Bulgarian Freight", numbers: ["1Z999AA10000000101"] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ company: "Speedy Bulgarian Freight", numbers: ["1Z999AA10000000101"] }),
+    );
     await drainPipeline();
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ company: "Speedy Bulgarian Freight", numbers: ["1Z999AA10000000102"] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ company: "Speedy Bulgarian Freight", numbers: ["1Z999AA10000000102"] }),
+    );
     await drainPipeline();
     expect(detectCalls() - before).toBe(1);
     const local = await localTrackings(shop);
@@ -210,7 +221,11 @@ describe("fulfillments/update", () => {
     const newer = fulfillmentPayload({ numbers: ["1Z999AA10000000501"], updatedAt: "2026-11-21T10:00:00Z" });
     await deliver("fulfillments/update", shop, newer);
     await drainPipeline();
-    await deliver("fulfillments/update", shop, { ...newer, status: "cancelled", updated_at: "2026-11-20T10:00:00Z" });
+    await deliver("fulfillments/update", shop, {
+      ...newer,
+      status: "cancelled",
+      updated_at: "2026-11-20T10:00:00Z",
+    });
     await drainPipeline();
     expect((await localTrackings(shop))[0]).toMatchObject({ archived: false, syncState: "synced" });
   });
@@ -220,7 +235,11 @@ describe("fulfillments/update", () => {
     const original = fulfillmentPayload({ company: "UPS", numbers: ["1Z999AA10000000601"] });
     await deliver("fulfillments/create", shop, original);
     await drainPipeline();
-    await deliver("fulfillments/update", shop, { ...original, tracking_company: "FedEx", updated_at: "2026-11-20T12:00:00-05:00" });
+    await deliver("fulfillments/update", shop, {
+      ...original,
+      tracking_company: "FedEx",
+      updated_at: "2026-11-20T12:00:00-05:00",
+    });
     await drainPipeline();
     const [remote] = await atTrackingMore(["1Z999AA10000000601"]);
     expect(remote.carrierCode).toBe("fedex");
@@ -231,17 +250,24 @@ describe("fulfillments/update", () => {
     ["archive", 1, true],
     ["delete", 0, null],
     ["keep", 1, false],
-  ] as const)("a cancelled fulfillment follows the shop's choice: %s", async (action, remaining, archived) => {
-    const shop = await newShop();
-    await updateShopSettings(shop, { cancelledFulfillmentAction: action });
-    const number = `1Z999AA1000000070${["archive", "delete", "keep"].indexOf(action)}`;
-    const original = fulfillmentPayload({ numbers: [number] });
-    await deliver("fulfillments/create", shop, original);
-    await drainPipeline();
-    await deliver("fulfillments/update", shop, { ...original, status: "cancelled", updated_at: "2026-11-20T13:00:00-05:00" });
-    await drainPipeline();
-    const remote = await atTrackingMore([number]);
-    expect(remote).toHaveLength(remaining);
-    if (archived !== null) expect(remote[0].archived).toBe(archived);
-  });
+  ] as const)(
+    "a cancelled fulfillment follows the shop's choice: %s",
+    async (action, remaining, archived) => {
+      const shop = await newShop();
+      await updateShopSettings(shop, { cancelledFulfillmentAction: action });
+      const number = `1Z999AA1000000070${["archive", "delete", "keep"].indexOf(action)}`;
+      const original = fulfillmentPayload({ numbers: [number] });
+      await deliver("fulfillments/create", shop, original);
+      await drainPipeline();
+      await deliver("fulfillments/update", shop, {
+        ...original,
+        status: "cancelled",
+        updated_at: "2026-11-20T13:00:00-05:00",
+      });
+      await drainPipeline();
+      const remote = await atTrackingMore([number]);
+      expect(remote).toHaveLength(remaining);
+      if (archived !== null) expect(remote[0].archived).toBe(archived);
+    },
+  );
 });

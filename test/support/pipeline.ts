@@ -24,7 +24,11 @@ export interface PipelineEmulator {
 export async function startPipelineEmulator(options: EmulatorOptions = {}): Promise<PipelineEmulator> {
   const apiKey = `tm-${randomUUID()}`;
   const email = `owner-${apiKey.slice(-6)}@example.com`;
-  const emulator = await startEmulator({ rateLimits: false, ...options, accounts: [{ apiKey, email, quota: 100_000 }, ...(options.accounts ?? [])] });
+  const emulator = await startEmulator({
+    rateLimits: false,
+    ...options,
+    accounts: [{ apiKey, email, quota: 100_000 }, ...(options.accounts ?? [])],
+  });
   process.env.TRACKINGMORE_BASE_URL = emulator.baseUrl;
   // Fast retries and no client-side pacing: the tests drive time, not the wall clock.
   setTrackingMoreClientTuning({
@@ -83,7 +87,15 @@ export function fulfillmentPayload(fixture: FulfillmentFixture = {}) {
     email: fixture.email === undefined ? "ada@example.com" : fixture.email,
     destination:
       fixture.destination === undefined
-        ? { first_name: "Ada", last_name: "Lovelace", name: "Ada Lovelace", phone: "+44 20 7946 0958", country_code: "GB", country: "United Kingdom", city: "London" }
+        ? {
+            first_name: "Ada",
+            last_name: "Lovelace",
+            name: "Ada Lovelace",
+            phone: "+44 20 7946 0958",
+            country_code: "GB",
+            country: "United Kingdom",
+            city: "London",
+          }
         : fixture.destination,
     line_items: [{ id: 1, title: "Analytical Engine", name: "Analytical Engine", quantity: 1 }],
     admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`,

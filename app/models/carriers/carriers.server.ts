@@ -31,7 +31,10 @@ export function normaliseCompanyName(name: string): string {
 }
 
 const TABLE = new Map(
-  Object.entries(SHOPIFY_COMPANY_TO_TRACKINGMORE).map(([company, code]) => [normaliseCompanyName(company), code]),
+  Object.entries(SHOPIFY_COMPANY_TO_TRACKINGMORE).map(([company, code]) => [
+    normaliseCompanyName(company),
+    code,
+  ]),
 );
 
 export type CarrierSource = "shopify_table" | "shop_override" | "detected" | "merchant";
@@ -55,11 +58,17 @@ export function carrierFromShopifyCompany(company: string | null | undefined): s
 export type CarrierOverrides = ReadonlyMap<string, string>;
 
 export async function loadCarrierOverrides(shop: string): Promise<CarrierOverrides> {
-  const rows = await prisma.carrierOverride.findMany({ where: { shop }, select: { trackingCompany: true, carrierCode: true } });
+  const rows = await prisma.carrierOverride.findMany({
+    where: { shop },
+    select: { trackingCompany: true, carrierCode: true },
+  });
   return new Map(rows.map((row) => [normaliseCompanyName(row.trackingCompany), row.carrierCode]));
 }
 
-export function resolveCarrier(company: string | null | undefined, overrides: CarrierOverrides): ResolvedCarrier | null {
+export function resolveCarrier(
+  company: string | null | undefined,
+  overrides: CarrierOverrides,
+): ResolvedCarrier | null {
   if (company) {
     const override = overrides.get(normaliseCompanyName(company));
     if (override) return { carrierCode: override, source: "shop_override" };
@@ -83,11 +92,17 @@ export function trackingNumberShape(trackingNumber: string): string {
 }
 
 export async function cachedDetection(trackingNumber: string): Promise<string | null> {
-  const row = await prisma.carrierDetectionCache.findUnique({ where: { shape: trackingNumberShape(trackingNumber) } });
+  const row = await prisma.carrierDetectionCache.findUnique({
+    where: { shape: trackingNumberShape(trackingNumber) },
+  });
   return row?.carrierCode ?? null;
 }
 
 export async function rememberDetection(trackingNumber: string, carrierCode: string): Promise<void> {
   const shape = trackingNumberShape(trackingNumber);
-  await prisma.carrierDetectionCache.upsert({ where: { shape }, create: { shape, carrierCode }, update: { carrierCode } });
+  await prisma.carrierDetectionCache.upsert({
+    where: { shape },
+    create: { shape, carrierCode },
+    update: { carrierCode },
+  });
 }

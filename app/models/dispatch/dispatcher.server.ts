@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import prisma, { Prisma } from "~/db.server";
+import prisma, { type Prisma } from "~/db.server";
 import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
@@ -73,7 +73,10 @@ async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: 
   if (!client) {
     const waiting = await prisma.tracking.updateMany({
       where: { shop, syncState: "pending" },
-      data: { syncState: "waiting_api_key", lastError: "Add your TrackingMore API key in Settings to send this tracking" },
+      data: {
+        syncState: "waiting_api_key",
+        lastError: "Add your TrackingMore API key in Settings to send this tracking",
+      },
     });
     return waiting.count;
   }
@@ -88,7 +91,12 @@ async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: 
   return settled;
 }
 
-async function claimPendingRows(shop: string, now: Date, workerId: string, limit: number): Promise<TrackingRow[]> {
+async function claimPendingRows(
+  shop: string,
+  now: Date,
+  workerId: string,
+  limit: number,
+): Promise<TrackingRow[]> {
   const claimable = {
     shop,
     syncState: "pending",
@@ -129,7 +137,10 @@ function createInput(row: TrackingRow): CreateTrackingInput {
 }
 
 /** Unknown carriers go through TrackingMore's detection first (cached per number shape). */
-async function resolveUnknownCarriers(client: TrackingMoreClient, rows: TrackingRow[]): Promise<TrackingRow[]> {
+async function resolveUnknownCarriers(
+  client: TrackingMoreClient,
+  rows: TrackingRow[],
+): Promise<TrackingRow[]> {
   const ready: TrackingRow[] = [];
   for (const row of rows) {
     if (row.carrierCode) {
@@ -159,12 +170,18 @@ async function resolveUnknownCarriers(client: TrackingMoreClient, rows: Tracking
     if (!carrierCode) {
       await prisma.tracking.update({
         where: { id: row.id },
-        data: { ...releaseLease, syncState: "needs_carrier", lastError: "No carrier matches this number; choose the carrier" },
+        data: {
+          ...releaseLease,
+          syncState: "needs_carrier",
+          lastError: "No carrier matches this number; choose the carrier",
+        },
       });
       continue;
     }
     const duplicate = await prisma.tracking.findUnique({
-      where: { shop_carrierCode_trackingNumber: { shop: row.shop, carrierCode, trackingNumber: row.trackingNumber } },
+      where: {
+        shop_carrierCode_trackingNumber: { shop: row.shop, carrierCode, trackingNumber: row.trackingNumber },
+      },
       select: { id: true },
     });
     if (duplicate) {
@@ -183,7 +200,12 @@ async function resolveUnknownCarriers(client: TrackingMoreClient, rows: Tracking
 
 type BatchOutcome = "continue" | "stop";
 
-async function sendBatch(shop: string, client: TrackingMoreClient, claimed: TrackingRow[], now: Date): Promise<BatchOutcome> {
+async function sendBatch(
+  shop: string,
+  client: TrackingMoreClient,
+  claimed: TrackingRow[],
+  now: Date,
+): Promise<BatchOutcome> {
   let rows: TrackingRow[];
   try {
     rows = await resolveUnknownCarriers(client, claimed);
@@ -244,7 +266,11 @@ async function sendBatch(shop: string, client: TrackingMoreClient, claimed: Trac
       updates.push(
         prisma.tracking.update({
           where: { id: row.id },
-          data: { ...releaseLease, attempts: { increment: 1 }, nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)) },
+          data: {
+            ...releaseLease,
+            attempts: { increment: 1 },
+            nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)),
+          },
         }),
       );
     }
@@ -252,7 +278,11 @@ async function sendBatch(shop: string, client: TrackingMoreClient, claimed: Trac
   await prisma.$transaction(updates);
   if (quotaExhausted) {
     const unsent = rows.filter((row) => failed.get(key(row.trackingNumber, row.carrierCode))?.code === 4021);
-    await pauseShopForQuota(shop, unsent.map((r) => r.id), now);
+    await pauseShopForQuota(
+      shop,
+      unsent.map((r) => r.id),
+      now,
+    );
     return "stop";
   }
   return "continue";
@@ -267,7 +297,12 @@ async function existingTrackingId(client: TrackingMoreClient, row: TrackingRow):
   }
 }
 
-async function handleCallFailure(shop: string, rows: TrackingRow[], error: unknown, now: Date): Promise<BatchOutcome> {
+async function handleCallFailure(
+  shop: string,
+  rows: TrackingRow[],
+  error: unknown,
+  now: Date,
+): Promise<BatchOutcome> {
   const ids = rows.map((r) => r.id);
   if (error instanceof TrackingMoreError && error.code === 4021) {
     await pauseShopForQuota(shop, ids, now);
@@ -278,12 +313,23 @@ async function handleCallFailure(shop: string, rows: TrackingRow[], error: unkno
     await prisma.$transaction([
       prisma.tracking.updateMany({
         where: { id: { in: ids } },
-        data: { ...releaseLease, syncState: "waiting_api_key", lastError: "TrackingMore rejected the API key; check it in Settings" },
+        data: {
+          ...releaseLease,
+          syncState: "waiting_api_key",
+          lastError: "TrackingMore rejected the API key; check it in Settings",
+        },
       }),
       prisma.shop.upsert({
         where: { domain: shop },
-        create: { domain: shop, dispatchPausedReason: "api_key_rejected", dispatchPausedUntil: new Date(now.getTime() + KEY_REJECTED_RECHECK_MS) },
-        update: { dispatchPausedReason: "api_key_rejected", dispatchPausedUntil: new Date(now.getTime() + KEY_REJECTED_RECHECK_MS) },
+        create: {
+          domain: shop,
+          dispatchPausedReason: "api_key_rejected",
+          dispatchPausedUntil: new Date(now.getTime() + KEY_REJECTED_RECHECK_MS),
+        },
+        update: {
+          dispatchPausedReason: "api_key_rejected",
+          dispatchPausedUntil: new Date(now.getTime() + KEY_REJECTED_RECHECK_MS),
+        },
       }),
     ]);
     log.warn({ shop, code: error.code }, "TrackingMore rejected the shop's API key");
@@ -303,7 +349,12 @@ async function handleCallFailure(shop: string, rows: TrackingRow[], error: unkno
               nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)),
               lastError: `TrackingMore is not reachable right now (${message}); retrying automatically`,
             }
-          : { ...releaseLease, syncState: "needs_attention", attempts: { increment: 1 }, lastError: `TrackingMore refused the request: ${message}` },
+          : {
+              ...releaseLease,
+              syncState: "needs_attention",
+              attempts: { increment: 1 },
+              lastError: `TrackingMore refused the request: ${message}`,
+            },
       }),
     ),
   );
@@ -315,7 +366,11 @@ async function pauseShopForQuota(shop: string, trackingIds: string[], now: Date)
   await prisma.$transaction([
     prisma.tracking.updateMany({
       where: { id: { in: trackingIds } },
-      data: { ...releaseLease, syncState: "quota_paused", lastError: "Your TrackingMore quota is used up; sending resumes when quota is added" },
+      data: {
+        ...releaseLease,
+        syncState: "quota_paused",
+        lastError: "Your TrackingMore quota is used up; sending resumes when quota is added",
+      },
     }),
     prisma.shop.upsert({
       where: { domain: shop },
@@ -329,7 +384,11 @@ async function pauseShopForQuota(shop: string, trackingIds: string[], now: Date)
 /** Shops paused for quota whose recheck time has come: resume those with quota again. */
 async function resumeShopsWhoseQuotaReturned(now: Date) {
   const due = await prisma.shop.findMany({
-    where: { dispatchPausedReason: "quota_exhausted", dispatchPausedUntil: { lte: now }, uninstalledAt: null },
+    where: {
+      dispatchPausedReason: "quota_exhausted",
+      dispatchPausedUntil: { lte: now },
+      uninstalledAt: null,
+    },
     select: { domain: true },
   });
   for (const { domain } of due) {
@@ -342,7 +401,10 @@ async function resumeShopsWhoseQuotaReturned(now: Date) {
     }
     if (remaining > 0) {
       await prisma.$transaction([
-        prisma.shop.update({ where: { domain }, data: { dispatchPausedReason: null, dispatchPausedUntil: null } }),
+        prisma.shop.update({
+          where: { domain },
+          data: { dispatchPausedReason: null, dispatchPausedUntil: null },
+        }),
         prisma.tracking.updateMany({
           where: { shop: domain, syncState: "quota_paused" },
           data: { syncState: "pending", nextAttemptAt: now, lastError: null },

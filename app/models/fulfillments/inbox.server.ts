@@ -22,7 +22,9 @@ export type DeliveryOutcome = "accepted" | "duplicate" | "dropped_uninstalled";
 /** "FULFILLMENTS_CREATE" (the library's form) or "fulfillments/create" → "fulfillments/create". */
 export function fulfillmentTopicOf(topic: string): FulfillmentTopic | null {
   const normalised = topic.toLowerCase().replace("_", "/");
-  return (FULFILLMENT_TOPICS as readonly string[]).includes(normalised) ? (normalised as FulfillmentTopic) : null;
+  return (FULFILLMENT_TOPICS as readonly string[]).includes(normalised)
+    ? (normalised as FulfillmentTopic)
+    : null;
 }
 
 function dateOrNull(value: string | null | undefined): Date | null {

@@ -1,8 +1,12 @@
-import prisma, { isUniqueConstraintError, Prisma } from "~/db.server";
+import prisma, { isUniqueConstraintError, type Prisma } from "~/db.server";
 import { logger } from "~/logger.server";
 import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
 import { getShopSettings, type ShopSettingsView } from "~/models/settings.server";
-import { isAtTrackingMore, queueTrackingChanges, queueTrackingDeletion } from "~/models/tracking-changes.server";
+import {
+  isAtTrackingMore,
+  queueTrackingChanges,
+  queueTrackingDeletion,
+} from "~/models/tracking-changes.server";
 import {
   mapFulfillmentToTrackings,
   UnmappableFulfillmentError,
@@ -67,11 +71,18 @@ async function loadShopContext(shop: string): Promise<ShopContext> {
   const [settings, carrierOverrides] = await Promise.all([getShopSettings(shop), loadCarrierOverrides(shop)]);
   return {
     settings,
-    options: { orderIdFormat: settings.orderIdFormat, titleTemplate: settings.titleTemplate, carrierOverrides },
+    options: {
+      orderIdFormat: settings.orderIdFormat,
+      titleTemplate: settings.titleTemplate,
+      carrierOverrides,
+    },
   };
 }
 
-function fulfillmentsOf(topic: FulfillmentTopic, payload: unknown): { fulfillment: ShopifyFulfillment; order: ShopifyOrder | null }[] {
+function fulfillmentsOf(
+  topic: FulfillmentTopic,
+  payload: unknown,
+): { fulfillment: ShopifyFulfillment; order: ShopifyOrder | null }[] {
   if (topic === "orders/fulfilled") {
     const order = payload as ShopifyOrder;
     return (order.fulfillments ?? []).map((fulfillment) => ({
@@ -82,7 +93,12 @@ function fulfillmentsOf(topic: FulfillmentTopic, payload: unknown): { fulfillmen
   return [{ fulfillment: payload as ShopifyFulfillment, order: null }];
 }
 
-async function ingestDelivery(shop: string, topic: FulfillmentTopic, rawPayload: string | null, context: ShopContext) {
+async function ingestDelivery(
+  shop: string,
+  topic: FulfillmentTopic,
+  rawPayload: string | null,
+  context: ShopContext,
+) {
   let payload: unknown;
   try {
     payload = JSON.parse(rawPayload ?? "null");
@@ -120,7 +136,11 @@ export async function applyFulfillment(
     where: { shop_fulfillmentId: { shop, fulfillmentId: mapping.fulfillmentId } },
   });
   // Shopify delivers late and out of order: a payload older than what we applied changes nothing.
-  if (existing?.shopifyUpdatedAt && mapping.shopifyUpdatedAt && mapping.shopifyUpdatedAt < existing.shopifyUpdatedAt) {
+  if (
+    existing?.shopifyUpdatedAt &&
+    mapping.shopifyUpdatedAt &&
+    mapping.shopifyUpdatedAt < existing.shopifyUpdatedAt
+  ) {
     return { created: 0 };
   }
   const createDisabled = !settings.createOnFulfillment;
@@ -144,7 +164,11 @@ export async function applyFulfillment(
   const current = await prisma.tracking.findMany({ where: { shop, fulfillmentId: mapping.fulfillmentId } });
 
   if (mapping.shopifyStatus === "cancelled") {
-    await applyCancellation(shop, current.map((t) => t.id), settings);
+    await applyCancellation(
+      shop,
+      current.map((t) => t.id),
+      settings,
+    );
     return { created: 0 };
   }
 
@@ -152,7 +176,12 @@ export async function applyFulfillment(
   // Only fulfillments/update speaks for the whole fulfillment; orders/fulfilled may be older.
   if (topic === "fulfillments/update") {
     const removed = current.filter((t) => !mapping.trackingNumbers.includes(t.trackingNumber) && !t.archived);
-    if (removed.length > 0) await applyCancellation(shop, removed.map((t) => t.id), { ...settings, cancelledFulfillmentAction: "archive" });
+    if (removed.length > 0)
+      await applyCancellation(
+        shop,
+        removed.map((t) => t.id),
+        { ...settings, cancelledFulfillmentAction: "archive" },
+      );
   }
   if (createDisabled) return { created: 0 };
 
@@ -225,10 +254,21 @@ async function upsertTrackingFromDraft(shop: string, draft: TrackingDraft): Prom
     if (existing[field] == null && draft[field] != null) Object.assign(missing, { [field]: draft[field] });
   }
   const carrierChanged =
-    draft.carrierCode !== "" && draft.carrierCode !== existing.carrierCode && existing.carrierSource !== "merchant";
+    draft.carrierCode !== "" &&
+    draft.carrierCode !== existing.carrierCode &&
+    existing.carrierSource !== "merchant";
   if (notYetSent) {
-    const data: Prisma.TrackingUpdateInput = { ...missing, fulfillmentId: existing.fulfillmentId ?? draft.fulfillmentId };
-    if (carrierChanged) Object.assign(data, { carrierCode: draft.carrierCode, carrierSource: draft.carrierSource, trackingCompany: draft.trackingCompany, syncState: "pending" });
+    const data: Prisma.TrackingUpdateInput = {
+      ...missing,
+      fulfillmentId: existing.fulfillmentId ?? draft.fulfillmentId,
+    };
+    if (carrierChanged)
+      Object.assign(data, {
+        carrierCode: draft.carrierCode,
+        carrierSource: draft.carrierSource,
+        trackingCompany: draft.trackingCompany,
+        syncState: "pending",
+      });
     await prisma.tracking.update({ where: { id: existing.id }, data });
     return false;
   }
@@ -244,7 +284,10 @@ async function upsertTrackingFromDraft(shop: string, draft: TrackingDraft): Prom
   if (missing.orderName || missing.orderCreatedAt) {
     await prisma.tracking.update({
       where: { id: existing.id },
-      data: { orderName: existing.orderName ?? draft.orderName, orderCreatedAt: existing.orderCreatedAt ?? draft.orderCreatedAt },
+      data: {
+        orderName: existing.orderName ?? draft.orderName,
+        orderCreatedAt: existing.orderCreatedAt ?? draft.orderCreatedAt,
+      },
     });
   }
   return false;

@@ -64,12 +64,18 @@ function idOf(value: unknown): string | null {
 
 function personName(address: ShopifyAddress | null | undefined): string | null {
   if (!address) return null;
-  return present(address.name) ?? present([present(address.first_name), present(address.last_name)].filter(Boolean).join(" "));
+  return (
+    present(address.name) ??
+    present([present(address.first_name), present(address.last_name)].filter(Boolean).join(" "))
+  );
 }
 
 function trackingNumbersOf(fulfillment: ShopifyFulfillment): string[] {
   const listed = (fulfillment.tracking_numbers ?? []).map(present).filter((n): n is string => Boolean(n));
-  const numbers = listed.length > 0 ? listed : [present(fulfillment.tracking_number)].filter((n): n is string => Boolean(n));
+  const numbers =
+    listed.length > 0
+      ? listed
+      : [present(fulfillment.tracking_number)].filter((n): n is string => Boolean(n));
   // Shopify lets a merchant paste the same number twice; one parcel is one tracking.
   return [...new Set(numbers.map((n) => n.replace(/\s+/g, "")))];
 }
@@ -91,7 +97,11 @@ function itemLabel(item: ShopifyLineItem): string | null {
  * Title from the shop's template. Placeholders: {{first_item}}, {{more_items}} (" + 2 more
  * items"), {{items}} (all, comma-separated), {{item_count}}, {{order_name}}.
  */
-export function renderTitle(template: string, lineItems: ShopifyLineItem[], orderName: string | null): string | null {
+export function renderTitle(
+  template: string,
+  lineItems: ShopifyLineItem[],
+  orderName: string | null,
+): string | null {
   const labels = lineItems.map(itemLabel).filter((l): l is string => Boolean(l));
   const count = lineItems.reduce((sum, item) => sum + (item.quantity ?? 1), 0);
   const others = labels.length - 1;
@@ -137,9 +147,15 @@ export function mapFulfillmentToTrackings(
     personName(shipping) ??
     present([present(customer?.first_name), present(customer?.last_name)].filter(Boolean).join(" "));
   const customerEmail =
-    present(fulfillment.email) ?? present(order?.email) ?? present(order?.contact_email) ?? present(customer?.email);
+    present(fulfillment.email) ??
+    present(order?.email) ??
+    present(order?.contact_email) ??
+    present(customer?.email);
   const customerPhone =
-    present(destination?.phone) ?? present(shipping?.phone) ?? present(order?.phone) ?? present(customer?.phone);
+    present(destination?.phone) ??
+    present(shipping?.phone) ??
+    present(order?.phone) ??
+    present(customer?.phone);
   const countryCode = present(destination?.country_code) ?? present(shipping?.country_code);
   const lineItems = (fulfillment.line_items?.length ? fulfillment.line_items : order?.line_items) ?? [];
 
@@ -157,7 +173,10 @@ export function mapFulfillmentToTrackings(
     customerEmail,
     customerPhone,
     destinationCode: countryCode && /^[A-Za-z]{2}$/.test(countryCode) ? countryCode.toUpperCase() : null,
-    logisticsChannel: present(fulfillment.service) && fulfillment.service !== "manual" ? present(fulfillment.service) : trackingCompany,
+    logisticsChannel:
+      present(fulfillment.service) && fulfillment.service !== "manual"
+        ? present(fulfillment.service)
+        : trackingCompany,
     orderCreatedAt: dateOf(order?.created_at),
   }));
 

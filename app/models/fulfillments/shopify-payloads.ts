@@ -42,7 +42,12 @@ export interface ShopifyOrder {
   contact_email?: string | null;
   phone?: string | null;
   created_at?: string | null;
-  customer?: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null } | null;
+  customer?: {
+    first_name?: string | null;
+    last_name?: string | null;
+    email?: string | null;
+    phone?: string | null;
+  } | null;
   shipping_address?: ShopifyAddress | null;
   line_items?: ShopifyLineItem[] | null;
   fulfillments?: ShopifyFulfillment[] | null;
