@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { verifyWebhook } from "~/lib/webhooks.server";
+import { redactShop } from "~/models/privacy.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { log } = await verifyWebhook(request);
-  log.info("webhook received");
+  const { shop, log } = await verifyWebhook(request);
+  await redactShop(shop);
+  log.info("shop/redact handled: the shop's data is deleted");
   return new Response();
 };
