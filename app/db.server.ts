@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 // Two clients are generated from the one data model (scripts/db.mjs generate): Prisma fixes the
@@ -34,9 +36,16 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
     return new PostgresClient({ adapter }) as unknown as PrismaClient;
   }
-  // WAL lets the dispatcher write while webhook handlers and loaders read; the busy timeout
-  // makes concurrent writers wait instead of failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(databaseUrl), timeout: 10_000 });
+  const file = sqliteFilePath(databaseUrl);
+  // WAL lets the dispatcher write while webhook handlers and loaders read. The mode is stored
+  // in the database file, so setting it once through a short-lived connection is enough.
+  if (existsSync(file)) {
+    const connection = new Database(file);
+    connection.pragma("journal_mode = WAL");
+    connection.close();
+  }
+  // The busy timeout makes concurrent writers (web process and workers) wait, not fail.
+  const adapter = new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
   return new SqliteClient({ adapter });
 }
 
