@@ -4,7 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { logger } from "./logger.server";
+import { logger, requestLogger } from "./logger.server";
 
 const ABORT_DELAY_MS = 5000;
 
@@ -46,5 +46,12 @@ export default async function handleRequest(
   });
 }
 
-// scripts/serve.mjs starts the background jobs in the web process through the server build.
+// Loader and action failures, logged with the request's id (set by scripts/serve.mjs).
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  requestLogger(request).error({ err: error }, "request failed");
+}
+
+// scripts/serve.mjs starts the background jobs and logs requests through the server build.
 export { startBackgroundWork } from "./jobs/index.server";
+export { logger } from "./logger.server";

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Production server: the Remix build behind Express, plus the background dispatcher in the
 // same process unless RUN_WORKER_IN_WEB=false (then run `npm run worker` separately).
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,8 +28,22 @@ try {
   throw error;
 }
 
+const { logger } = build.entry.module;
 const app = express();
 app.disable("x-powered-by");
+// Every request gets an id (Shopify's webhook id where there is one), passed to the app as
+// x-request-id so its log lines and this access line can be joined.
+app.use((req, res, next) => {
+  const requestId = req.get("x-request-id") || req.get("x-shopify-webhook-id") || randomUUID();
+  req.headers["x-request-id"] = requestId;
+  res.setHeader("x-request-id", requestId);
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+  });
+  next();
+});
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
