@@ -1,47 +1,36 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { saveTrackingMoreApiKey, updateShopSettings } from "~/models/settings.server";
 import {
   deliver,
   drainPipeline,
   fulfillmentPayload,
-  installShop,
   localTrackings,
-  startPipelineEmulator,
+  withPipelineEmulator,
   trackingsAtTrackingMore,
-  type PipelineEmulator,
 } from "../support/pipeline";
 import { webhookRequest } from "../support/shopify";
 import { receiveFulfillmentWebhook } from "~/lib/webhooks.server";
 
-let tm: PipelineEmulator;
-beforeAll(async () => {
-  tm = await startPipelineEmulator();
-});
-afterAll(() => tm.emulator.close());
+const pipeline = withPipelineEmulator("pipeline");
 
-let shopSequence = 0;
-async function newShop(withKey = true) {
-  const shop = `pipeline-${++shopSequence}-${Date.now()}.myshopify.com`;
-  await installShop(shop, withKey ? tm.apiKey : undefined);
-  return shop;
-}
+const newShop = (withKey = true) => pipeline.newShop(withKey);
 
 async function atTrackingMore(numbers: string[]) {
-  const all = await trackingsAtTrackingMore(tm.client);
+  const all = await trackingsAtTrackingMore(pipeline.current().client);
   return all.filter((t) => numbers.includes(t.trackingNumber));
 }
 
 describe("receiving fulfillment webhooks", () => {
   it("acknowledges without calling TrackingMore and records the delivery once", async () => {
     const shop = await newShop();
-    const before = tm.emulator.stats().calls[tm.apiKey] ?? {};
+    const before = pipeline.current().emulator.stats().calls[pipeline.current().apiKey] ?? {};
     const payload = fulfillmentPayload();
     const first = await deliver("fulfillments/create", shop, payload, "delivery-1-" + shop);
     const again = await deliver("fulfillments/create", shop, payload, "delivery-1-" + shop);
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
-    expect(tm.emulator.stats().calls[tm.apiKey] ?? {}).toEqual(before);
+    expect(pipeline.current().emulator.stats().calls[pipeline.current().apiKey] ?? {}).toEqual(before);
     expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(1);
   });
 
@@ -122,7 +111,8 @@ describe("fulfillments become TrackingMore trackings", () => {
 
   it("detects an unknown company's carrier once per number shape", async () => {
     const shop = await newShop();
-    const detectCalls = () => tm.emulator.stats().calls[tm.apiKey]?.["POST /carriers/detect"] ?? 0;
+    const detectCalls = () =>
+      pipeline.current().emulator.stats().calls[pipeline.current().apiKey]?.["POST /carriers/detect"] ?? 0;
     const before = detectCalls();
     await deliver(
       "fulfillments/create",
@@ -160,7 +150,7 @@ describe("fulfillments become TrackingMore trackings", () => {
     expect((await localTrackings(shop))[0]).toMatchObject({ syncState: "waiting_api_key" });
     expect(await atTrackingMore(["1Z999AA10000000201"])).toHaveLength(0);
 
-    await saveTrackingMoreApiKey(shop, tm.apiKey);
+    await saveTrackingMoreApiKey(shop, pipeline.current().apiKey);
     await drainPipeline();
     expect((await localTrackings(shop))[0]).toMatchObject({ syncState: "synced" });
     expect(await atTrackingMore(["1Z999AA10000000201"])).toHaveLength(1);
@@ -168,7 +158,9 @@ describe("fulfillments become TrackingMore trackings", () => {
 
   it("links a tracking TrackingMore already has (4016) instead of failing", async () => {
     const shop = await newShop();
-    await tm.client.createTracking({ trackingNumber: "1Z999AA10000000301", carrierCode: "ups" });
+    await pipeline
+      .current()
+      .client.createTracking({ trackingNumber: "1Z999AA10000000301", carrierCode: "ups" });
     await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1Z999AA10000000301"] }));
     await drainPipeline();
     const [tracking] = await localTrackings(shop);

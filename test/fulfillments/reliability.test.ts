@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { TrackingMoreClient } from "~/trackingmore";
 import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
 import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
 import {
@@ -9,27 +10,17 @@ import {
   fulfillmentPayload,
   installShop,
   localTrackings,
-  startPipelineEmulator,
+  withPipelineEmulator,
   trackingsAtTrackingMore,
-  type PipelineEmulator,
 } from "../support/pipeline";
 
 // The promises of issue 4 under stress: whatever TrackingMore does (errors, timeouts, lost
 // answers, quota) and whatever happens to our workers, every parcel ends up at TrackingMore
 // exactly once.
 
-let tm: PipelineEmulator;
-beforeAll(async () => {
-  tm = await startPipelineEmulator();
-});
-afterAll(() => tm.emulator.close());
+const pipeline = withPipelineEmulator("reliable");
 
-let sequence = 0;
-async function newShop() {
-  const shop = `reliable-${++sequence}-${Date.now()}.myshopify.com`;
-  await installShop(shop, tm.apiKey);
-  return shop;
-}
+const newShop = () => pipeline.newShop();
 
 /** Sends `count` deliveries, a fifth of them with three parcels; returns every number sent. */
 async function deliverBurst(shop: string, count: number, prefix: string): Promise<string[]> {
@@ -65,7 +56,7 @@ async function settle(shop: string, start = new Date(), maxRounds = 200) {
 }
 
 async function expectExactlyOnce(shop: string, numbers: string[]) {
-  const all = await trackingsAtTrackingMore(tm.client);
+  const all = await trackingsAtTrackingMore(pipeline.current().client);
   const remote = all.filter((t) => numbers.includes(t.trackingNumber));
   const counts = new Map<string, number>();
   for (const t of remote) counts.set(t.trackingNumber, (counts.get(t.trackingNumber) ?? 0) + 1);
@@ -79,21 +70,23 @@ async function expectExactlyOnce(shop: string, numbers: string[]) {
 describe("reliability", () => {
   it("a burst under 20% 5xx/429 and timeouts ends with every tracking created exactly once", async () => {
     const shop = await newShop();
-    tm.emulator.setFaults({ error500: 0.08, error503: 0.04, error429: 0.04, timeout: 0.04, seed: 7 });
+    pipeline
+      .current()
+      .emulator.setFaults({ error500: 0.08, error503: 0.04, error429: 0.04, timeout: 0.04, seed: 7 });
     try {
       const numbers = await deliverBurst(shop, 60, "FLT");
       await settle(shop);
-      expect(tm.emulator.stats().injected["500"]).toBeGreaterThan(0);
-      tm.emulator.setFaults({});
+      expect(pipeline.current().emulator.stats().injected["500"]).toBeGreaterThan(0);
+      pipeline.current().emulator.setFaults({});
       await expectExactlyOnce(shop, numbers);
     } finally {
-      tm.emulator.setFaults({});
+      pipeline.current().emulator.setFaults({});
     }
   });
 
   it("answers lost after TrackingMore created the trackings are linked on retry, not doubled", async () => {
     const shop = await newShop();
-    tm.emulator.setFaults({
+    pipeline.current().emulator.setFaults({
       next: ["dropAfter", "dropAfter", "dropAfter"],
       endpoints: ["POST /trackings/batch"],
     });
@@ -107,7 +100,7 @@ describe("reliability", () => {
     const numbers = await deliverBurst(shop, 30, "KILL");
     await ingestPendingDeliveries();
     // Slow answers give the kill a batch in flight.
-    tm.emulator.setFaults({ latencyMs: 1_500, endpoints: ["POST /trackings/batch"] });
+    pipeline.current().emulator.setFaults({ latencyMs: 1_500, endpoints: ["POST /trackings/batch"] });
     const root = path.resolve(__dirname, "../..");
     // One process (not tsx's CLI, which forks a child a SIGKILL would leave running).
     const worker = spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {
@@ -126,7 +119,7 @@ describe("reliability", () => {
     } finally {
       worker.kill("SIGKILL");
       await new Promise((resolve) => worker.once("exit", resolve));
-      tm.emulator.setFaults({});
+      pipeline.current().emulator.setFaults({});
     }
     expect(await prisma.tracking.count({ where: { shop, leaseOwner: { not: null } } })).toBeGreaterThan(0);
     // Restarted later: the dead worker's leases have run out.
@@ -137,7 +130,7 @@ describe("reliability", () => {
   it("quota exhaustion pauses the shop visibly, and a top-up ends with everything sent", async () => {
     const shop = await newShop();
     const quotaKey = `tm-quota-${Date.now()}`;
-    tm.emulator.addAccount({ apiKey: quotaKey, email: "quota@example.com", quota: 5 });
+    pipeline.current().emulator.addAccount({ apiKey: quotaKey, email: "quota@example.com", quota: 5 });
     await installShop(shop, quotaKey);
     const numbers = await deliverBurst(shop, 12, "QTA");
     await ingestPendingDeliveries();
@@ -151,13 +144,11 @@ describe("reliability", () => {
       /quota/,
     );
 
-    tm.emulator.setQuota(quotaKey, 1_000);
+    pipeline.current().emulator.setQuota(quotaKey, 1_000);
     await settle(shop, new Date(now.getTime() + 11 * 60_000));
-    const quotaClient = new (
-      tm.client.constructor as typeof tm.client.constructor & (new (o: object) => typeof tm.client)
-    )({
+    const quotaClient = new TrackingMoreClient({
       apiKey: quotaKey,
-      baseUrl: tm.emulator.baseUrl,
+      baseUrl: pipeline.current().emulator.baseUrl,
       rateLimits: { listPerSecond: 0, realtimePerSecond: 0, defaultPerSecond: 0 },
     });
     const remote = (await trackingsAtTrackingMore(quotaClient)).map((t) => t.trackingNumber).sort();
@@ -169,7 +160,8 @@ describe("reliability", () => {
 
   it("concurrent dispatchers never send the same tracking twice", async () => {
     const shop = await newShop();
-    const batchCalls = () => tm.emulator.stats().calls[tm.apiKey]?.["POST /trackings/batch"] ?? 0;
+    const batchCalls = () =>
+      pipeline.current().emulator.stats().calls[pipeline.current().apiKey]?.["POST /trackings/batch"] ?? 0;
     const numbers = Array.from({ length: 200 }, (_, i) => `1ZPAR${String(i).padStart(12, "0")}`);
     for (let i = 0; i < numbers.length; i += 5) {
       await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: numbers.slice(i, i + 5) }));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma, { Prisma } from "~/db.server";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as customersDataRequest } from "~/routes/webhooks.customers.data_request";
@@ -9,23 +9,17 @@ import {
   deliver,
   drainPipeline,
   fulfillmentPayload,
-  installShop,
   localTrackings,
-  startPipelineEmulator,
+  withPipelineEmulator,
   trackingsAtTrackingMore,
-  type PipelineEmulator,
 } from "../support/pipeline";
 
-let tm: PipelineEmulator;
-beforeAll(async () => {
-  tm = await startPipelineEmulator();
-});
-afterAll(() => tm.emulator.close());
+const pipeline = withPipelineEmulator("privacy");
 
 let sequence = 0;
 async function shopWithTwoCustomers() {
-  const shop = `privacy-${++sequence}-${Date.now()}.myshopify.com`;
-  await installShop(shop, tm.apiKey);
+  const shop = await pipeline.newShop();
+  sequence += 1;
   const ada = fulfillmentPayload({ numbers: [`1ZADA${sequence}${Date.now() % 1e9}`] });
   const grace = fulfillmentPayload({
     numbers: [`1ZGRC${sequence}${Date.now() % 1e9}`],
@@ -69,7 +63,7 @@ describe("customers/redact", () => {
     });
     expect(graceRow).toMatchObject({ customerName: "Grace Hopper", customerEmail: "grace@example.com" });
 
-    const remote = await trackingsAtTrackingMore(tm.client);
+    const remote = await trackingsAtTrackingMore(pipeline.current().client);
     const adaRemote = remote.find((t) => t.trackingNumber === ada.tracking_numbers[0]);
     const graceRemote = remote.find((t) => t.trackingNumber === grace.tracking_numbers[0]);
     expect(adaRemote?.customerName ?? null).toBeNull();

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import prisma from "~/db.server";
 import { saveTrackingMoreApiKey } from "~/models/settings.server";
 import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
@@ -42,6 +43,32 @@ export async function startPipelineEmulator(options: EmulatorOptions = {}): Prom
     rateLimits: { listPerSecond: 0, realtimePerSecond: 0, defaultPerSecond: 0 },
   });
   return { emulator, apiKey, email, client };
+}
+
+/**
+ * For a test file: one emulator for all its tests (started before, closed after), and shops
+ * installed with its key. `current()` is valid inside tests.
+ */
+export function withPipelineEmulator(shopPrefix: string, options: EmulatorOptions = {}) {
+  let tm: PipelineEmulator | undefined;
+  let sequence = 0;
+  beforeAll(async () => {
+    tm = await startPipelineEmulator(options);
+  });
+  afterAll(() => tm?.emulator.close());
+  const current = () => {
+    if (!tm) throw new Error("withPipelineEmulator: the emulator is not running (use it inside a test)");
+    return tm;
+  };
+  return {
+    current,
+    /** A new installed shop; with the emulator's API key unless `withKey` is false. */
+    async newShop(withKey = true): Promise<string> {
+      const shop = `${shopPrefix}-${++sequence}-${Date.now()}.myshopify.com`;
+      await installShop(shop, withKey ? current().apiKey : undefined);
+      return shop;
+    },
+  };
 }
 
 export async function installShop(shop: string, apiKey?: string) {
