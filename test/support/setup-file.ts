@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { applyTestEnvironment } from "./env";
 import {
   copySqliteTemplate,
@@ -25,7 +25,9 @@ if (testProvider() === "postgresql") {
   process.env.DATABASE_URL = `file:${copySqliteTemplate(runId, name)}`;
 }
 
-beforeAll(() => shopifyApiMock.listen({ onUnhandledRequest: refuseTheInternet }));
+// Listening before any test module imports the app: Shopify's library keeps the `fetch` it
+// finds at import time, and that must already be the intercepted one.
+shopifyApiMock.listen({ onUnhandledRequest: refuseTheInternet });
 afterEach(() => shopifyApiMock.resetHandlers());
 afterAll(async () => {
   shopifyApiMock.close();

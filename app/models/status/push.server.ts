@@ -1,0 +1,286 @@
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { appConfig } from "~/config.server";
+import prisma, { type Prisma } from "~/db.server";
+import { decryptSecret } from "~/lib/secrets.server";
+import { logger } from "~/logger.server";
+import { parseTracking } from "~/trackingmore";
+import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "./apply-snapshot.server";
+
+// TrackingMore pushes every shop's changes to one URL, signed with the account's email rather
+// than by Shopify. A tracking number can belong to several shops: each candidate shop's own
+// email must verify the signature, and only shops whose signature verifies are changed.
+// The webhook only verifies and keeps the push (TrackingMorePush, committed before the 200);
+// applyReceivedPushes stores the status and queues the Shopify event, so a crash in between
+// loses nothing.
+
+/** Pushes whose timeStr is further than this from our clock are refused (replays). */
+export const DEFAULT_PUSH_MAX_AGE_SECONDS = 600;
+
+export interface PushVerifyInfo {
+  timeStr: string;
+  signature: string;
+}
+
+export interface PushOptions {
+  now?: Date;
+  maxAgeSeconds?: number;
+}
+
+export type PushResult =
+  | { httpStatus: 200; result: "accepted"; shops: string[] }
+  | { httpStatus: 200; result: "unknown_tracking" }
+  | { httpStatus: 400; result: "malformed"; reason: string }
+  | { httpStatus: 401; result: "bad_signature" };
+
+/** timeStr is Unix seconds (milliseconds accepted too); null when it is not a time at all. */
+export function pushTimeOf(timeStr: string): Date | null {
+  if (!/^\d{1,16}$/.test(timeStr.trim())) return null;
+  const value = Number(timeStr.trim());
+  return new Date(value < 1e12 ? value * 1000 : value);
+}
+
+/** HMAC-SHA256(key = account email, message = timeStr) in hex, compared in constant time. */
+export function verifyPushSignature(
+  email: string,
+  verifyInfo: PushVerifyInfo,
+  { now = new Date(), maxAgeSeconds = DEFAULT_PUSH_MAX_AGE_SECONDS }: PushOptions = {},
+): boolean {
+  const sentAt = pushTimeOf(verifyInfo.timeStr);
+  if (!sentAt || Math.abs(now.getTime() - sentAt.getTime()) > maxAgeSeconds * 1000) return false;
+  const expected = createHmac("sha256", email).update(verifyInfo.timeStr).digest();
+  const given = /^[0-9a-f]+$/i.test(verifyInfo.signature) ? Buffer.from(verifyInfo.signature, "hex") : null;
+  return given !== null && given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function readPush(rawBody: string): { data: Json; verifyInfo: PushVerifyInfo | null } | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return "body is not JSON";
+  }
+  if (!isObject(body)) return "body is not a JSON object";
+  if (!isObject(body.data)) return "no data object";
+  const { tracking_number: number, carrier_code: carrier } = body.data;
+  if (typeof number !== "string" || !number || typeof carrier !== "string" || !carrier) {
+    return "data has no tracking_number and carrier_code";
+  }
+  const info = body.verifyInfo;
+  const verifyInfo =
+    isObject(info) && typeof info.signature === "string" && ["string", "number"].includes(typeof info.timeStr)
+      ? { timeStr: String(info.timeStr), signature: info.signature }
+      : null;
+  return { data: body.data, verifyInfo };
+}
+
+interface CandidateShop {
+  shop: string;
+  cipher: string | null;
+}
+
+// Decrypting the email is the costly half of a push's check; a cipher text always decrypts to
+// the same email, so it is remembered (a changed email is a new cipher text).
+const emailsByCipher = new Map<string, string>();
+const MAX_REMEMBERED_EMAILS = 10_000;
+
+function accountEmail(cipher: string): string {
+  let email = emailsByCipher.get(cipher);
+  if (email === undefined) {
+    email = decryptSecret(cipher, appConfig().encryptionKey);
+    if (emailsByCipher.size >= MAX_REMEMBERED_EMAILS) emailsByCipher.clear();
+    emailsByCipher.set(cipher, email);
+  }
+  return email;
+}
+
+type Lookup = { trackingNumber: string; carrierCode: string; done: (rows: CandidateShop[] | Error) => void };
+let lookupQueue: Lookup[] = [];
+
+/**
+ * The shops holding this tracking, with their account email cipher. Pushes are hot: lookups
+ * that arrive together share one query.
+ */
+function candidateShops(trackingNumber: string, carrierCode: string): Promise<CandidateShop[]> {
+  return new Promise((resolve, reject) => {
+    lookupQueue.push({
+      trackingNumber,
+      carrierCode,
+      done: (rows) => (rows instanceof Error ? reject(rows) : resolve(rows)),
+    });
+    if (lookupQueue.length === 1) setImmediate(runLookups);
+  });
+}
+
+function runLookups() {
+  const batch = lookupQueue;
+  lookupQueue = [];
+  const numbers = [...new Set(batch.map((b) => b.trackingNumber))];
+  const placeholders = numbers
+    .map((_, i) => (appConfig().databaseProvider === "postgresql" ? `$${i + 1}` : "?"))
+    .join(", ");
+  prisma
+    .$queryRawUnsafe<(CandidateShop & { trackingNumber: string; carrierCode: string })[]>(
+      `SELECT DISTINCT t."trackingNumber" AS "trackingNumber", t."carrierCode" AS "carrierCode", t."shop" AS "shop",
+         s."trackingMoreAccountEmailCipher" AS "cipher"
+       FROM "Tracking" t LEFT JOIN "ShopSettings" s ON s."shop" = t."shop"
+       WHERE t."trackingNumber" IN (${placeholders})`,
+      ...numbers,
+    )
+    .then(
+      (rows) => {
+        for (const lookup of batch) {
+          lookup.done(
+            rows
+              .filter(
+                (r) => r.trackingNumber === lookup.trackingNumber && r.carrierCode === lookup.carrierCode,
+              )
+              .map((r) => ({ shop: r.shop, cipher: r.cipher })),
+          );
+        }
+      },
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const lookup of batch) lookup.done(failure);
+      },
+    );
+}
+
+/**
+ * Verifies a push and keeps it for the apply job (applyReceivedPushes); answers without
+ * waiting for the status to be stored, so TrackingMore gets its 200 fast.
+ */
+export async function receiveTrackingMorePush(
+  rawBody: string,
+  options: PushOptions = {},
+): Promise<PushResult> {
+  const now = options.now ?? new Date();
+  const log = logger.child({ component: "trackingmore-push" });
+  const push = readPush(rawBody);
+  if (typeof push === "string") {
+    log.warn({ reason: push }, "malformed TrackingMore push refused");
+    return { httpStatus: 400, result: "malformed", reason: push };
+  }
+  const ref = {
+    trackingNumber: String(push.data.tracking_number),
+    carrierCode: String(push.data.carrier_code),
+  };
+  const candidates = await candidateShops(ref.trackingNumber, ref.carrierCode);
+  if (candidates.length === 0) {
+    log.info(ref, "TrackingMore push for a tracking we do not know; ignored");
+    return { httpStatus: 200, result: "unknown_tracking" };
+  }
+  const verifyInfo = push.verifyInfo;
+  // No email configured: that shop cannot verify pushes, polling keeps it current.
+  const shops = verifyInfo
+    ? candidates
+        .filter(
+          (c) => c.cipher && verifyPushSignature(accountEmail(c.cipher), verifyInfo, { ...options, now }),
+        )
+        .map((c) => c.shop)
+    : [];
+  if (shops.length === 0) {
+    log.warn(
+      { ...ref, candidates: candidates.length },
+      "TrackingMore push signature did not verify for any shop",
+    );
+    return { httpStatus: 401, result: "bad_signature" };
+  }
+  await keepPush({
+    ...ref,
+    shops: JSON.stringify(shops),
+    data: JSON.stringify(push.data),
+    receivedAt: now,
+    nextAttemptAt: now,
+  });
+  return { httpStatus: 200, result: "accepted", shops };
+}
+
+type KeptPush = Prisma.TrackingMorePushCreateManyInput;
+let keepQueue: { push: KeptPush; done: (error?: unknown) => void }[] = [];
+
+/**
+ * Group commit: pushes that arrive together are written in one statement (one transaction, one
+ * journal sync), and each answer waits for the commit that holds its push.
+ */
+function keepPush(push: KeptPush): Promise<void> {
+  return new Promise((resolve, reject) => {
+    keepQueue.push({ push, done: (error) => (error ? reject(error) : resolve()) });
+    if (keepQueue.length === 1) setImmediate(flushKeptPushes);
+  });
+}
+
+function flushKeptPushes() {
+  const batch = keepQueue;
+  keepQueue = [];
+  prisma.trackingMorePush.createMany({ data: batch.map((b) => b.push) }).then(
+    () => batch.forEach((b) => b.done()),
+    (error: unknown) => batch.forEach((b) => b.done(error)),
+  );
+}
+
+export interface ApplyPushesOptions {
+  now?: () => Date;
+  workerId?: string;
+  batchSize?: number;
+  leaseMs?: number;
+}
+
+/**
+ * Applies received pushes, oldest first; returns how many were applied. A push whose apply
+ * fails stays and is tried again later; the snapshot's own time keeps late ones harmless.
+ */
+export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Promise<number> {
+  const clock = options.now ?? (() => new Date());
+  const workerId = options.workerId ?? `push-apply-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const now = clock();
+  const due = await prisma.trackingMorePush.findMany({
+    where: { nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    orderBy: { receivedAt: "asc" },
+    take: options.batchSize ?? 100,
+    select: { id: true, leaseUntil: true },
+  });
+  let applied = 0;
+  for (const candidate of due) {
+    const claimed = await prisma.trackingMorePush.updateMany({
+      where: { id: candidate.id, leaseUntil: candidate.leaseUntil },
+      data: {
+        leaseOwner: workerId,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        attempts: { increment: 1 },
+      },
+    });
+    if (claimed.count === 0) continue;
+    const push = await prisma.trackingMorePush.findUniqueOrThrow({ where: { id: candidate.id } });
+    try {
+      const snapshot = parseTracking(JSON.parse(push.data));
+      const shops = JSON.parse(push.shops) as string[];
+      const rows = await prisma.tracking.findMany({
+        where: { shop: { in: shops }, trackingNumber: push.trackingNumber, carrierCode: push.carrierCode },
+        select: SNAPSHOT_ROW_SELECT,
+      });
+      for (const row of rows) await applyTrackingSnapshot(row, snapshot, clock());
+      await prisma.trackingMorePush.delete({ where: { id: push.id } });
+      applied++;
+    } catch (error) {
+      const delayMs = Math.min(3_600_000, 5_000 * 2 ** Math.min(push.attempts, 10));
+      await prisma.trackingMorePush.updateMany({
+        where: { id: push.id, leaseOwner: workerId },
+        data: {
+          leaseOwner: null,
+          leaseUntil: null,
+          nextAttemptAt: new Date(clock().getTime() + delayMs),
+          lastError: error instanceof Error ? error.message : String(error),
+        },
+      });
+      logger
+        .child({ component: "trackingmore-push" })
+        .error({ err: error, pushId: push.id }, "applying a TrackingMore push failed");
+    }
+  }
+  return applied;
+}

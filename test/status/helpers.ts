@@ -1,0 +1,232 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import prisma from "~/db.server";
+import { saveTrackingMoreAccountEmail, saveTrackingMoreApiKey } from "~/models/settings.server";
+import { applyReceivedPushes } from "~/models/status/push.server";
+import { action } from "~/routes/webhooks.trackingmore";
+import { signWebhook } from "../emulator";
+import { callRoute } from "../support/routes";
+import { interceptAdminGraphql, type GraphqlCall } from "../support/shopify-api-mock";
+import { TEST_APP_URL } from "../support/env";
+
+// Shared by the status and write-back tests: TrackingMore pushes as the wire carries them,
+// a receiver that hands the emulator's pushes to our route, seeded rows, and a Shopify that
+// remembers the fulfillment events it was given.
+
+export const HOUR = 3_600_000;
+
+export interface WireCheckpoint {
+  at: Date;
+  status: string;
+  substatus?: string;
+  description: string;
+  location?: string;
+  leg?: "origin" | "destination";
+}
+
+const zoneless = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
+
+/** A tracking as TrackingMore's push or list carries it (snake_case, zone-less dates). */
+export function wireTracking(options: {
+  trackingNumber: string;
+  carrierCode?: string;
+  status: string;
+  substatus?: string | null;
+  checkpoints?: WireCheckpoint[];
+  updatedAt?: Date;
+  transitDays?: number;
+  itemReceived?: Date;
+}): Record<string, unknown> {
+  const checkpoints = options.checkpoints ?? [];
+  const leg = (which: "origin" | "destination") => ({
+    carrier_code: options.carrierCode ?? "usps",
+    ItemReceived: which === "origin" && options.itemReceived ? zoneless(options.itemReceived) : null,
+    trackinfo: checkpoints
+      .filter((c) => (c.leg ?? "origin") === which)
+      .reverse()
+      .map((c) => ({
+        Date: zoneless(c.at),
+        StatusDescription: c.description,
+        Details: c.location ?? "",
+        checkpoint_status: c.status,
+        substatus: c.substatus ?? null,
+      })),
+  });
+  const last = checkpoints[checkpoints.length - 1];
+  return {
+    id: `tm-${options.trackingNumber}`,
+    tracking_number: options.trackingNumber,
+    carrier_code: options.carrierCode ?? "usps",
+    status: options.status,
+    substatus: options.substatus ?? last?.substatus ?? null,
+    updated_at: (options.updatedAt ?? last?.at ?? new Date()).toISOString(),
+    itemTimeLength: options.transitDays ?? null,
+    lastEvent: last ? `${last.description},${last.location ?? ""},${zoneless(last.at)}` : "",
+    lastUpdateTime: last ? zoneless(last.at) : null,
+    origin_info: leg("origin"),
+    destination_info: leg("destination"),
+  };
+}
+
+export function signedPushBody(email: string, data: Record<string, unknown>, timeStr?: string): string {
+  const time = timeStr ?? String(Math.floor(Date.now() / 1000));
+  return JSON.stringify({
+    meta: { code: 200, type: "Success", message: "Success" },
+    data,
+    verifyInfo: { timeStr: time, signature: signWebhook(email, time) },
+  });
+}
+
+/** Posts a push to the route, then (unless told not to) runs the apply job as the worker would. */
+export async function postPush(body: string, { apply = true } = {}): Promise<Response> {
+  const response = await callRoute(
+    action,
+    new Request(`${TEST_APP_URL}/webhooks/trackingmore`, { method: "POST", body }),
+  );
+  if (apply) await applyReceivedPushes();
+  return response;
+}
+
+/** An HTTP endpoint the emulator can push to; each push runs our route (not the apply job). */
+export async function startPushReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      postPush(Buffer.concat(chunks).toString("utf8"), { apply: false })
+        .then(async (response) => {
+          res.writeHead(response.status, { "content-type": "application/json" });
+          res.end(await response.text());
+        })
+        .catch((error: unknown) => {
+          res.writeHead(500);
+          res.end(String(error));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/trackingmore`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function seedShop(shop: string, options: { email?: string | null; apiKey?: string } = {}) {
+  await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
+  if (options.apiKey) await saveTrackingMoreApiKey(shop, options.apiKey);
+  if (options.email) await saveTrackingMoreAccountEmail(shop, options.email);
+}
+
+let seq = 0;
+export async function seedTracking(
+  shop: string,
+  trackingNumber: string,
+  overrides: Partial<{
+    carrierCode: string;
+    fulfillmentId: string | null;
+    status: string;
+    manualStatus: number | null;
+    syncState: string;
+    pendingChanges: string | null;
+  }> = {},
+) {
+  seq++;
+  return prisma.tracking.create({
+    data: {
+      shop,
+      orderId: `order-${seq}`,
+      fulfillmentId: overrides.fulfillmentId === undefined ? `${1000 + seq}` : overrides.fulfillmentId,
+      trackingNumber,
+      carrierCode: overrides.carrierCode ?? "usps",
+      trackingMoreId: `tm-${trackingNumber}`,
+      syncState: overrides.syncState ?? "synced",
+      status: overrides.status ?? "pending",
+      manualStatus: overrides.manualStatus ?? null,
+      pendingChanges: overrides.pendingChanges ?? null,
+    },
+  });
+}
+
+export interface ShopifyEvent {
+  id: string;
+  fulfillmentId: string;
+  status: string;
+  happenedAt: string;
+  message?: string;
+  city?: string;
+  country?: string;
+  estimatedDeliveryAt?: string;
+}
+
+/**
+ * A Shopify Admin API that keeps the fulfillment events it receives. `answer` may replace the
+ * reply to a call (throttling, errors); returning undefined lets the fake answer normally.
+ */
+export function fakeShopifyEvents(answer?: (call: GraphqlCall) => unknown) {
+  const events: ShopifyEvent[] = [];
+  const knownFulfillments = new Set<string>();
+  let missing = new Set<string>();
+  const calls = interceptAdminGraphql((call) => {
+    const replaced = answer?.(call);
+    if (replaced !== undefined) return replaced as Response;
+    const cost = {
+      requestedQueryCost: 10,
+      actualQueryCost: 10,
+      throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 },
+    };
+    if (call.query.includes("fulfillmentEventCreate")) {
+      const input = call.variables.fulfillmentEvent as Omit<ShopifyEvent, "id">;
+      if (missing.has(input.fulfillmentId)) {
+        return {
+          data: {
+            fulfillmentEventCreate: {
+              fulfillmentEvent: null,
+              userErrors: [{ field: ["fulfillmentId"], message: "Fulfillment does not exist." }],
+            },
+          },
+          extensions: { cost },
+        };
+      }
+      knownFulfillments.add(input.fulfillmentId);
+      const event = { id: `gid://shopify/FulfillmentEvent/${events.length + 1}`, ...input };
+      events.push(event);
+      return {
+        data: {
+          fulfillmentEventCreate: {
+            fulfillmentEvent: { id: event.id, status: event.status, happenedAt: event.happenedAt },
+            userErrors: [],
+          },
+        },
+        extensions: { cost },
+      };
+    }
+    const id = String(call.variables.id);
+    return {
+      data: {
+        fulfillment: missing.has(id)
+          ? null
+          : {
+              id,
+              events: {
+                nodes: events
+                  .filter((e) => e.fulfillmentId === id)
+                  .reverse()
+                  .map(({ id: eid, status, happenedAt }) => ({ id: eid, status, happenedAt })),
+              },
+            },
+      },
+      extensions: { cost },
+    };
+  });
+  return {
+    calls,
+    events,
+    mutations: () => calls.filter((c) => c.query.includes("fulfillmentEventCreate")),
+    forget: (gid: string) => {
+      missing = new Set([...missing, gid]);
+    },
+    known: knownFulfillments,
+  };
+}
+
