@@ -12,7 +12,8 @@ export default tseslint.config(
       "public/build/**",
       "node_modules/**",
       ".cache/**",
-      "extensions/**/dist/**",
+      // Extensions are built by the Shopify CLI with their own dependencies (not installed here).
+      "extensions/**",
       "test/e2e/screenshots/**",
     ],
   },
