@@ -3,6 +3,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { appConfig } from "./config.server";
 import prisma from "./db.server";
+import { CachedSessionStorage } from "./lib/session-cache.server";
 import { logger } from "./logger.server";
 import { recordShopInstalled } from "./models/shop.server";
 
@@ -17,7 +18,9 @@ const shopify = shopifyApp({
   scopes: config.scopes,
   appUrl: config.appUrl,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma, { connectionRetries: 3, connectionRetryIntervalMs: 1000 }),
+  sessionStorage: new CachedSessionStorage(
+    new PrismaSessionStorage(prisma, { connectionRetries: 3, connectionRetryIntervalMs: 1000 }),
+  ),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { logger } from "~/logger.server";
 import { isAtTrackingMore, queueTrackingChanges } from "~/models/tracking-changes.server";
 
@@ -114,6 +115,7 @@ export function listCustomerDataReports(shop: string) {
 
 /** shop/redact (48 hours after uninstall): nothing of the shop remains. */
 export async function redactShop(shop: string): Promise<void> {
+  forgetCachedSessions(shop);
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
     prisma.tracking.deleteMany({ where: { shop } }),

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { forgetCachedSessions } from "~/lib/session-cache.server";
 
 /** Called after a merchant's token exchange: a (re)installed shop is active again. */
 export async function recordShopInstalled(shop: string): Promise<void> {
@@ -14,6 +15,7 @@ export async function recordShopInstalled(shop: string): Promise<void> {
  * shops), and its data stays until shop/redact. Safe to run twice, and after the session is gone.
  */
 export async function recordShopUninstalled(shop: string, at: Date = new Date()): Promise<void> {
+  forgetCachedSessions(shop);
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
     prisma.shop.upsert({
@@ -26,5 +28,6 @@ export async function recordShopUninstalled(shop: string, at: Date = new Date())
 
 /** app/scopes_update: keep the stored session's scope in step with what the merchant granted. */
 export async function recordScopesGranted(shop: string, scopes: string[]): Promise<void> {
+  forgetCachedSessions(shop);
   await prisma.session.updateMany({ where: { shop }, data: { scope: scopes.join(",") } });
 }

@@ -44,9 +44,11 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
 
 /**
  * Added to every spacing interval: requests spaced exactly 1000 ms apart at our end can
- * arrive 999 ms apart at theirs, and one stray 429 costs minutes.
+ * arrive 999 ms apart at theirs, and one stray 429 costs minutes. 2% (at least 5 ms) absorbs
+ * that jitter without giving away a quarter of a 5/s budget, as a fixed 50 ms would.
  */
-const SPACING_MARGIN_MS = 50;
+const SPACING_MARGIN_SHARE = 0.02;
+const MIN_SPACING_MARGIN_MS = 5;
 
 interface AccountSlots {
   nextFree: Record<RateClass, number>;
@@ -69,7 +71,8 @@ export function resetRateLimiters(): void {
 function intervalMs(perSecond: number): number {
   // 0, negative or Infinity means "do not limit".
   if (!(perSecond > 0) || !Number.isFinite(perSecond)) return 0;
-  return 1000 / perSecond + SPACING_MARGIN_MS;
+  const interval = 1000 / perSecond;
+  return interval + Math.max(MIN_SPACING_MARGIN_MS, interval * SPACING_MARGIN_SHARE);
 }
 
 export class RateLimiter {

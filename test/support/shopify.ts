@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import prisma from "~/db.server";
+import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, TEST_SCOPES } from "./env";
 
 // Requests signed and tokens minted exactly as Shopify does, so route tests run the real
@@ -70,6 +71,7 @@ export function mintSessionToken(
 
 /** An installed shop: the offline session token exchange would have stored. */
 export async function seedOfflineSession(shop: string, accessToken = "shpat_seeded_token") {
+  forgetCachedSessions(shop);
   await prisma.session.upsert({
     where: { id: `offline_${shop}` },
     create: {

@@ -11,6 +11,7 @@ import { TrackingMoreError, type CreateTrackingInput, type TrackingMoreClient } 
 // them: nothing is lost and nothing is created twice.
 
 const BATCH_SIZE = 40;
+const MAX_BATCHES_IN_FLIGHT = 3;
 const LEASE_MS = 2 * 60_000;
 const QUOTA_RECHECK_MS = 10 * 60_000;
 const KEY_REJECTED_RECHECK_MS = 60 * 60_000;
@@ -24,7 +25,7 @@ export interface DispatchOptions {
   now?: Date;
   /** Identifies this worker's leases. */
   workerId?: string;
-  /** Rows per shop per round; the default sends up to three batches before moving on. */
+  /** Rows per shop per round; the default sends up to ten batches before moving on. */
   maxRowsPerShop?: number;
 }
 
@@ -60,7 +61,7 @@ export async function dispatchPendingTrackings(options: DispatchOptions = {}): P
   for (const { shop } of shopsWithWork) {
     if (blocked.has(shop)) continue;
     try {
-      settled += await dispatchShop(shop, now, workerId, options.maxRowsPerShop ?? BATCH_SIZE * 3);
+      settled += await dispatchShop(shop, now, workerId, options.maxRowsPerShop ?? BATCH_SIZE * 10);
     } catch (error) {
       log.error({ err: error, shop }, "dispatch round failed for shop");
     }
@@ -80,14 +81,23 @@ async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: 
     });
     return waiting.count;
   }
+  // Several batches in flight keep the account's rate budget busy while our own database
+  // work for the previous answer is done; the client's limiter still spaces the calls.
   let settled = 0;
-  while (settled < maxRows) {
+  let stop = false;
+  const inFlight = new Set<Promise<void>>();
+  while (settled < maxRows && !stop) {
     const rows = await claimPendingRows(shop, now, workerId, BATCH_SIZE);
     if (rows.length === 0) break;
-    const outcome = await sendBatch(shop, client, rows, now);
     settled += rows.length;
-    if (outcome === "stop") break;
+    const sending: Promise<void> = sendBatch(shop, client, rows, now).then((outcome) => {
+      if (outcome === "stop") stop = true;
+      inFlight.delete(sending);
+    });
+    inFlight.add(sending);
+    if (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return settled;
 }
 

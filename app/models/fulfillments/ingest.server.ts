@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import prisma, { isUniqueConstraintError, type Prisma } from "~/db.server";
 import { logger } from "~/logger.server";
 import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
@@ -24,42 +25,182 @@ import type { ShopifyFulfillment, ShopifyOrder } from "./shopify-payloads";
 const LEASE_MS = 60_000;
 const log = logger.child({ component: "ingest" });
 
-export async function ingestPendingDeliveries(options: { limit?: number; now?: Date } = {}): Promise<number> {
+const BATCH_SIZE = 50;
+
+interface ClaimedDelivery {
+  webhookId: string;
+  shop: string;
+  topic: FulfillmentTopic;
+  payload: string | null;
+}
+
+type ParsedDelivery = ClaimedDelivery &
+  ({ outcome: "invalid" | "dropped_uninstalled" } | { outcome: "ingested"; mappings: FulfillmentMapping[] });
+
+/**
+ * One round: claims up to `limit` recorded deliveries and applies them. New fulfillments (the
+ * common case) are written in one transaction per round; anything that touches rows we
+ * already have (updates, cancellations, a parcel Shopify told us about twice) goes through
+ * `applyFulfillment`, one fulfillment at a time.
+ */
+export async function ingestPendingDeliveries(
+  options: { limit?: number; now?: Date; workerId?: string } = {},
+): Promise<number> {
   const now = options.now ?? new Date();
+  const workerId = options.workerId ?? `ingest-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const claimable = {
+    processedAt: null,
+    OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+  } satisfies Prisma.WebhookDeliveryWhereInput;
   const candidates = await prisma.webhookDelivery.findMany({
-    where: { processedAt: null, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    where: claimable,
     orderBy: [{ receivedAt: "asc" }],
-    take: options.limit ?? 100,
+    take: options.limit ?? BATCH_SIZE,
     select: { webhookId: true },
   });
-  let handled = 0;
-  const context = new Map<string, Promise<ShopContext>>();
-  for (const { webhookId } of candidates) {
-    // Claim it: a concurrent worker's conditional update finds the lease taken and moves on.
-    const claimed = await prisma.webhookDelivery.updateMany({
-      where: { webhookId, processedAt: null, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseUntil: new Date(now.getTime() + LEASE_MS) },
-    });
-    if (claimed.count === 0) continue;
-    const delivery = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } });
-    let shopContext = context.get(delivery.shop);
-    if (!shopContext) {
-      shopContext = loadShopContext(delivery.shop);
-      context.set(delivery.shop, shopContext);
+  if (candidates.length === 0) return 0;
+  const ids = candidates.map((c) => c.webhookId);
+  // The conditional update is the claim: a concurrent worker finds the lease taken.
+  await prisma.webhookDelivery.updateMany({
+    where: { ...claimable, webhookId: { in: ids } },
+    data: { leaseOwner: workerId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+  });
+  const claimed = (await prisma.webhookDelivery.findMany({
+    where: { webhookId: { in: ids }, leaseOwner: workerId, processedAt: null },
+    orderBy: [{ receivedAt: "asc" }],
+    select: { webhookId: true, shop: true, topic: true, payload: true },
+  })) as ClaimedDelivery[];
+
+  const byShop = new Map<string, ClaimedDelivery[]>();
+  for (const delivery of claimed) byShop.set(delivery.shop, [...(byShop.get(delivery.shop) ?? []), delivery]);
+  for (const [shop, deliveries] of byShop) await ingestShopDeliveries(shop, deliveries);
+  return claimed.length;
+}
+
+async function ingestShopDeliveries(shop: string, deliveries: ClaimedDelivery[]) {
+  const [context, shopRow] = await Promise.all([
+    loadShopContext(shop),
+    prisma.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } }),
+  ]);
+  const parsed = deliveries.map((d) => parseDelivery(d, context, Boolean(shopRow?.uninstalledAt)));
+
+  // Which deliveries only add new fulfillments and new parcels: those are written in bulk.
+  const mappings = parsed.flatMap((d) => (d.outcome === "ingested" ? d.mappings : []));
+  const [knownFulfillments, knownNumbers] = await Promise.all([
+    prisma.fulfillment.findMany({
+      where: { shop, fulfillmentId: { in: mappings.map((m) => m.fulfillmentId) } },
+      select: { fulfillmentId: true },
+    }),
+    prisma.tracking.findMany({
+      where: { shop, trackingNumber: { in: mappings.flatMap((m) => m.trackingNumbers) } },
+      select: { trackingNumber: true },
+    }),
+  ]);
+  const seenFulfillments = new Set(knownFulfillments.map((f) => f.fulfillmentId));
+  const seenNumbers = new Set(knownNumbers.map((t) => t.trackingNumber));
+  const bulk: ParsedDelivery[] = [];
+  const oneByOne: ParsedDelivery[] = [];
+  for (const delivery of parsed) {
+    const fresh =
+      delivery.outcome !== "ingested" ||
+      (delivery.topic !== "fulfillments/update" &&
+        delivery.mappings.every(
+          (m) =>
+            m.shopifyStatus !== "cancelled" &&
+            !seenFulfillments.has(m.fulfillmentId) &&
+            m.trackingNumbers.every((n) => !seenNumbers.has(n)),
+        ));
+    (fresh ? bulk : oneByOne).push(delivery);
+    // Later deliveries in this round that touch the same parcels see them as known.
+    if (delivery.outcome === "ingested") {
+      for (const m of delivery.mappings) {
+        seenFulfillments.add(m.fulfillmentId);
+        for (const n of m.trackingNumbers) seenNumbers.add(n);
+      }
     }
-    const outcome = await ingestDelivery(
-      delivery.shop,
-      delivery.topic as FulfillmentTopic,
-      delivery.payload,
-      await shopContext,
-    );
-    await prisma.webhookDelivery.update({
-      where: { webhookId },
-      data: { processedAt: new Date(), leaseUntil: null, outcome, payload: null },
-    });
-    handled += 1;
   }
-  return handled;
+
+  try {
+    await writeNewFulfillments(shop, bulk, context.settings);
+  } catch (error) {
+    // Another worker wrote some of these parcels meanwhile: take the careful path for all.
+    if (!isUniqueConstraintError(error)) throw error;
+    oneByOne.unshift(...bulk);
+  }
+  for (const delivery of oneByOne) {
+    if (delivery.outcome === "ingested") {
+      for (const mapping of delivery.mappings)
+        await applyFulfillment(shop, delivery.topic, mapping, context.settings);
+    }
+    await markProcessed([delivery]);
+  }
+}
+
+function parseDelivery(
+  delivery: ClaimedDelivery,
+  context: ShopContext,
+  uninstalled: boolean,
+): ParsedDelivery {
+  // A delivery recorded just before the uninstall landed (sessions are cached briefly).
+  if (uninstalled) return { ...delivery, outcome: "dropped_uninstalled" };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(delivery.payload ?? "null");
+  } catch {
+    payload = null;
+  }
+  if (!payload || typeof payload !== "object") {
+    log.warn({ shop: delivery.shop, topic: delivery.topic }, "delivery has no usable payload");
+    return { ...delivery, outcome: "invalid" };
+  }
+  const mappings: FulfillmentMapping[] = [];
+  for (const { fulfillment, order } of fulfillmentsOf(delivery.topic, payload)) {
+    try {
+      mappings.push(mapFulfillmentToTrackings(fulfillment, order, context.options));
+    } catch (error) {
+      if (!(error instanceof UnmappableFulfillmentError)) throw error;
+      log.warn({ shop: delivery.shop, topic: delivery.topic, reason: error.message }, "fulfillment skipped");
+    }
+  }
+  return { ...delivery, outcome: "ingested", mappings };
+}
+
+function markProcessed(deliveries: ParsedDelivery[]) {
+  const byOutcome = new Map<string, string[]>();
+  for (const d of deliveries) byOutcome.set(d.outcome, [...(byOutcome.get(d.outcome) ?? []), d.webhookId]);
+  return prisma.$transaction(
+    [...byOutcome].map(([outcome, webhookIds]) =>
+      prisma.webhookDelivery.updateMany({
+        where: { webhookId: { in: webhookIds } },
+        data: { processedAt: new Date(), leaseOwner: null, leaseUntil: null, outcome, payload: null },
+      }),
+    ),
+  );
+}
+
+async function writeNewFulfillments(shop: string, deliveries: ParsedDelivery[], settings: ShopSettingsView) {
+  if (deliveries.length === 0) return;
+  const mappings = deliveries.flatMap((d) => (d.outcome === "ingested" ? d.mappings : []));
+  const fulfillments = mappings.map((m) => ({
+    shop,
+    fulfillmentId: m.fulfillmentId,
+    ...fulfillmentFields(m, settings),
+  }));
+  const trackings = settings.createOnFulfillment
+    ? mappings.flatMap((m) => m.drafts.map((draft) => newTrackingRow(shop, draft)))
+    : [];
+  const byOutcome = new Map<string, string[]>();
+  for (const d of deliveries) byOutcome.set(d.outcome, [...(byOutcome.get(d.outcome) ?? []), d.webhookId]);
+  await prisma.$transaction([
+    prisma.fulfillment.createMany({ data: fulfillments }),
+    prisma.tracking.createMany({ data: trackings }),
+    ...[...byOutcome].map(([outcome, webhookIds]) =>
+      prisma.webhookDelivery.updateMany({
+        where: { webhookId: { in: webhookIds } },
+        data: { processedAt: new Date(), leaseOwner: null, leaseUntil: null, outcome, payload: null },
+      }),
+    ),
+  ]);
 }
 
 interface ShopContext {
@@ -93,36 +234,41 @@ function fulfillmentsOf(
   return [{ fulfillment: payload as ShopifyFulfillment, order: null }];
 }
 
-async function ingestDelivery(
-  shop: string,
-  topic: FulfillmentTopic,
-  rawPayload: string | null,
-  context: ShopContext,
-) {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(rawPayload ?? "null");
-  } catch {
-    payload = null;
-  }
-  if (!payload || typeof payload !== "object") {
-    log.warn({ shop, topic }, "delivery has no usable payload");
-    return "invalid";
-  }
-  for (const { fulfillment, order } of fulfillmentsOf(topic, payload)) {
-    let mapping: FulfillmentMapping;
-    try {
-      mapping = mapFulfillmentToTrackings(fulfillment, order, context.options);
-    } catch (error) {
-      if (error instanceof UnmappableFulfillmentError) {
-        log.warn({ shop, topic, reason: error.message }, "fulfillment skipped");
-        continue;
-      }
-      throw error;
-    }
-    await applyFulfillment(shop, topic, mapping, context.settings);
-  }
-  return "ingested";
+function fulfillmentFields(mapping: FulfillmentMapping, settings: ShopSettingsView) {
+  return {
+    orderId: mapping.orderId,
+    orderName: mapping.orderName,
+    shopifyStatus: mapping.shopifyStatus,
+    shopifyUpdatedAt: mapping.shopifyUpdatedAt,
+    trackingCompany: mapping.trackingCompany,
+    trackingNumbers: JSON.stringify(mapping.trackingNumbers),
+    note:
+      mapping.note ??
+      (settings.createOnFulfillment ? null : "Creating trackings on fulfillment is turned off in Settings"),
+  };
+}
+
+/** A parcel's first row: waiting for the dispatcher to create it at TrackingMore. */
+function newTrackingRow(shop: string, draft: TrackingDraft) {
+  return {
+    shop,
+    orderId: draft.orderId,
+    orderName: draft.orderName,
+    fulfillmentId: draft.fulfillmentId,
+    trackingNumber: draft.trackingNumber,
+    carrierCode: draft.carrierCode,
+    carrierSource: draft.carrierSource,
+    trackingCompany: draft.trackingCompany,
+    title: draft.title,
+    tmOrderId: draft.tmOrderId,
+    customerName: draft.customerName,
+    customerEmail: draft.customerEmail,
+    customerPhone: draft.customerPhone,
+    destinationCode: draft.destinationCode,
+    logisticsChannel: draft.logisticsChannel,
+    orderCreatedAt: draft.orderCreatedAt,
+    syncState: "pending",
+  };
 }
 
 /** Applies one fulfillment's state; safe to repeat. Exported for the backfill. */
@@ -144,17 +290,7 @@ export async function applyFulfillment(
     return { created: 0 };
   }
   const createDisabled = !settings.createOnFulfillment;
-  const note =
-    mapping.note ?? (createDisabled ? "Creating trackings on fulfillment is turned off in Settings" : null);
-  const fulfillmentData = {
-    orderId: mapping.orderId,
-    orderName: mapping.orderName,
-    shopifyStatus: mapping.shopifyStatus,
-    shopifyUpdatedAt: mapping.shopifyUpdatedAt,
-    trackingCompany: mapping.trackingCompany,
-    trackingNumbers: JSON.stringify(mapping.trackingNumbers),
-    note,
-  };
+  const fulfillmentData = fulfillmentFields(mapping, settings);
   await prisma.fulfillment.upsert({
     where: { shop_fulfillmentId: { shop, fulfillmentId: mapping.fulfillmentId } },
     create: { shop, fulfillmentId: mapping.fulfillmentId, ...fulfillmentData },
@@ -218,27 +354,7 @@ async function upsertTrackingFromDraft(shop: string, draft: TrackingDraft): Prom
   });
   if (!existing) {
     try {
-      await prisma.tracking.create({
-        data: {
-          shop,
-          orderId: draft.orderId,
-          orderName: draft.orderName,
-          fulfillmentId: draft.fulfillmentId,
-          trackingNumber: draft.trackingNumber,
-          carrierCode: draft.carrierCode,
-          carrierSource: draft.carrierSource,
-          trackingCompany: draft.trackingCompany,
-          title: draft.title,
-          tmOrderId: draft.tmOrderId,
-          customerName: draft.customerName,
-          customerEmail: draft.customerEmail,
-          customerPhone: draft.customerPhone,
-          destinationCode: draft.destinationCode,
-          logisticsChannel: draft.logisticsChannel,
-          orderCreatedAt: draft.orderCreatedAt,
-          syncState: "pending",
-        },
-      });
+      await prisma.tracking.create({ data: newTrackingRow(shop, draft) });
       return true;
     } catch (error) {
       // A concurrent ingest of the same parcel (orders/fulfilled racing fulfillments/create).
