@@ -8,6 +8,8 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     ignores: [
+      ".tmp/**",
+      ".bench/**",
       "build/**",
       "public/build/**",
       "node_modules/**",

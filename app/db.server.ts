@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -7,7 +8,6 @@ import { PrismaPg } from "@prisma/adapter-pg";
 // provider per generated client. Their model APIs are identical, so the app types against the
 // SQLite one and picks the client that matches DATABASE_URL at start-up.
 import { PrismaClient as SqliteClient, Prisma } from ".prisma-trackbridge/sqlite";
-import { PrismaClient as PostgresClient } from ".prisma-trackbridge/postgres";
 import { appConfig, databaseProviderOf } from "./config.server";
 
 export type PrismaClient = SqliteClient;
@@ -34,7 +34,11 @@ export function sqliteFilePath(databaseUrl: string): string {
 export function createPrismaClient(databaseUrl: string): PrismaClient {
   if (databaseProviderOf(databaseUrl) === "postgresql") {
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
-    return new PostgresClient({ adapter }) as unknown as PrismaClient;
+    // Loaded only when PostgreSQL is used: the embedded (SQLite) default never pays for it.
+    const { PrismaClient: PostgresClient } = createRequire(path.join(process.cwd(), "package.json"))(
+      ".prisma-trackbridge/postgres",
+    ) as { PrismaClient: new (options: { adapter: PrismaPg }) => unknown };
+    return new PostgresClient({ adapter }) as PrismaClient;
   }
   const file = sqliteFilePath(databaseUrl);
   // WAL lets the dispatcher write while webhook handlers and loaders read. The mode is stored

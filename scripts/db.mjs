@@ -119,7 +119,10 @@ function writeMigration(provider, name) {
 function generateClients() {
   derivePostgresSchema();
   must(prisma(["generate", "--schema", providers.sqlite.schema], { capture: true }), "generate (sqlite)");
-  must(prisma(["generate", "--schema", providers.postgresql.schema], { capture: true }), "generate (postgresql)");
+  must(
+    prisma(["generate", "--schema", providers.postgresql.schema], { capture: true }),
+    "generate (postgresql)",
+  );
   console.log("db: generated the SQLite and PostgreSQL clients");
 }
 

@@ -21,7 +21,11 @@ export interface ShopSettingsView {
 export type ShopSettingsChanges = Partial<
   Pick<
     ShopSettingsView,
-    "createOnFulfillment" | "orderIdFormat" | "titleTemplate" | "cancelledFulfillmentAction" | "writeBackEnabled"
+    | "createOnFulfillment"
+    | "orderIdFormat"
+    | "titleTemplate"
+    | "cancelledFulfillmentAction"
+    | "writeBackEnabled"
   >
 >;
 
@@ -37,12 +41,16 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
     createOnFulfillment: row?.createOnFulfillment ?? true,
     orderIdFormat: (row?.orderIdFormat as OrderIdFormat | undefined) ?? "name",
     titleTemplate: row?.titleTemplate ?? DEFAULT_TITLE_TEMPLATE,
-    cancelledFulfillmentAction: (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
+    cancelledFulfillmentAction:
+      (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
     writeBackEnabled: row?.writeBackEnabled ?? true,
   };
 }
 
-export async function updateShopSettings(shop: string, changes: ShopSettingsChanges): Promise<ShopSettingsView> {
+export async function updateShopSettings(
+  shop: string,
+  changes: ShopSettingsChanges,
+): Promise<ShopSettingsView> {
   await prisma.shopSettings.upsert({ where: { shop }, create: { shop, ...changes }, update: changes });
   return getShopSettings(shop);
 }
@@ -65,7 +73,10 @@ export async function saveTrackingMoreApiKey(shop: string, apiKey: string): Prom
       data: { syncState: "pending", nextAttemptAt: new Date(), lastError: null },
     }),
     // A new key may belong to an account with quota: let the dispatcher try again now.
-    prisma.shop.updateMany({ where: { domain: shop }, data: { dispatchPausedReason: null, dispatchPausedUntil: null } }),
+    prisma.shop.updateMany({
+      where: { domain: shop },
+      data: { dispatchPausedReason: null, dispatchPausedUntil: null },
+    }),
   ]);
 }
 
@@ -75,7 +86,9 @@ export async function readTrackingMoreApiKey(shop: string): Promise<string | nul
     where: { shop },
     select: { trackingMoreApiKeyCipher: true },
   });
-  return row?.trackingMoreApiKeyCipher ? decryptSecret(row.trackingMoreApiKeyCipher, appConfig().encryptionKey) : null;
+  return row?.trackingMoreApiKeyCipher
+    ? decryptSecret(row.trackingMoreApiKeyCipher, appConfig().encryptionKey)
+    : null;
 }
 
 /** The TrackingMore account email keys the HMAC of TrackingMore's webhooks (verifyInfo). */

@@ -43,15 +43,25 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
 };
 
 /**
- * Added to every spacing interval: requests spaced exactly 1000 ms apart at our end can
- * arrive 999 ms apart at theirs, and one stray 429 costs minutes. 2% (at least 5 ms) absorbs
- * that jitter without giving away a quarter of a 5/s budget, as a fixed 50 ms would.
+ * TrackingMore counts requests per second per account. We keep the same sliding window on our
+ * side, measured on the moments requests actually left: a timer that fires late (a busy event
+ * loop) can then only make us slower, never bunch requests. The window is widened by 5% (at
+ * least 25 ms) for jitter between our send and the moment their server counts the request
+ * (one 429 costs a two-minute pause), and consecutive requests keep half an interval apart so
+ * a burst never meets a stricter, token-bucket style limiter.
  */
-const SPACING_MARGIN_SHARE = 0.02;
-const MIN_SPACING_MARGIN_MS = 5;
+const WINDOW_MARGIN_SHARE = 0.05;
+const MIN_WINDOW_MARGIN_MS = 25;
+
+interface ClassState {
+  /** Send times of the last `allowance` requests, oldest first. */
+  sent: number[];
+  /** The previous waiter: requests of one class take their turn in order. */
+  turn: Promise<void>;
+}
 
 interface AccountSlots {
-  nextFree: Record<RateClass, number>;
+  classes: Record<RateClass, ClassState>;
   pausedUntil: number;
 }
 
@@ -68,16 +78,28 @@ export function resetRateLimiters(): void {
   accounts.clear();
 }
 
-function intervalMs(perSecond: number): number {
+interface ClassLimit {
+  /** Requests allowed per window; 0 = unlimited. */
+  allowance: number;
+  windowMs: number;
+  minGapMs: number;
+}
+
+function classLimit(perSecond: number): ClassLimit {
   // 0, negative or Infinity means "do not limit".
-  if (!(perSecond > 0) || !Number.isFinite(perSecond)) return 0;
-  const interval = 1000 / perSecond;
-  return interval + Math.max(MIN_SPACING_MARGIN_MS, interval * SPACING_MARGIN_SHARE);
+  if (!(perSecond > 0) || !Number.isFinite(perSecond)) return { allowance: 0, windowMs: 0, minGapMs: 0 };
+  const allowance = Math.max(1, Math.floor(perSecond));
+  const window = (allowance / perSecond) * 1000;
+  return {
+    allowance,
+    windowMs: window + Math.max(MIN_WINDOW_MARGIN_MS, window * WINDOW_MARGIN_SHARE),
+    minGapMs: allowance > 1 ? 500 / perSecond : 0,
+  };
 }
 
 export class RateLimiter {
   private readonly slots: AccountSlots;
-  private readonly intervals: Record<RateClass, number>;
+  private readonly limits: Record<RateClass, ClassLimit>;
 
   constructor(
     account: string,
@@ -86,27 +108,51 @@ export class RateLimiter {
   ) {
     let slots = accounts.get(account);
     if (!slots) {
-      slots = { nextFree: { list: 0, realtime: 0, default: 0 }, pausedUntil: 0 };
+      const fresh = (): ClassState => ({ sent: [], turn: Promise.resolve() });
+      slots = { classes: { list: fresh(), realtime: fresh(), default: fresh() }, pausedUntil: 0 };
       accounts.set(account, slots);
     }
     this.slots = slots;
     const merged = { ...DEFAULT_RATE_LIMITS, ...limits };
-    this.intervals = {
-      list: intervalMs(merged.listPerSecond),
-      realtime: intervalMs(merged.realtimePerSecond),
-      default: intervalMs(merged.defaultPerSecond),
+    this.limits = {
+      list: classLimit(merged.listPerSecond),
+      realtime: classLimit(merged.realtimePerSecond),
+      default: classLimit(merged.defaultPerSecond),
     };
   }
 
-  /** Resolves when a request of this class may go out; reserves its slot synchronously. */
+  /** Resolves when a request of this class may go out, and records it as sent. */
   async acquire(rateClass: RateClass, signal?: AbortSignal): Promise<void> {
+    const state = this.slots.classes[rateClass];
+    const previous = state.turn;
+    let done!: () => void;
+    state.turn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      await this.waitForPause(signal);
+      const { allowance, windowMs, minGapMs } = this.limits[rateClass];
+      if (allowance === 0) return;
+      for (;;) {
+        const now = this.clock.now();
+        const last = state.sent.at(-1);
+        const windowOpensAt =
+          state.sent.length >= allowance ? state.sent[state.sent.length - allowance] + windowMs : now;
+        const gapOpensAt = last === undefined ? now : last + minGapMs;
+        const wait = Math.max(windowOpensAt, gapOpensAt) - now;
+        if (wait <= 0) break;
+        await this.clock.sleep(wait, signal);
+      }
+      state.sent.push(this.clock.now());
+      if (state.sent.length > allowance) state.sent.splice(0, state.sent.length - allowance);
+    } finally {
+      done();
+    }
+  }
+
+  private async waitForPause(signal?: AbortSignal) {
     for (let now = this.clock.now(); this.slots.pausedUntil > now; now = this.clock.now()) {
       await this.clock.sleep(this.slots.pausedUntil - now, signal);
     }
-    const now = this.clock.now();
-    const slot = Math.max(now, this.slots.nextFree[rateClass]);
-    this.slots.nextFree[rateClass] = slot + this.intervals[rateClass];
-    if (slot > now) await this.clock.sleep(slot - now, signal);
   }
 
   /** After a 429 the whole account waits, not just the endpoint class that was refused. */

@@ -229,4 +229,3 @@ export function fakeShopifyEvents(answer?: (call: GraphqlCall) => unknown) {
     known: knownFulfillments,
   };
 }
-

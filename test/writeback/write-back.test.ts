@@ -15,7 +15,6 @@ import {
   wireTracking,
 } from "../status/helpers";
 
-
 const email = "owner@writeback.example";
 const t0 = new Date(Date.UTC(2026, 10, 20, 8, 0, 0));
 const at = (hours: number) => new Date(t0.getTime() + hours * HOUR);

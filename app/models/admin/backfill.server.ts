@@ -1,0 +1,390 @@
+import { randomUUID } from "node:crypto";
+import prisma from "~/db.server";
+import { ValidationError } from "~/lib/errors.server";
+import { logger } from "~/logger.server";
+import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
+import { applyFulfillment } from "~/models/fulfillments/ingest.server";
+import { mapFulfillmentToTrackings, type MappingOptions } from "~/models/fulfillments/mapping.server";
+import type { ShopifyFulfillment, ShopifyOrder } from "~/models/fulfillments/shopify-payloads";
+import { getShopSettings } from "~/models/settings.server";
+import { trackingMoreClientForShop } from "~/trackingmore.server";
+
+// Imports past fulfilled orders: read page by page through the Admin GraphQL API and fed to the
+// same mapping and the same idempotent `applyFulfillment` as the webhook pipeline, so a parcel
+// the webhooks already created, or a page read twice after a restart, never makes a duplicate.
+// The job's cursor is saved after each page: a restart resumes where it stopped.
+
+/** The piece of the Admin API client the backfill needs (authenticate.admin / unauthenticated.admin). */
+export interface AdminGraphql {
+  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+}
+export type AdminForShop = (shop: string) => Promise<AdminGraphql>;
+
+export const ORDERS_PAGE_SIZE = 50;
+/** The estimate reads at most this many pages (2 500 orders) before it answers "at least". */
+const MAX_ESTIMATE_PAGES = 50;
+const LEASE_MS = 120_000;
+const MAX_RANGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+export const BACKFILL_ORDERS_QUERY = `#graphql
+  query BackfillOrders($query: String!, $after: String, $first: Int!) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        legacyResourceId
+        name
+        email
+        phone
+        createdAt
+        customer { firstName lastName email phone }
+        shippingAddress { name firstName lastName phone countryCodeV2 }
+        lineItems(first: 20) { nodes { title name quantity } }
+        fulfillments(first: 20) {
+          id
+          legacyResourceId
+          name
+          status
+          createdAt
+          updatedAt
+          service { handle }
+          trackingInfo { number company url }
+          fulfillmentLineItems(first: 20) { nodes { quantity lineItem { title name } } }
+        }
+      }
+    }
+  }`;
+
+interface GqlOrder {
+  id: string;
+  legacyResourceId?: string | null;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  createdAt?: string | null;
+  customer?: {
+    firstName?: string | null;
+    lastName?: string | null;
+    email?: string | null;
+    phone?: string | null;
+  } | null;
+  shippingAddress?: {
+    name?: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    phone?: string | null;
+    countryCodeV2?: string | null;
+  } | null;
+  lineItems?: { nodes: { title?: string | null; name?: string | null; quantity?: number | null }[] } | null;
+  fulfillments?: GqlFulfillment[] | null;
+}
+
+interface GqlFulfillment {
+  id: string;
+  legacyResourceId?: string | null;
+  name?: string | null;
+  status?: string | null;
+  createdAt?: string | null;
+  updatedAt?: string | null;
+  service?: { handle?: string | null } | null;
+  trackingInfo?: { number?: string | null; company?: string | null; url?: string | null }[] | null;
+  fulfillmentLineItems?: {
+    nodes: { quantity?: number | null; lineItem?: { title?: string | null; name?: string | null } | null }[];
+  } | null;
+}
+
+interface OrdersPage {
+  orders: GqlOrder[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export function parseBackfillRange(from: string, to: string): { fromDate: Date; toDate: Date } {
+  const fieldErrors: Record<string, string> = {};
+  const fromDate = /^\d{4}-\d{2}-\d{2}$/.test(from) ? new Date(`${from}T00:00:00Z`) : null;
+  const toDay = /^\d{4}-\d{2}-\d{2}$/.test(to) ? new Date(`${to}T00:00:00Z`) : null;
+  if (!fromDate || Number.isNaN(fromDate.getTime())) fieldErrors.from = "invalid_date";
+  if (!toDay || Number.isNaN(toDay.getTime())) fieldErrors.to = "invalid_date";
+  if (fromDate && toDay && toDay < fromDate) fieldErrors.to = "date_before_start";
+  if (fromDate && toDay && toDay.getTime() - fromDate.getTime() > MAX_RANGE_DAYS * DAY_MS)
+    fieldErrors.to = "range_too_long";
+  if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
+  // The whole last day is included.
+  return { fromDate: fromDate!, toDate: new Date(toDay!.getTime() + DAY_MS - 1) };
+}
+
+/** Shopify's search syntax for fulfilled orders changed in the range. */
+export function ordersSearchQuery(fromDate: Date, toDate: Date): string {
+  return `fulfillment_status:shipped updated_at:>='${fromDate.toISOString()}' updated_at:<='${toDate.toISOString()}'`;
+}
+
+async function readOrdersPage(
+  admin: AdminGraphql,
+  search: string,
+  after: string | null,
+): Promise<OrdersPage> {
+  const response = await admin.graphql(BACKFILL_ORDERS_QUERY, {
+    variables: { query: search, after, first: ORDERS_PAGE_SIZE },
+  });
+  const body = (await response.json()) as {
+    data?: { orders?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GqlOrder[] } };
+    errors?: unknown;
+  };
+  const orders = body.data?.orders;
+  if (!orders)
+    throw new Error(`Shopify did not return orders: ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+  return {
+    orders: orders.nodes,
+    hasNextPage: orders.pageInfo.hasNextPage,
+    endCursor: orders.pageInfo.endCursor,
+  };
+}
+
+function toShopifyOrder(order: GqlOrder): ShopifyOrder {
+  return {
+    id: order.legacyResourceId ?? order.id,
+    name: order.name,
+    email: order.email,
+    phone: order.phone,
+    created_at: order.createdAt,
+    customer: order.customer
+      ? {
+          first_name: order.customer.firstName,
+          last_name: order.customer.lastName,
+          email: order.customer.email,
+          phone: order.customer.phone,
+        }
+      : null,
+    shipping_address: order.shippingAddress
+      ? {
+          name: order.shippingAddress.name,
+          first_name: order.shippingAddress.firstName,
+          last_name: order.shippingAddress.lastName,
+          phone: order.shippingAddress.phone,
+          country_code: order.shippingAddress.countryCodeV2,
+        }
+      : null,
+    line_items: (order.lineItems?.nodes ?? []).map((li) => ({
+      title: li.title,
+      name: li.name,
+      quantity: li.quantity,
+    })),
+  };
+}
+
+function toShopifyFulfillment(fulfillment: GqlFulfillment, order: GqlOrder): ShopifyFulfillment {
+  const info = fulfillment.trackingInfo ?? [];
+  return {
+    id: fulfillment.legacyResourceId ?? fulfillment.id,
+    admin_graphql_api_id: fulfillment.id,
+    order_id: order.legacyResourceId ?? order.id,
+    name: fulfillment.name,
+    status: fulfillment.status?.toLowerCase() ?? null,
+    created_at: fulfillment.createdAt,
+    updated_at: fulfillment.updatedAt,
+    service: fulfillment.service?.handle ?? null,
+    tracking_company: info.find((i) => i.company)?.company ?? null,
+    tracking_numbers: info.map((i) => i.number ?? null),
+    line_items: (fulfillment.fulfillmentLineItems?.nodes ?? []).map((n) => ({
+      title: n.lineItem?.title,
+      name: n.lineItem?.name,
+      quantity: n.quantity,
+    })),
+  };
+}
+
+/** Every fulfillment of the page with tracking numbers, mapped exactly as a webhook's would be. */
+function mapPage(orders: GqlOrder[], options: MappingOptions) {
+  const mappings = [];
+  for (const order of orders) {
+    for (const fulfillment of order.fulfillments ?? []) {
+      // A cancelled fulfillment in the past is history, not something to track now.
+      if (fulfillment.status?.toUpperCase() === "CANCELLED") continue;
+      try {
+        const mapping = mapFulfillmentToTrackings(
+          toShopifyFulfillment(fulfillment, order),
+          toShopifyOrder(order),
+          options,
+        );
+        if (mapping.trackingNumbers.length > 0) mappings.push(mapping);
+      } catch (error) {
+        logger.warn({ err: error, order: order.id }, "backfill skipped an unmappable fulfillment");
+      }
+    }
+  }
+  return mappings;
+}
+
+async function mappingOptions(shop: string): Promise<MappingOptions> {
+  const settings = await getShopSettings(shop);
+  return {
+    orderIdFormat: settings.orderIdFormat,
+    titleTemplate: settings.titleTemplate,
+    carrierOverrides: await loadCarrierOverrides(shop),
+  };
+}
+
+export interface BackfillEstimate {
+  from: string;
+  to: string;
+  orders: number;
+  trackings: number;
+  /** Trackings the backfill would create: the numbers the shop does not track yet. */
+  newTrackings: number;
+  /** The estimate stopped reading after MAX_ESTIMATE_PAGES: the real numbers are higher. */
+  truncated: boolean;
+  /** TrackingMore quota left, or null when it could not be asked. */
+  remainingQuota: number | null;
+}
+
+/** Reads the range (without writing anything) so the merchant sees the cost before confirming. */
+export async function estimateBackfill(
+  shop: string,
+  admin: AdminGraphql,
+  from: string,
+  to: string,
+): Promise<BackfillEstimate> {
+  const { fromDate, toDate } = parseBackfillRange(from, to);
+  const options = await mappingOptions(shop);
+  const search = ordersSearchQuery(fromDate, toDate);
+  let after: string | null = null;
+  let orders = 0;
+  const numbers = new Set<string>();
+  let pages = 0;
+  let truncated = false;
+  for (;;) {
+    const page = await readOrdersPage(admin, search, after);
+    pages += 1;
+    orders += page.orders.length;
+    for (const mapping of mapPage(page.orders, options))
+      for (const n of mapping.trackingNumbers) numbers.add(n);
+    if (!page.hasNextPage || !page.endCursor) break;
+    if (pages >= MAX_ESTIMATE_PAGES) {
+      truncated = true;
+      break;
+    }
+    after = page.endCursor;
+  }
+  const all = [...numbers];
+  let known = 0;
+  for (let i = 0; i < all.length; i += 500) {
+    known += await prisma.tracking.count({ where: { shop, trackingNumber: { in: all.slice(i, i + 500) } } });
+  }
+  return {
+    from,
+    to,
+    orders,
+    trackings: all.length,
+    newTrackings: all.length - known,
+    truncated,
+    remainingQuota: await remainingQuota(shop),
+  };
+}
+
+async function remainingQuota(shop: string): Promise<number | null> {
+  const client = await trackingMoreClientForShop(shop);
+  if (!client) return null;
+  try {
+    return (await client.getUserInfo()).remainingQuota;
+  } catch {
+    return null;
+  }
+}
+
+const ACTIVE = ["queued", "running"];
+
+/** Queues the backfill the merchant confirmed; one at a time per shop. */
+export async function startBackfill(shop: string, from: string, to: string, ordersEstimated: number) {
+  const { fromDate, toDate } = parseBackfillRange(from, to);
+  const active = await prisma.backfillJob.findFirst({ where: { shop, state: { in: ACTIVE } } });
+  if (active) throw new ValidationError({ backfill: "backfill_running" });
+  return prisma.backfillJob.create({
+    data: { shop, fromDate, toDate, ordersEstimated: Math.max(0, Math.floor(ordersEstimated) || 0) },
+  });
+}
+
+export async function latestBackfill(shop: string) {
+  const job = await prisma.backfillJob.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
+  if (!job) return null;
+  return {
+    id: job.id,
+    state: job.state,
+    from: job.fromDate.toISOString().slice(0, 10),
+    to: job.toDate.toISOString().slice(0, 10),
+    ordersSeen: job.ordersSeen,
+    ordersEstimated: job.ordersEstimated,
+    trackingsFound: job.trackingsFound,
+    trackingsAdded: job.trackingsAdded,
+    lastError: job.lastError,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * One page of one backfill: claims a due job with a lease, applies the next page of orders,
+ * saves the cursor. Returns the number of orders handled (0 = nothing to do).
+ */
+export async function runBackfillStep(adminForShop: AdminForShop, now = new Date()): Promise<number> {
+  const owner = randomUUID();
+  const due = {
+    state: { in: ACTIVE },
+    nextAttemptAt: { lte: now },
+    OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+  };
+  const candidate = await prisma.backfillJob.findFirst({ where: due, orderBy: { createdAt: "asc" } });
+  if (!candidate) return 0;
+  const claimed = await prisma.backfillJob.updateMany({
+    where: { id: candidate.id, ...due },
+    data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS), state: "running" },
+  });
+  if (claimed.count === 0) return 0;
+  const job = candidate;
+  try {
+    const admin = await adminForShop(job.shop);
+    const page = await readOrdersPage(admin, ordersSearchQuery(job.fromDate, job.toDate), job.cursor);
+    const settings = await getShopSettings(job.shop);
+    const mappings = mapPage(page.orders, await mappingOptions(job.shop));
+    let added = 0;
+    let found = 0;
+    for (const mapping of mappings) {
+      found += mapping.trackingNumbers.length;
+      added += (await applyFulfillment(job.shop, "backfill", mapping, settings)).created;
+    }
+    const finished = !page.hasNextPage || !page.endCursor;
+    await prisma.backfillJob.update({
+      where: { id: job.id },
+      data: {
+        cursor: finished ? job.cursor : page.endCursor,
+        ordersSeen: { increment: page.orders.length },
+        trackingsFound: { increment: found },
+        trackingsAdded: { increment: added },
+        state: finished ? "done" : "running",
+        finishedAt: finished ? new Date() : null,
+        attempts: 0,
+        lastError: null,
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    return Math.max(1, page.orders.length);
+  } catch (error) {
+    const attempts = job.attempts + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    logger.warn({ err: error, shop: job.shop, backfill: job.id }, "backfill page failed");
+    // Shopify may be briefly unavailable: retry with back-off, give up after a few hours.
+    await prisma.backfillJob.update({
+      where: { id: job.id },
+      data: {
+        attempts,
+        lastError: message.slice(0, 500),
+        state: attempts >= 10 ? "failed" : "running",
+        finishedAt: attempts >= 10 ? new Date() : null,
+        nextAttemptAt: new Date(now.getTime() + Math.min(30_000 * 2 ** (attempts - 1), 3_600_000)),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    return 0;
+  }
+}

@@ -1,0 +1,157 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
+import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { getDashboard } from "~/models/admin/dashboard.server";
+import { useTranslation, type MessageKey } from "~/i18n";
+import { authenticate } from "~/shopify.server";
+import { BarChart } from "./components/bar-chart";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return json({ dashboard: await getDashboard(session.shop) });
+};
+
+const ATTENTION_LINKS = [
+  { key: "exceptions", href: "/app/trackings?status=exception" },
+  { key: "failedAttempts", href: "/app/trackings?status=undelivered" },
+  { key: "waitingApiKey", href: "/app/trackings?state=waiting_api_key" },
+  { key: "quotaPaused", href: "/app/trackings?state=quota_paused" },
+  { key: "needsCarrier", href: "/app/trackings?state=needs_carrier" },
+  { key: "needsAttention", href: "/app/trackings?state=needs_attention" },
+  { key: "pendingSync", href: "/app/trackings?sync=pending" },
+] as const;
+
+export default function Dashboard() {
+  const { dashboard } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+
+  if (!dashboard.hasApiKey && dashboard.total === 0) {
+    return (
+      <Page title={t("dashboard.title")}>
+        <Layout>
+          <Layout.Section>
+            <Card>
+              <EmptyState
+                heading={t("dashboard.empty.heading")}
+                action={{ content: t("dashboard.empty.action"), onAction: () => navigate("/app/settings") }}
+                image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+              >
+                <p>{t("dashboard.empty.body")}</p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        </Layout>
+      </Page>
+    );
+  }
+
+  return (
+    <Page title={t("dashboard.title")}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
+              <Card>
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingSm" tone="subdued">
+                    {t("dashboard.total")}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    {dashboard.total}
+                  </Text>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingSm" tone="subdued">
+                    {t("dashboard.quota")}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    {dashboard.quotaRemaining ?? "—"}
+                  </Text>
+                  {dashboard.quotaRemaining === null && (
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      {dashboard.hasApiKey ? t("dashboard.quotaUnavailable") : t("dashboard.quotaNoKey")}
+                    </Text>
+                  )}
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingSm" tone="subdued">
+                    {t("dashboard.pendingSync")}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    {dashboard.attention.pendingSync}
+                  </Text>
+                </BlockStack>
+              </Card>
+            </InlineGrid>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("dashboard.byStatus")}
+                </Text>
+                <BarChart
+                  title={t("dashboard.byStatus")}
+                  bars={dashboard.byStatus.map((s) => ({
+                    label: t(`status.${s.status}` as MessageKey),
+                    value: s.count,
+                    href: `/app/trackings?status=${s.status}`,
+                  }))}
+                />
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("dashboard.perDay")}
+                </Text>
+                <BarChart
+                  title={t("dashboard.perDay")}
+                  color="var(--p-color-bg-fill-success)"
+                  showLabels={false}
+                  bars={dashboard.createdPerDay.map((d) => ({ label: d.day, value: d.count }))}
+                />
+                <InlineStack align="space-between">
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {dashboard.createdPerDay[0]?.day}
+                  </Text>
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {dashboard.createdPerDay[dashboard.createdPerDay.length - 1]?.day}
+                  </Text>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t("dashboard.attention")}
+              </Text>
+              {ATTENTION_LINKS.map(({ key, href }) => (
+                <InlineStack key={key} align="space-between">
+                  <RemixLink to={href}>{t(`dashboard.attention.${key}` as MessageKey)}</RemixLink>
+                  <Text
+                    as="span"
+                    fontWeight="semibold"
+                    tone={dashboard.attention[key] > 0 ? "critical" : "subdued"}
+                  >
+                    {dashboard.attention[key]}
+                  </Text>
+                </InlineStack>
+              ))}
+              {!dashboard.hasApiKey && (
+                <RemixLink to="/app/settings">{t("dashboard.empty.action")}</RemixLink>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

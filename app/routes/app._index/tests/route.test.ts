@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { setTrackingMoreClientTuning } from "~/trackingmore.server";
+import type { EmulatorHandle } from "../../../../test/emulator";
+import { installShop, seedLocalTracking, startAdminEmulator } from "../../../../test/support/admin-fixtures";
+import { callRoute } from "../../../../test/support/routes";
+import { embeddedFetchRequest } from "../../../../test/support/shopify";
+import { loader } from "../route";
+import type { DashboardData } from "~/models/admin/dashboard.server";
+
+const shop = "dash-shop.myshopify.com";
+const otherShop = "dash-other.myshopify.com";
+const apiKey = "tm-dash-key-000001";
+let emulator: EmulatorHandle;
+
+const load = async (asShop = shop) =>
+  (
+    (await (await callRoute(loader, embeddedFetchRequest("/app", asShop))).json()) as {
+      dashboard: DashboardData;
+    }
+  ).dashboard;
+
+beforeAll(async () => {
+  emulator = await startAdminEmulator([{ apiKey, email: "dash@example.com", quota: 777 }]);
+});
+afterAll(async () => {
+  setTrackingMoreClientTuning({});
+  await emulator.close();
+});
+beforeEach(async () => {
+  await prisma.tracking.deleteMany();
+  await prisma.shopSettings.deleteMany();
+});
+
+describe("/app (dashboard)", () => {
+  it("counts the shop's trackings by status, per day and needing attention, with the quota", async () => {
+    await installShop(shop, apiKey);
+    await installShop(otherShop);
+    await seedLocalTracking(shop, { status: "exception", syncState: "synced" });
+    await seedLocalTracking(shop, { status: "undelivered", syncState: "synced" });
+    await seedLocalTracking(shop, { syncState: "needs_carrier" });
+    await seedLocalTracking(shop, { syncState: "quota_paused" });
+    await seedLocalTracking(otherShop, { status: "exception" });
+    const data = await load();
+    expect(data.total).toBe(4);
+    expect(data.byStatus.find((s) => s.status === "exception")!.count).toBe(1);
+    expect(data.attention).toMatchObject({
+      exceptions: 1,
+      failedAttempts: 1,
+      needsCarrier: 1,
+      quotaPaused: 1,
+    });
+    expect(data.createdPerDay).toHaveLength(30);
+    expect(data.createdPerDay[29].count).toBe(4);
+    expect(data.quotaRemaining).toBe(777);
+  });
+
+  it("tells a shop without a key to go to Settings", async () => {
+    await installShop(otherShop);
+    await seedLocalTracking(otherShop, { syncState: "waiting_api_key" });
+    const data = await load(otherShop);
+    expect(data).toMatchObject({ hasApiKey: false, quotaRemaining: null });
+    expect(data.attention.waitingApiKey).toBe(1);
+  });
+});

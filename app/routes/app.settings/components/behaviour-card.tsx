@@ -1,0 +1,84 @@
+import { BlockStack, Button, Card, Checkbox, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { useTranslation } from "~/i18n";
+
+interface Props {
+  settings: {
+    createOnFulfillment: boolean;
+    orderIdFormat: string;
+    titleTemplate: string;
+    cancelledFulfillmentAction: string;
+  };
+  busy: boolean;
+  errorText: (field: string) => string | undefined;
+  onSubmit: (values: Record<string, string>) => void;
+}
+
+/** How TrackBridge turns fulfillments into trackings. */
+export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
+  const { t } = useTranslation();
+  const [createOnFulfillment, setCreate] = useState(settings.createOnFulfillment);
+  const [orderIdFormat, setOrderIdFormat] = useState(settings.orderIdFormat);
+  const [titleTemplate, setTitleTemplate] = useState(settings.titleTemplate);
+  const [cancelled, setCancelled] = useState(settings.cancelledFulfillmentAction);
+  return (
+    <Card>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit({
+            intent: "behaviour",
+            createOnFulfillment: String(createOnFulfillment),
+            orderIdFormat,
+            titleTemplate,
+            cancelledFulfillmentAction: cancelled,
+          });
+        }}
+      >
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">
+            {t("settings.behaviour.title")}
+          </Text>
+          <Checkbox
+            label={t("settings.behaviour.createOnFulfillment")}
+            checked={createOnFulfillment}
+            onChange={setCreate}
+          />
+          <Select
+            label={t("settings.behaviour.orderIdFormat")}
+            options={[
+              { label: t("settings.behaviour.orderIdFormat.name"), value: "name" },
+              { label: t("settings.behaviour.orderIdFormat.id"), value: "id" },
+            ]}
+            value={orderIdFormat}
+            onChange={setOrderIdFormat}
+            error={errorText("orderIdFormat")}
+          />
+          <TextField
+            label={t("settings.behaviour.titleTemplate")}
+            autoComplete="off"
+            value={titleTemplate}
+            onChange={setTitleTemplate}
+            helpText={t("settings.behaviour.titleTemplateHelp")}
+            error={errorText("titleTemplate")}
+          />
+          <Select
+            label={t("settings.behaviour.cancelled")}
+            options={["archive", "delete", "keep"].map((value) => ({
+              label: t(`settings.behaviour.cancelled.${value as "archive" | "delete" | "keep"}`),
+              value,
+            }))}
+            value={cancelled}
+            onChange={setCancelled}
+            error={errorText("cancelledFulfillmentAction")}
+          />
+          <InlineStack align="end">
+            <Button submit variant="primary" loading={busy}>
+              {t("common.save")}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,184 @@
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { runBackfillStep, type AdminForShop } from "~/models/admin/backfill.server";
+import { setTrackingMoreClientTuning } from "~/trackingmore.server";
+import { unauthenticated } from "~/shopify.server";
+import type { EmulatorHandle } from "../../../../test/emulator";
+import { formBody, installShop, startAdminEmulator } from "../../../../test/support/admin-fixtures";
+import { callRoute } from "../../../../test/support/routes";
+import { interceptAdminGraphql, type GraphqlCall } from "../../../../test/support/shopify-api-mock";
+import { embeddedFetchRequest } from "../../../../test/support/shopify";
+import { action, loader } from "../route";
+
+const shop = "backfill-shop.myshopify.com";
+const apiKey = "tm-backfill-key-0001";
+let emulator: EmulatorHandle;
+
+function order(n: number, fulfillments: { number?: string; company?: string; status?: string }[]) {
+  return {
+    id: `gid://shopify/Order/${n}`,
+    legacyResourceId: String(n),
+    name: `#${n}`,
+    email: `buyer${n}@example.com`,
+    phone: null,
+    createdAt: "2026-10-01T10:00:00Z",
+    customer: { firstName: "Buyer", lastName: String(n), email: `buyer${n}@example.com`, phone: null },
+    shippingAddress: {
+      name: `Buyer ${n}`,
+      firstName: "Buyer",
+      lastName: String(n),
+      phone: null,
+      countryCodeV2: "DE",
+    },
+    lineItems: { nodes: [{ title: "Teapot", name: "Teapot", quantity: 1 }] },
+    fulfillments: fulfillments.map((f, i) => ({
+      id: `gid://shopify/Fulfillment/${n}${i}`,
+      legacyResourceId: `${n}${i}`,
+      name: `#${n}.${i + 1}`,
+      status: f.status ?? "SUCCESS",
+      createdAt: "2026-10-02T10:00:00Z",
+      updatedAt: "2026-10-02T10:00:00Z",
+      service: { handle: "manual" },
+      trackingInfo: f.number ? [{ number: f.number, company: f.company ?? "USPS", url: null }] : [],
+      fulfillmentLineItems: { nodes: [{ quantity: 1, lineItem: { title: "Teapot", name: "Teapot" } }] },
+    })),
+  };
+}
+
+const ORDERS = [
+  order(2001, [{ number: "9400111111111111111111" }]),
+  order(2002, [{ number: "9400222222222222222222" }, { number: "9400333333333333333333", company: "DHL" }]),
+  order(2003, [{}]), // fulfilled without a number: nothing to track
+  order(2004, [{ number: "9400444444444444444444", status: "CANCELLED" }]),
+  order(2005, [{ number: "ALREADY-TRACKED-1" }]),
+];
+
+/** Shopify's orders connection, two orders a page. */
+function answerOrders(call: GraphqlCall) {
+  const start = call.variables.after ? Number(call.variables.after) : 0;
+  const nodes = ORDERS.slice(start, start + 2);
+  const end = start + nodes.length;
+  return {
+    data: { orders: { nodes, pageInfo: { hasNextPage: end < ORDERS.length, endCursor: String(end) } } },
+  };
+}
+
+const adminForShop: AdminForShop = async (s) => (await unauthenticated.admin(s)).admin;
+const post = (values: Record<string, string>) =>
+  callRoute(action, embeddedFetchRequest("/app/settings", shop, formBody(values)));
+
+beforeAll(async () => {
+  // The Shopify library keeps the fetch it found at import, before msw wrapped the global one.
+  setAbstractFetchFunc((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  emulator = await startAdminEmulator([{ apiKey, email: "backfill@example.com", quota: 900 }]);
+});
+afterAll(async () => {
+  setTrackingMoreClientTuning({});
+  await emulator.close();
+});
+beforeEach(async () => {
+  await prisma.tracking.deleteMany();
+  await prisma.fulfillment.deleteMany();
+  await prisma.backfillJob.deleteMany();
+  await installShop(shop, apiKey);
+  await prisma.tracking.create({
+    data: {
+      shop,
+      orderId: "2005",
+      trackingNumber: "ALREADY-TRACKED-1",
+      carrierCode: "usps",
+      syncState: "synced",
+    },
+  });
+});
+
+describe("backfill from /app/settings", () => {
+  it("estimates what it would create and the quota it needs, writing nothing", async () => {
+    const calls = interceptAdminGraphql(answerOrders);
+    const response = await post({ intent: "estimateBackfill", from: "2026-10-01", to: "2026-10-31" });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { estimate: Record<string, unknown> };
+    expect(body.estimate).toMatchObject({
+      orders: 5,
+      trackings: 4,
+      newTrackings: 3,
+      truncated: false,
+      remainingQuota: 900,
+    });
+    expect(calls).toHaveLength(3);
+    expect(calls[0].variables.query).toBe(
+      "fulfillment_status:shipped updated_at:>='2026-10-01T00:00:00.000Z' updated_at:<='2026-10-31T23:59:59.999Z'",
+    );
+    expect(await prisma.tracking.count({ where: { shop } })).toBe(1);
+  });
+
+  it("refuses a range that ends before it starts", async () => {
+    const response = await post({ intent: "estimateBackfill", from: "2026-10-31", to: "2026-10-01" });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ ok: false, fieldErrors: { to: "date_before_start" } });
+  });
+
+  it("runs page by page in the background, resumes from its cursor, and never duplicates", async () => {
+    interceptAdminGraphql(answerOrders);
+    expect(
+      (await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31", ordersEstimated: "5" }))
+        .status,
+    ).toBe(200);
+    // A second start while one runs is refused.
+    expect((await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31" })).status).toBe(422);
+
+    expect(await runBackfillStep(adminForShop)).toBe(2);
+    const afterFirst = await prisma.backfillJob.findFirstOrThrow({ where: { shop } });
+    expect(afterFirst).toMatchObject({ state: "running", cursor: "2", ordersSeen: 2, trackingsAdded: 3 });
+
+    // A restart mid-page: the lease runs out, the next worker picks the job up where it was.
+    await prisma.backfillJob.update({
+      where: { id: afterFirst.id },
+      data: { leaseOwner: "crashed-worker", leaseUntil: new Date(Date.now() - 1) },
+    });
+    while ((await runBackfillStep(adminForShop)) > 0) {
+      /* one page per round */
+    }
+    const job = await prisma.backfillJob.findFirstOrThrow({ where: { shop } });
+    expect(job).toMatchObject({ state: "done", ordersSeen: 5, trackingsAdded: 3 });
+
+    const trackings = await prisma.tracking.findMany({ where: { shop }, orderBy: { trackingNumber: "asc" } });
+    expect(trackings.map((t) => t.trackingNumber)).toEqual([
+      "9400111111111111111111",
+      "9400222222222222222222",
+      "9400333333333333333333",
+      "ALREADY-TRACKED-1",
+    ]);
+    const created = trackings.find((t) => t.trackingNumber === "9400111111111111111111")!;
+    expect(created).toMatchObject({
+      syncState: "pending",
+      carrierCode: "usps",
+      orderName: "#2001",
+      customerEmail: "buyer2001@example.com",
+      destinationCode: "DE",
+    });
+
+    // Running the same range again creates nothing new.
+    await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31", ordersEstimated: "5" });
+    while ((await runBackfillStep(adminForShop)) > 0) {
+      /* drain */
+    }
+    expect(await prisma.tracking.count({ where: { shop } })).toBe(4);
+
+    const page = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
+      backfill: { state: string; trackingsAdded: number };
+    };
+    expect(page.backfill).toMatchObject({ state: "done", trackingsAdded: 0 });
+  });
+
+  it("keeps the job and retries later when Shopify fails", async () => {
+    interceptAdminGraphql(() => new Response("upstream down", { status: 503 }));
+    await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31", ordersEstimated: "5" });
+    expect(await runBackfillStep(adminForShop)).toBe(0);
+    const job = await prisma.backfillJob.findFirstOrThrow({ where: { shop } });
+    expect(job).toMatchObject({ state: "running", attempts: 1, cursor: null });
+    expect(job.lastError).toBeTruthy();
+    expect(job.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+  });
+});

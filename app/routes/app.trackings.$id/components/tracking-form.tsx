@@ -1,0 +1,112 @@
+import { BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { useTranslation, type MessageKey } from "~/i18n";
+
+export const TRACKING_FORM_FIELDS = [
+  "title",
+  "tmOrderId",
+  "customerName",
+  "customerEmail",
+  "customerPhone",
+  "destinationCode",
+  "logisticsChannel",
+] as const;
+type Field = (typeof TRACKING_FORM_FIELDS)[number];
+
+type Values = Record<Field, string>;
+
+function valuesOf(tracking: Record<Field, string | null>): Values {
+  return Object.fromEntries(TRACKING_FORM_FIELDS.map((f) => [f, tracking[f] ?? ""])) as Values;
+}
+
+/** The fields TrackingMore keeps for the parcel, and its carrier. */
+export function TrackingForm({
+  tracking,
+  fieldErrors,
+  busy,
+  onSubmit,
+}: {
+  tracking: Record<Field, string | null> & {
+    id: string;
+    carrierCode: string;
+    pendingChanges: { carrierCode?: string };
+  };
+  fieldErrors: Record<string, string>;
+  busy: boolean;
+  onSubmit: (values: Record<string, string>) => void;
+}) {
+  const { t } = useTranslation();
+  const [values, setValues] = useState<Values>(() => valuesOf(tracking));
+  const [carrierCode, setCarrierCode] = useState(tracking.pendingChanges.carrierCode ?? tracking.carrierCode);
+  // After a save the loader's values are the truth again (trimmed, upper-cased country).
+  useEffect(() => setValues(valuesOf(tracking)), [tracking]);
+  const dirty = TRACKING_FORM_FIELDS.some((f) => values[f] !== (tracking[f] ?? ""));
+  const error = (field: string) =>
+    fieldErrors[field] ? t(`errors.${fieldErrors[field]}` as MessageKey) : undefined;
+  const field = (name: Field, type: "text" | "email" | "tel" = "text") => (
+    <TextField
+      label={t(`detail.field.${name}` as MessageKey)}
+      name={name}
+      type={type}
+      autoComplete="off"
+      value={values[name]}
+      onChange={(value) => setValues((v) => ({ ...v, [name]: value }))}
+      error={error(name)}
+    />
+  );
+
+  return (
+    <Card>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit({ intent: "save", ...values });
+        }}
+      >
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">
+            {t("detail.details")}
+          </Text>
+          <FormLayout>
+            {field("title")}
+            <FormLayout.Group>
+              {field("tmOrderId")}
+              {field("logisticsChannel")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {field("customerName")}
+              {field("customerEmail", "email")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {field("customerPhone", "tel")}
+              {field("destinationCode")}
+            </FormLayout.Group>
+          </FormLayout>
+          <InlineStack align="end">
+            <Button submit variant="primary" disabled={!dirty} loading={busy}>
+              {t("common.save")}
+            </Button>
+          </InlineStack>
+          <InlineStack gap="200" blockAlign="end">
+            <div style={{ flexGrow: 1 }}>
+              <TextField
+                label={t("detail.field.carrierCode")}
+                name="carrierCode"
+                autoComplete="off"
+                value={carrierCode}
+                onChange={setCarrierCode}
+                error={error("carrierCode")}
+              />
+            </div>
+            <Button
+              disabled={carrierCode === tracking.carrierCode || busy}
+              onClick={() => onSubmit({ intent: "carrier", carrierCode })}
+            >
+              {t("bulk.changeCarrier")}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
+import { useState } from "react";
+import { answerModelErrors } from "~/lib/admin-route.server";
+import { NotFoundError } from "~/lib/errors.server";
+import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
+import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
+import {
+  queueTrackingChanges,
+  queueTrackingDeletion,
+  type TrackingChanges,
+} from "~/models/tracking-changes.server";
+import { useTranslation, type MessageKey } from "~/i18n";
+import { authenticate } from "~/shopify.server";
+import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
+import { CheckpointTimeline } from "./components/checkpoint-timeline";
+import { TrackingForm, TRACKING_FORM_FIELDS } from "./components/tracking-form";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  try {
+    return json({ tracking: await getTrackingDetail(session.shop, params.id ?? "") });
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+};
+
+type ActionData =
+  | {
+      ok: true;
+      intent: string;
+      refresh?: string;
+      pushed?: { synced: number; waiting: number; failed: number };
+    }
+  | { ok: false; fieldErrors: Record<string, string> };
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = session.shop;
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  return answerModelErrors(async () => {
+    // Every intent first proves the tracking is this shop's: another shop's id is a 404.
+    await getTrackingDetail(shop, id);
+    // Leased while queued, so this request, not the background job, sends it and shows the answer.
+    const leaseFor = `admin-${randomUUID()}`;
+    if (intent === "delete") {
+      await queueTrackingDeletion(shop, [id], { leaseFor });
+      await pushTrackingChanges({ shop, trackingIds: [id], leaseOwner: leaseFor });
+      return redirect("/app/trackings");
+    }
+    if (intent === "refresh") {
+      return json<ActionData>({ ok: true, intent, refresh: await refreshTrackingNow(shop, id) });
+    }
+    const changes = changesFromForm(intent, form);
+    await queueTrackingChanges(shop, [id], changes, { leaseFor });
+    const pushed = await pushTrackingChanges({ shop, trackingIds: [id], leaseOwner: leaseFor });
+    return json<ActionData>({
+      ok: true,
+      intent,
+      pushed: { synced: pushed.synced, waiting: pushed.waiting, failed: pushed.failed.length },
+    });
+  });
+};
+
+function changesFromForm(intent: string, form: FormData): TrackingChanges {
+  switch (intent) {
+    case "save": {
+      const changes: Record<string, string> = {};
+      for (const field of TRACKING_FORM_FIELDS) {
+        const value = form.get(field);
+        if (typeof value === "string") changes[field] = value;
+      }
+      return changes as TrackingChanges;
+    }
+    case "archive":
+      return { archived: form.get("archived") === "true" };
+    case "status":
+      return { manualStatus: Number(form.get("manualStatus")) as 4 | 7 | 8 };
+    case "carrier":
+      return { carrierCode: String(form.get("carrierCode") ?? "") };
+    default:
+      return {};
+  }
+}
+
+export default function TrackingDetailPage() {
+  const { tracking } = useLoaderData<typeof loader>();
+  const actionData = useActionData<ActionData>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const { t } = useTranslation();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const busy = navigation.state === "submitting";
+  const send = (values: Record<string, string>) => submit(values, { method: "post" });
+  const fieldErrors = actionData && !actionData.ok ? actionData.fieldErrors : {};
+  const waitsForTrackingMore = ["pending_update", "pending_delete"].includes(tracking.syncState);
+
+  return (
+    <Page
+      backAction={{ content: t("trackings.title"), url: "/app/trackings" }}
+      title={tracking.trackingNumber}
+      titleMetadata={
+        <InlineStack gap="200">
+          <StatusBadge status={tracking.status} />
+          <SyncBadge syncState={tracking.syncState} />
+        </InlineStack>
+      }
+      subtitle={tracking.carrierCode || t("trackings.noCarrier")}
+      primaryAction={{
+        content: t("detail.refresh"),
+        disabled: !tracking.atTrackingMore || busy,
+        onAction: () => send({ intent: "refresh" }),
+      }}
+      secondaryActions={[
+        {
+          content: tracking.archived ? t("bulk.unarchive") : t("bulk.archive"),
+          onAction: () => send({ intent: "archive", archived: String(!tracking.archived) }),
+        },
+        { content: t("bulk.markDelivered"), onAction: () => send({ intent: "status", manualStatus: "4" }) },
+        { content: t("bulk.markException"), onAction: () => send({ intent: "status", manualStatus: "7" }) },
+        { content: t("bulk.restoreStatus"), onAction: () => send({ intent: "status", manualStatus: "8" }) },
+        { content: t("bulk.delete"), destructive: true, onAction: () => setConfirmDelete(true) },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {actionData?.ok && actionData.refresh && (
+              <Banner tone={actionData.refresh === "refreshed" ? "success" : "warning"}>
+                {t(`detail.refreshOutcome.${actionData.refresh}` as MessageKey)}
+              </Banner>
+            )}
+            {actionData?.ok && actionData.pushed && (
+              <Banner tone={actionData.pushed.failed > 0 ? "warning" : "success"}>
+                {actionData.pushed.failed > 0
+                  ? t("detail.savedRefused")
+                  : actionData.pushed.waiting > 0 || waitsForTrackingMore
+                    ? t("detail.savedWaiting")
+                    : t("detail.saved")}
+              </Banner>
+            )}
+            <TrackingForm tracking={tracking} fieldErrors={fieldErrors} busy={busy} onSubmit={send} />
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("detail.timeline")}
+                </Text>
+                <CheckpointTimeline checkpoints={tracking.checkpoints} />
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("detail.sync")}
+                </Text>
+                <SyncBadge syncState={tracking.syncState} />
+                <Text as="p">{t(`syncExplain.${tracking.syncState}` as MessageKey)}</Text>
+                {tracking.lastError && (
+                  <Box>
+                    <Text as="p" tone="subdued">
+                      {t("detail.lastError", { error: tracking.lastError })}
+                    </Text>
+                  </Box>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("detail.order")}
+                </Text>
+                <a href={`shopify://admin/orders/${tracking.orderId}`} target="_top">
+                  {t("detail.openOrder", { order: tracking.orderName ?? tracking.orderId })}
+                </a>
+                {tracking.lastEvent && <Text as="p">{tracking.lastEvent}</Text>}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+      <Modal
+        open={confirmDelete}
+        onClose={() => setConfirmDelete(false)}
+        title={t("detail.deleteTitle")}
+        primaryAction={{
+          content: t("bulk.delete"),
+          destructive: true,
+          loading: busy,
+          onAction: () => send({ intent: "delete" }),
+        }}
+        secondaryActions={[{ content: t("common.cancel"), onAction: () => setConfirmDelete(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">{t("detail.deleteBody", { number: tracking.trackingNumber })}</Text>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}

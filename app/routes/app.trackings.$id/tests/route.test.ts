@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
+import type { EmulatorHandle } from "../../../../test/emulator";
+import {
+  formBody,
+  installShop,
+  seedSyncedTracking,
+  startAdminEmulator,
+} from "../../../../test/support/admin-fixtures";
+import { callRoute } from "../../../../test/support/routes";
+import { embeddedFetchRequest } from "../../../../test/support/shopify";
+import { action, loader } from "../route";
+
+const shop = "detail-shop.myshopify.com";
+const otherShop = "detail-other.myshopify.com";
+const apiKey = "tm-detail-key-00001";
+let emulator: EmulatorHandle;
+
+const load = (id: string, asShop = shop) =>
+  callRoute(loader, embeddedFetchRequest(`/app/trackings/${id}`, asShop), { id });
+const act = (id: string, values: Record<string, string>, asShop = shop) =>
+  callRoute(action, embeddedFetchRequest(`/app/trackings/${id}`, asShop, formBody(values)), { id });
+const remote = (number: string) => trackingMoreClientForKey(apiKey).getTracking("usps", number);
+
+beforeAll(async () => {
+  emulator = await startAdminEmulator([{ apiKey, email: "detail@example.com" }]);
+});
+afterAll(async () => {
+  setTrackingMoreClientTuning({});
+  await emulator.close();
+});
+beforeEach(async () => {
+  emulator.setFaults({});
+  await prisma.tracking.deleteMany();
+  await installShop(shop, apiKey);
+  await installShop(otherShop, apiKey);
+});
+
+describe("/app/trackings/:id", () => {
+  it("shows the shop's tracking and answers 404 for another shop's", async () => {
+    const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
+    const response = await load(row.id);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { tracking: { title: string } }).tracking.title).toBe("Mug");
+    expect((await load(row.id, otherShop)).status).toBe(404);
+    expect((await load("no-such-id")).status).toBe(404);
+  });
+
+  it("saves edited fields locally and at TrackingMore", async () => {
+    const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
+    const response = await act(row.id, {
+      intent: "save",
+      title: "Blue mug",
+      customerName: "Grace Hopper",
+      customerEmail: "grace@example.com",
+      destinationCode: "us",
+    });
+    expect(response.status).toBe(200);
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      title: "Blue mug",
+      customerName: "Grace Hopper",
+      destinationCode: "US",
+      syncState: "synced",
+    });
+    const atTm = await remote(row.trackingNumber);
+    expect(atTm).toMatchObject({
+      title: "Blue mug",
+      customerName: "Grace Hopper",
+      customerEmail: "grace@example.com",
+    });
+  });
+
+  it("shows validation errors on the fields and saves nothing", async () => {
+    const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
+    const response = await act(row.id, { intent: "save", title: "Changed", customerEmail: "nope" });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ ok: false, fieldErrors: { customerEmail: "invalid_email" } });
+    const bad = await act(row.id, { intent: "status", manualStatus: "5" });
+    expect(bad.status).toBe(422);
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      title: "Mug",
+      syncState: "synced",
+      manualStatus: null,
+    });
+    expect((await remote(row.trackingNumber)).title).toBe("Mug");
+  });
+
+  it("marks an exception, archives, and deletes after confirmation", async () => {
+    const row = await seedSyncedTracking(shop, apiKey);
+    expect((await act(row.id, { intent: "status", manualStatus: "7" })).status).toBe(200);
+    expect((await remote(row.trackingNumber)).status).toBe("exception");
+    expect((await act(row.id, { intent: "archive", archived: "true" })).status).toBe(200);
+    expect((await remote(row.trackingNumber)).archived).toBe(true);
+    const deleted = await act(row.id, { intent: "delete" });
+    expect(deleted.status).toBe(302);
+    expect(await prisma.tracking.count({ where: { id: row.id } })).toBe(0);
+  });
+
+  it("refuses every action on another shop's tracking with 404", async () => {
+    const foreign = await seedSyncedTracking(otherShop, apiKey, { title: "Theirs" });
+    const attempts: Record<string, string>[] = [
+      { intent: "save", title: "Mine now" },
+      { intent: "delete" },
+      { intent: "status", manualStatus: "4" },
+      { intent: "refresh" },
+    ];
+    for (const values of attempts) {
+      expect((await act(foreign.id, values)).status).toBe(404);
+    }
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: foreign.id } })).toMatchObject({
+      title: "Theirs",
+      syncState: "synced",
+    });
+  });
+
+  it("keeps an edit as pending when TrackingMore is down", async () => {
+    const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
+    emulator.setFaults({ error503: 1 });
+    const response = await act(row.id, { intent: "save", title: "Saved anyway" });
+    expect(await response.json()).toMatchObject({ ok: true, pushed: { synced: 0, waiting: 1 } });
+    const detail = (await (await load(row.id)).json()) as { tracking: { title: string; syncState: string } };
+    expect(detail.tracking).toMatchObject({ title: "Saved anyway", syncState: "pending_update" });
+  });
+
+  it("refreshes from TrackingMore, at most once per cooldown", async () => {
+    const row = await seedSyncedTracking(shop, apiKey);
+    expect(await (await act(row.id, { intent: "refresh" })).json()).toMatchObject({ refresh: "refreshed" });
+    expect(
+      (await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).statusUpdatedAt,
+    ).toBeInstanceOf(Date);
+    expect(await (await act(row.id, { intent: "refresh" })).json()).toMatchObject({ refresh: "too_soon" });
+  });
+});

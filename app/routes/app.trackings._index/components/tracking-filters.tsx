@@ -1,0 +1,268 @@
+import { useSearchParams } from "@remix-run/react";
+import {
+  ChoiceList,
+  IndexFilters,
+  InlineStack,
+  TextField,
+  useSetIndexFiltersMode,
+  type IndexFiltersProps,
+} from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation, type MessageKey } from "~/i18n";
+
+// Search, filters, saved views and sort, all kept in the URL so a view can be bookmarked,
+// reloaded and shared, and the loader is the one place that reads them.
+
+const STATUSES = [
+  "pending",
+  "notfound",
+  "transit",
+  "pickup",
+  "delivered",
+  "undelivered",
+  "exception",
+  "expired",
+];
+const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
+
+interface Query {
+  view: string;
+  search: string;
+  statuses: string[];
+  carrier: string;
+  archived: string;
+  sync: string;
+  createdFrom: string;
+  createdTo: string;
+  sort: string;
+  direction: string;
+}
+
+export function TrackingFilters({
+  query,
+  carriers,
+  loading,
+}: {
+  query: Query;
+  carriers: string[];
+  loading: boolean;
+}) {
+  const { t } = useTranslation();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const { mode, setMode } = useSetIndexFiltersMode();
+  const [search, setSearch] = useState(query.search);
+  const debounce = useRef<ReturnType<typeof setTimeout>>();
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(searchParams);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === "") next.delete(key);
+      else next.set(key, value);
+    }
+    // Any change of what is shown starts again at the first page.
+    next.delete("after");
+    next.delete("before");
+    setSearchParams(next, { replace: true });
+  };
+
+  useEffect(() => setSearch(query.search), [query.search]);
+  useEffect(() => () => clearTimeout(debounce.current), []);
+
+  const onQueryChange = (value: string) => {
+    setSearch(value);
+    clearTimeout(debounce.current);
+    debounce.current = setTimeout(() => update({ q: value }), 300);
+  };
+
+  const tabs: IndexFiltersProps["tabs"] = VIEWS.map((view, index) => ({
+    id: `view-${view}`,
+    content: t(`trackings.view.${view}` as MessageKey),
+    index,
+    onAction: () => {},
+    isLocked: true,
+  }));
+
+  const filters: IndexFiltersProps["filters"] = [
+    {
+      key: "status",
+      label: t("trackings.filter.status"),
+      shortcut: true,
+      filter: (
+        <ChoiceList
+          title={t("trackings.filter.status")}
+          titleHidden
+          allowMultiple
+          choices={STATUSES.map((s) => ({ label: t(`status.${s}` as MessageKey), value: s }))}
+          selected={query.statuses}
+          onChange={(value) => update({ status: value.join(",") })}
+        />
+      ),
+    },
+    {
+      key: "carrier",
+      label: t("trackings.filter.carrier"),
+      filter: (
+        <ChoiceList
+          title={t("trackings.filter.carrier")}
+          titleHidden
+          choices={carriers.map((c) => ({ label: c, value: c }))}
+          selected={query.carrier ? [query.carrier] : []}
+          onChange={(value) => update({ carrier: value[0] ?? "" })}
+        />
+      ),
+    },
+    {
+      key: "archived",
+      label: t("trackings.filter.archived"),
+      filter: (
+        <ChoiceList
+          title={t("trackings.filter.archived")}
+          titleHidden
+          choices={[
+            { label: t("trackings.filter.archivedNo"), value: "no" },
+            { label: t("trackings.filter.archivedYes"), value: "yes" },
+            { label: t("trackings.filter.archivedAny"), value: "any" },
+          ]}
+          selected={[query.archived]}
+          onChange={(value) => update({ archived: value[0] === "no" ? "" : value[0] })}
+        />
+      ),
+    },
+    {
+      key: "sync",
+      label: t("trackings.filter.sync"),
+      filter: (
+        <ChoiceList
+          title={t("trackings.filter.sync")}
+          titleHidden
+          choices={["synced", "pending", "attention"].map((s) => ({
+            label: t(`trackings.filter.sync.${s}` as MessageKey),
+            value: s,
+          }))}
+          selected={query.sync ? [query.sync] : []}
+          onChange={(value) => update({ sync: value[0] ?? "" })}
+        />
+      ),
+    },
+    {
+      key: "created",
+      label: t("trackings.filter.created"),
+      filter: (
+        <InlineStack gap="200">
+          <TextField
+            label={t("trackings.filter.from")}
+            type="date"
+            autoComplete="off"
+            value={query.createdFrom}
+            onChange={(value) => update({ from: value })}
+          />
+          <TextField
+            label={t("trackings.filter.to")}
+            type="date"
+            autoComplete="off"
+            value={query.createdTo}
+            onChange={(value) => update({ to: value })}
+          />
+        </InlineStack>
+      ),
+    },
+  ];
+
+  const appliedFilters: IndexFiltersProps["appliedFilters"] = [];
+  if (query.statuses.length > 0) {
+    appliedFilters.push({
+      key: "status",
+      label: query.statuses.map((s) => t(`status.${s}` as MessageKey)).join(", "),
+      onRemove: () => update({ status: null }),
+    });
+  }
+  if (query.carrier) {
+    appliedFilters.push({ key: "carrier", label: query.carrier, onRemove: () => update({ carrier: null }) });
+  }
+  if (query.archived !== "no") {
+    appliedFilters.push({
+      key: "archived",
+      label: t(query.archived === "yes" ? "trackings.filter.archivedYes" : "trackings.filter.archivedAny"),
+      onRemove: () => update({ archived: null }),
+    });
+  }
+  if (query.sync) {
+    appliedFilters.push({
+      key: "sync",
+      label: t(`trackings.filter.sync.${query.sync}` as MessageKey),
+      onRemove: () => update({ sync: null }),
+    });
+  }
+  if (query.createdFrom || query.createdTo) {
+    appliedFilters.push({
+      key: "created",
+      label: `${query.createdFrom || "…"} – ${query.createdTo || "…"}`,
+      onRemove: () => update({ from: null, to: null }),
+    });
+  }
+
+  const sortOptions: IndexFiltersProps["sortOptions"] = [
+    {
+      label: t("trackings.sort.created"),
+      value: "createdAt asc",
+      directionLabel: t("trackings.sort.oldest"),
+    },
+    {
+      label: t("trackings.sort.created"),
+      value: "createdAt desc",
+      directionLabel: t("trackings.sort.newest"),
+    },
+    {
+      label: t("trackings.sort.updated"),
+      value: "updatedAt asc",
+      directionLabel: t("trackings.sort.oldest"),
+    },
+    {
+      label: t("trackings.sort.updated"),
+      value: "updatedAt desc",
+      directionLabel: t("trackings.sort.newest"),
+    },
+    {
+      label: t("trackings.sort.number"),
+      value: "trackingNumber asc",
+      directionLabel: t("trackings.sort.az"),
+    },
+    {
+      label: t("trackings.sort.number"),
+      value: "trackingNumber desc",
+      directionLabel: t("trackings.sort.za"),
+    },
+    { label: t("trackings.sort.status"), value: "status asc", directionLabel: t("trackings.sort.az") },
+    { label: t("trackings.sort.status"), value: "status desc", directionLabel: t("trackings.sort.za") },
+  ];
+
+  return (
+    <IndexFilters
+      tabs={tabs}
+      selected={Math.max(0, VIEWS.indexOf(query.view as (typeof VIEWS)[number]))}
+      onSelect={(index) => update({ view: VIEWS[index] === "all" ? null : VIEWS[index] })}
+      canCreateNewView={false}
+      queryValue={search}
+      queryPlaceholder={t("trackings.searchPlaceholder")}
+      onQueryChange={onQueryChange}
+      onQueryClear={() => {
+        setSearch("");
+        update({ q: null });
+      }}
+      sortOptions={sortOptions}
+      sortSelected={[`${query.sort} ${query.direction}`]}
+      onSort={([value]) => {
+        const [sort, dir] = (value ?? "createdAt desc").split(" ");
+        update({ sort, dir });
+      }}
+      filters={filters}
+      appliedFilters={appliedFilters}
+      onClearAll={() =>
+        update({ status: null, carrier: null, archived: null, sync: null, from: null, to: null })
+      }
+      mode={mode}
+      setMode={setMode}
+      loading={loading}
+    />
+  );
+}

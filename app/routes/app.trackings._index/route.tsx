@@ -1,0 +1,142 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import { useMemo } from "react";
+import { answerModelErrors, formIds } from "~/lib/admin-route.server";
+import { runBulkAction } from "~/models/admin/bulk-actions.server";
+import {
+  listShopCarriers,
+  listTrackings,
+  parseTrackingListQuery,
+} from "~/models/admin/trackings-list.server";
+import { useTranslation } from "~/i18n";
+import { authenticate } from "~/shopify.server";
+import { StatusBadge, SyncBadge } from "./components/badges";
+import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
+import { TrackingFilters } from "./components/tracking-filters";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const query = parseTrackingListQuery(new URL(request.url).searchParams);
+  const [page, carriers] = await Promise.all([
+    listTrackings(session.shop, query),
+    listShopCarriers(session.shop),
+  ]);
+  return json({ ...page, carriers, query });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  return answerModelErrors(async () => {
+    const result = await runBulkAction(
+      session.shop,
+      String(form.get("bulkAction") ?? ""),
+      formIds(form),
+      form.get("carrierCode") ? String(form.get("carrierCode")) : undefined,
+    );
+    return json({ ok: true as const, result });
+  });
+};
+
+export default function TrackingsList() {
+  const { rows, nextCursor, previousCursor, carriers, query } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const navigation = useNavigation();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const resources = useMemo(() => rows.map((row) => ({ id: row.id })), [rows]);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(resources);
+  const bulk = useBulkActions(selectedResources, clearSelection);
+
+  const goToPage = (cursor: { after?: string; before?: string }) => {
+    const next = new URLSearchParams(searchParams);
+    next.delete("after");
+    next.delete("before");
+    if (cursor.after) next.set("after", cursor.after);
+    if (cursor.before) next.set("before", cursor.before);
+    setSearchParams(next);
+  };
+
+  const rowMarkup = rows.map((row, index) => (
+    <IndexTable.Row id={row.id} key={row.id} position={index} selected={selectedResources.includes(row.id)}>
+      <IndexTable.Cell>
+        <Link dataPrimaryLink url={`/app/trackings/${row.id}`} monochrome removeUnderline>
+          <Text as="span" variant="bodyMd" fontWeight="semibold">
+            {row.trackingNumber}
+          </Text>
+        </Link>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{row.carrierCode || t("trackings.noCarrier")}</IndexTable.Cell>
+      <IndexTable.Cell>{row.orderName ?? row.orderId}</IndexTable.Cell>
+      <IndexTable.Cell>{row.customerName ?? row.customerEmail ?? ""}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <StatusBadge status={row.status} />
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <SyncBadge syncState={row.syncState} />
+      </IndexTable.Cell>
+      <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
+      <IndexTable.Cell>{new Date(row.createdAt).toLocaleDateString()}</IndexTable.Cell>
+    </IndexTable.Row>
+  ));
+
+  const exportUrl = `/app/trackings/export.csv?${(() => {
+    const params = new URLSearchParams(searchParams);
+    params.delete("after");
+    params.delete("before");
+    return params.toString();
+  })()}`;
+
+  return (
+    <Page
+      title={t("trackings.title")}
+      fullWidth
+      secondaryActions={[{ content: t("trackings.exportCsv"), url: exportUrl, target: "_blank" }]}
+    >
+      <BulkActionsBar bulk={bulk} />
+      <Card padding="0">
+        <TrackingFilters query={query} carriers={carriers} loading={navigation.state === "loading"} />
+        <IndexTable
+          resourceName={{ singular: t("trackings.resourceSingular"), plural: t("trackings.resourcePlural") }}
+          itemCount={rows.length}
+          selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+          onSelectionChange={handleSelectionChange}
+          promotedBulkActions={bulk.promoted}
+          bulkActions={bulk.more}
+          headings={[
+            { title: t("trackings.col.number") },
+            { title: t("trackings.col.carrier") },
+            { title: t("trackings.col.order") },
+            { title: t("trackings.col.customer") },
+            { title: t("trackings.col.status") },
+            { title: t("trackings.col.sync") },
+            { title: t("trackings.col.archived") },
+            { title: t("trackings.col.created") },
+          ]}
+          emptyState={
+            <div style={{ padding: "var(--p-space-800)", textAlign: "center" }}>
+              <Text as="p" variant="headingMd">
+                {t("trackings.empty.heading")}
+              </Text>
+              <Text as="p" tone="subdued">
+                {query.search || query.statuses.length > 0
+                  ? t("trackings.empty.filtered")
+                  : t("trackings.empty.body")}
+              </Text>
+            </div>
+          }
+          pagination={{
+            hasNext: Boolean(nextCursor),
+            hasPrevious: Boolean(previousCursor),
+            onNext: () => nextCursor && goToPage({ after: nextCursor }),
+            onPrevious: () => previousCursor && goToPage({ before: previousCursor }),
+          }}
+        >
+          {rowMarkup}
+        </IndexTable>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,218 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { readTrackingMoreApiKey } from "~/models/settings.server";
+import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
+import type { EmulatorHandle } from "../emulator";
+import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
+import {
+  embeddedContext,
+  launchBrowser,
+  openAdminPage,
+  screenshot,
+  startBuiltApp,
+  type RunningApp,
+} from "./support";
+
+// The merchant's admin in headless Chromium against the production build: what a merchant
+// clicks, checked in our database and at the TrackingMore emulator.
+
+const shop = "e2e-shop.myshopify.com";
+const apiKey = "tm-e2e-key-00000001";
+const newApiKey = "tm-e2e-key-00000002";
+let emulator: EmulatorHandle;
+let app: RunningApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let ordersFile: string;
+// The page updates after a loader round trip; vitest's default poll (1 s) is too tight on a busy CI.
+const POLL = { timeout: 8_000, interval: 100 };
+const PAST_ORDERS = [3001, 3002, 3003].map((n) => ({
+  id: `gid://shopify/Order/${n}`,
+  legacyResourceId: String(n),
+  name: `#${n}`,
+  email: `past${n}@example.com`,
+  createdAt: "2026-09-01T10:00:00Z",
+  customer: { firstName: "Past", lastName: String(n), email: `past${n}@example.com`, phone: null },
+  shippingAddress: { name: `Past ${n}`, countryCodeV2: "FR" },
+  lineItems: { nodes: [{ title: "Lamp", name: "Lamp", quantity: 1 }] },
+  fulfillments: [
+    {
+      id: `gid://shopify/Fulfillment/${n}`,
+      legacyResourceId: String(n),
+      name: `#${n}.1`,
+      status: "SUCCESS",
+      createdAt: "2026-09-02T10:00:00Z",
+      updatedAt: "2026-09-02T10:00:00Z",
+      service: { handle: "manual" },
+      trackingInfo: [{ number: `9400300000000000000${n}`, company: "USPS", url: null }],
+      fulfillmentLineItems: { nodes: [{ quantity: 1, lineItem: { title: "Lamp", name: "Lamp" } }] },
+    },
+  ],
+}));
+const seeded: Awaited<ReturnType<typeof seedSyncedTracking>>[] = [];
+
+const remote = (trackingNumber: string) =>
+  trackingMoreClientForKey(apiKey).getTracking("usps", trackingNumber);
+
+beforeAll(async () => {
+  emulator = await startAdminEmulator([
+    { apiKey, email: "e2e@example.com", quota: 5000 },
+    { apiKey: newApiKey, email: "e2e2@example.com", quota: 42 },
+  ]);
+  await installShop(shop, apiKey);
+  const names = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov"];
+  for (const [i, name] of names.entries()) {
+    seeded.push(
+      await seedSyncedTracking(shop, apiKey, {
+        customerName: name,
+        title: `Parcel ${i + 1}`,
+        status: i === 4 ? "exception" : "transit",
+      }),
+    );
+  }
+  // What Shopify's Admin API answers the backfill's orders query in the app process.
+  ordersFile = path.join(mkdtempSync(path.join(tmpdir(), "trackbridge-e2e-")), "orders.json");
+  writeFileSync(ordersFile, JSON.stringify(PAST_ORDERS));
+  [app, browser] = await Promise.all([
+    startBuiltApp(emulator.baseUrl, { shopifyOrdersFile: ordersFile }),
+    launchBrowser(),
+  ]);
+  context = await embeddedContext(browser, app, shop);
+  page = await context.newPage();
+  // Fail with Playwright's own message well before vitest's timeout.
+  page.setDefaultTimeout(8_000);
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await app?.stop();
+  setTrackingMoreClientTuning({});
+  await emulator?.close();
+});
+
+describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
+  it("opens the dashboard with a session token", async () => {
+    await openAdminPage(page, app, shop, "/app");
+    await page.getByRole("heading", { name: "Trackings by status" }).waitFor();
+    await screenshot(page, "dashboard");
+    // The quota comes from TrackingMore's user info (5 000 less the 5 seeded creates).
+    expect(await page.getByText("4995", { exact: true }).count()).toBe(1);
+    expect(await page.getByRole("img", { name: "Trackings by status" }).count()).toBe(1);
+  });
+
+  it("searches and filters the list", async () => {
+    await openAdminPage(page, app, shop, "/app/trackings");
+    const rows = page.locator(".Polaris-IndexTable__TableRow");
+    await expect.poll(() => rows.count(), POLL).toBe(5);
+    // IndexFilters shows its search field once the merchant opens "Search and filter".
+    await page.getByRole("button", { name: /Search and filter/ }).click();
+    await page.getByPlaceholder("Search tracking number, order, customer name or email").fill("Hopper");
+    await page.waitForURL(/q=Hopper/);
+    await expect.poll(() => rows.count(), POLL).toBe(1);
+    expect(await rows.first().innerText()).toContain("Grace Hopper");
+    await screenshot(page, "trackings-search");
+
+    await openAdminPage(page, app, shop, "/app/trackings");
+    await page.getByRole("tab", { name: "Exceptions" }).click();
+    await page.waitForURL(/view=exceptions/);
+    await expect.poll(() => rows.count(), POLL).toBe(1);
+    expect(await rows.first().innerText()).toContain("Barbara Liskov");
+    await screenshot(page, "trackings-exceptions");
+  });
+
+  it("bulk-archives three trackings", async () => {
+    await openAdminPage(page, app, shop, "/app/trackings?sort=trackingNumber&dir=asc");
+    const rows = page.locator(".Polaris-IndexTable__TableRow");
+    await expect.poll(() => rows.count(), POLL).toBe(5);
+    const chosen = [...seeded].sort((a, b) => a.trackingNumber.localeCompare(b.trackingNumber)).slice(0, 3);
+    for (let i = 0; i < 3; i++) await rows.nth(i).locator('input[type="checkbox"]').check({ force: true });
+    await page.getByRole("button", { name: "Archive", exact: true }).first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("Archive 3 trackings?", { exact: false }).waitFor();
+    await screenshot(page, "trackings-bulk-confirm");
+    await dialog.getByRole("button", { name: "Archive", exact: true }).click();
+    await page.getByText("Archive: 3 trackings saved").waitFor();
+    await page.getByText("3 accepted by TrackingMore.").waitFor();
+    await dialog.waitFor({ state: "hidden" });
+    await screenshot(page, "trackings-bulk-result");
+    for (const row of chosen) {
+      expect((await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).archived).toBe(true);
+      expect((await remote(row.trackingNumber)).archived).toBe(true);
+    }
+    // Archived trackings leave the default view.
+    await expect.poll(() => rows.count(), POLL).toBe(2);
+  });
+
+  it("edits a title on the detail page and marks an exception", async () => {
+    const target = seeded[3];
+    await openAdminPage(page, app, shop, `/app/trackings/${target.id}`);
+    const title = page.getByLabel("Title", { exact: true });
+    await title.fill("Keyboard, boxed");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Saved and sent to TrackingMore.").waitFor();
+    expect((await prisma.tracking.findUniqueOrThrow({ where: { id: target.id } })).title).toBe(
+      "Keyboard, boxed",
+    );
+    expect((await remote(target.trackingNumber)).title).toBe("Keyboard, boxed");
+    await screenshot(page, "tracking-detail-saved");
+
+    const inline = page.getByRole("button", { name: "Mark as exception" });
+    if ((await inline.count()) === 0) await page.getByRole("button", { name: "More actions" }).click();
+    await page.getByRole("button", { name: "Mark as exception" }).last().click();
+    // The page's status badge follows once the list revalidates.
+    // (A badge's text also carries its tone for screen readers, e.g. "Critical Exception".)
+    await page.locator(".Polaris-Badge", { hasText: "Exception" }).waitFor();
+    await expect
+      .poll(
+        async () => (await prisma.tracking.findUniqueOrThrow({ where: { id: target.id } })).manualStatus,
+        POLL,
+      )
+      .toBe(7);
+    expect((await remote(target.trackingNumber)).status).toBe("exception");
+    await screenshot(page, "tracking-detail-exception");
+  });
+
+  it("saves an API key in settings, validated with TrackingMore and shown masked", async () => {
+    await openAdminPage(page, app, shop, "/app/settings");
+    await page.getByLabel("TrackingMore API key").fill(newApiKey);
+    await page.getByRole("button", { name: "Save API key" }).click();
+    await page
+      .getByText("API key saved. Your TrackingMore account has 42 trackings of quota left.")
+      .waitFor();
+    await page.getByText(/An API key is configured \(••••0002\)/).waitFor();
+    expect(await readTrackingMoreApiKey(shop)).toBe(newApiKey);
+    const html = await page.content();
+    expect(html).not.toContain(newApiKey);
+    expect(html).toContain(newApiKey.slice(-4));
+    await screenshot(page, "settings");
+  });
+
+  it("runs a small backfill to completion", async () => {
+    await openAdminPage(page, app, shop, "/app/settings");
+    await page.getByLabel("Fulfilled from").fill("2026-09-01");
+    await page.getByLabel("Fulfilled until").fill("2026-09-30");
+    await page.getByRole("button", { name: "Check what it would import" }).click();
+    await page.getByText("3 orders: 3 new trackings").waitFor();
+    await page.getByText("This needs 3 trackings of TrackingMore quota; you have 42 left.").waitFor();
+    await screenshot(page, "settings-backfill-estimate");
+    await page.getByRole("button", { name: "Start import" }).click();
+    // The background job in the app process reads the pages; the card polls its progress.
+    await page
+      .getByText(/Import of 2026-09-01 – 2026-09-30 finished: 3 orders read, 3 trackings created\./)
+      .waitFor({
+        timeout: 20_000,
+      });
+    await screenshot(page, "settings-backfill-done");
+    const imported = await prisma.tracking.findMany({
+      where: { shop, orderName: { in: ["#3001", "#3002", "#3003"] } },
+    });
+    expect(imported).toHaveLength(3);
+    expect(imported.every((t) => t.customerEmail?.startsWith("past"))).toBe(true);
+  });
+});

@@ -1,0 +1,97 @@
+import prisma from "~/db.server";
+import { saveTrackingMoreApiKey } from "~/models/settings.server";
+import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
+import { startEmulator, type AccountInit, type EmulatorHandle } from "../emulator";
+import { seedOfflineSession } from "./shopify";
+
+// Fixtures for the merchant admin's tests: an emulator the app talks to, installed shops with a
+// TrackingMore key, and trackings that TrackingMore really has.
+
+export async function startAdminEmulator(accounts: AccountInit[]): Promise<EmulatorHandle> {
+  const emulator = await startEmulator({ port: 0, rateLimits: false, accounts });
+  process.env.TRACKINGMORE_BASE_URL = emulator.baseUrl;
+  // One attempt, short timeout: a "TrackingMore is down" test must not wait through back-off.
+  setTrackingMoreClientTuning({ timeoutMs: 2_000, retry: { maxAttempts: 1, baseDelayMs: 1 } });
+  return emulator;
+}
+
+export async function installShop(shop: string, apiKey?: string) {
+  await seedOfflineSession(shop);
+  if (apiKey) await saveTrackingMoreApiKey(shop, apiKey);
+}
+
+let counter = 0;
+
+/** A tracking created at the emulator and our synced row for it. */
+export async function seedSyncedTracking(
+  shop: string,
+  apiKey: string,
+  fields: Partial<{
+    title: string;
+    orderName: string;
+    customerName: string;
+    customerEmail: string;
+    status: string;
+  }> = {},
+) {
+  counter += 1;
+  const trackingNumber = `1Z${Date.now().toString(36).toUpperCase()}${String(counter).padStart(5, "0")}`;
+  const created = await trackingMoreClientForKey(apiKey).createTracking({
+    trackingNumber,
+    carrierCode: "usps",
+    // TrackingMore holds what our row holds, so a status reconcile changes nothing unexpected.
+    title: fields.title,
+    customerName: fields.customerName,
+    customerEmail: fields.customerEmail,
+  });
+  // An exception is TrackingMore's to say too, or the status reconcile would undo it.
+  if (fields.status === "exception") {
+    await trackingMoreClientForKey(apiKey).updateTracking("usps", trackingNumber, { status: 7 });
+  }
+  return prisma.tracking.create({
+    data: {
+      shop,
+      orderId: String(1000 + counter),
+      orderName: fields.orderName ?? `#${1000 + counter}`,
+      trackingNumber,
+      carrierCode: "usps",
+      trackingMoreId: created.id,
+      title: fields.title ?? null,
+      customerName: fields.customerName ?? null,
+      customerEmail: fields.customerEmail ?? null,
+      status: fields.status ?? "transit",
+      syncState: "synced",
+    },
+  });
+}
+
+/** A row TrackingMore does not have (and never will, in the test). */
+export async function seedLocalTracking(
+  shop: string,
+  fields: Partial<{
+    status: string;
+    syncState: string;
+    trackingNumber: string;
+    createdAt: Date;
+    archived: boolean;
+  }> = {},
+) {
+  counter += 1;
+  return prisma.tracking.create({
+    data: {
+      shop,
+      orderId: String(5000 + counter),
+      orderName: `#${5000 + counter}`,
+      trackingNumber: fields.trackingNumber ?? `LOCAL${String(counter).padStart(6, "0")}`,
+      carrierCode: "usps",
+      status: fields.status ?? "pending",
+      syncState: fields.syncState ?? "pending",
+      archived: fields.archived ?? false,
+      ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
+    },
+  });
+}
+
+export function formBody(values: Record<string, string>) {
+  return { method: "POST", body: new URLSearchParams(values) } as const;
+}
