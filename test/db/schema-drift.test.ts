@@ -29,7 +29,10 @@ function describeSqlite(file: string) {
       .all() as { name: string }[];
     return tables.map(({ name }) => ({
       table: name,
-      columns: db.pragma(`table_info("${name}")`),
+      // Column order follows history (ALTER TABLE appends), so compare columns by name.
+      columns: (db.pragma(`table_info("${name}")`) as { cid: number; name: string }[])
+        .map(({ cid: _cid, ...column }) => column)
+        .sort((a, b) => a.name.localeCompare(b.name)),
       indexes: (db.pragma(`index_list("${name}")`) as { name: string; unique: number }[])
         .map((index) => ({
           ...index,
