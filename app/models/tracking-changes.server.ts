@@ -1,6 +1,8 @@
 import prisma from "~/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import { isKnownCarrierCode } from "~/models/carriers/carriers.server";
+import { manualStatusFields } from "~/models/status/effective-status.server";
+import { recordFulfillmentProgress } from "~/models/writeback/aggregate.server";
 
 // The durable change queue. A merchant's edit is written to our database first, in the same
 // statement that records it as waiting for TrackingMore; the push job
@@ -100,16 +102,18 @@ export function validateTrackingChanges(changes: TrackingChanges): TrackingChang
 }
 
 /** Columns written at once for every row, whether or not TrackingMore has it yet. */
-function localColumns(changes: TrackingChanges) {
+function localColumns(
+  changes: TrackingChanges,
+  row: { carrierStatus: string | null; status: string },
+  now: Date,
+) {
   const data: Record<string, unknown> = {};
   for (const field of TEXT_FIELDS) if (field in changes) data[field] = changes[field];
   if (changes.archived !== undefined) data.archived = changes.archived;
-  if (changes.manualStatus !== undefined) {
-    data.manualStatus = changes.manualStatus === 8 ? null : changes.manualStatus;
-    // Shown at once; TrackingMore's next answer is the final word.
-    if (changes.manualStatus === 4) data.status = "delivered";
-    if (changes.manualStatus === 7) data.status = "exception";
-  }
+  // Shown at once (8 hands the status back to the carrier's); TrackingMore's next answer is
+  // the final word.
+  if (changes.manualStatus !== undefined)
+    Object.assign(data, manualStatusFields(row, changes.manualStatus, now));
   return data;
 }
 
@@ -165,11 +169,14 @@ export async function queueTrackingChanges(
         pendingChanges: true,
         trackingNumber: true,
         leaseUntil: true,
+        carrierStatus: true,
+        status: true,
+        fulfillmentId: true,
       },
     });
     if (clean.carrierCode !== undefined) await refuseCarrierClash(tx, shop, rows, clean.carrierCode);
     for (const row of rows) {
-      const data = localColumns(clean);
+      const data = localColumns(clean, row, now);
       if (isAtTrackingMore(row)) {
         const pending = { ...parsePendingChanges(row.pendingChanges), ...clean };
         Object.assign(data, {
@@ -189,6 +196,14 @@ export async function queueTrackingChanges(
         }
       }
       await tx.tracking.update({ where: { id: row.id }, data });
+    }
+    // A status the merchant set is shipment progress too: Shopify hears of it, once.
+    if (clean.manualStatus !== undefined) {
+      const fulfillmentIds = new Set(
+        rows.map((r) => r.fulfillmentId).filter((id): id is string => Boolean(id)),
+      );
+      for (const fulfillmentId of fulfillmentIds)
+        await recordFulfillmentProgress(tx, shop, fulfillmentId, now);
     }
     return rows.length;
   });

@@ -42,7 +42,8 @@ export function manualStatusFields(
   const manual = manualStatus === 8 ? null : manualStatus;
   return {
     manualStatus: manual,
-    status: effectiveStatus(row.carrierStatus ?? row.status, manual),
+    // Not row.status: while a manual status is active that column holds the manual one.
+    status: effectiveStatus(row.carrierStatus, manual),
     statusUpdatedAt: now,
   };
 }
