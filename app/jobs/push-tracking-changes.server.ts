@@ -12,6 +12,7 @@ import {
   type TrackingRef,
 } from "~/trackingmore";
 import type { BackgroundJob } from "./background.server";
+import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // Sends the change queue (app/models/tracking-changes.server.ts) to TrackingMore. Rows are
 // claimed with a lease so two workers never push the same row; a row's result is written only
@@ -55,10 +56,6 @@ type Row = {
   pendingChanges: string | null;
   attempts: number;
 };
-
-export function retryDelayMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
-}
 
 /** One round: claims due rows, pushes them shop by shop, records each row's result. */
 export async function pushTrackingChanges(options: PushOptions = {}): Promise<PushResult> {

@@ -8,6 +8,7 @@ import { mapFulfillmentToTrackings, type MappingOptions } from "~/models/fulfill
 import type { ShopifyFulfillment, ShopifyOrder } from "~/models/fulfillments/shopify-payloads";
 import { getShopSettings } from "~/models/settings.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // Imports past fulfilled orders: read page by page through the Admin GraphQL API and fed to the
 // same mapping and the same idempotent `applyFulfillment` as the webhook pipeline, so a parcel
@@ -380,7 +381,7 @@ export async function runBackfillStep(adminForShop: AdminForShop, now = new Date
         lastError: message.slice(0, 500),
         state: attempts >= 10 ? "failed" : "running",
         finishedAt: attempts >= 10 ? new Date() : null,
-        nextAttemptAt: new Date(now.getTime() + Math.min(30_000 * 2 ** (attempts - 1), 3_600_000)),
+        nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
         leaseOwner: null,
         leaseUntil: null,
       },

@@ -4,6 +4,7 @@ import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { TrackingMoreError, type CreateTrackingInput, type TrackingMoreClient } from "~/trackingmore";
+import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // Sends pending trackings to TrackingMore with batch create (40 a call), shop by shop. Rows are
 // claimed with a lease, so several workers never send the same row; a worker that dies
@@ -27,10 +28,6 @@ export interface DispatchOptions {
   workerId?: string;
   /** Rows per shop per round; the default sends up to ten batches before moving on. */
   maxRowsPerShop?: number;
-}
-
-export function retryDelayMs(attempts: number): number {
-  return Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempts - 1));
 }
 
 /** One round over every shop with work. Returns how many trackings it settled. */
@@ -279,7 +276,9 @@ async function sendBatch(
           data: {
             ...releaseLease,
             attempts: { increment: 1 },
-            nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)),
+            nextAttemptAt: new Date(
+              now.getTime() + retryDelayMs(row.attempts + 1, { firstMs: 5_000, maxMs: MAX_BACKOFF_MS }),
+            ),
           },
         }),
       );
@@ -356,7 +355,9 @@ async function handleCallFailure(
           ? {
               ...releaseLease,
               attempts: { increment: 1 },
-              nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)),
+              nextAttemptAt: new Date(
+                now.getTime() + retryDelayMs(row.attempts + 1, { firstMs: 5_000, maxMs: MAX_BACKOFF_MS }),
+              ),
               lastError: `TrackingMore is not reachable right now (${message}); retrying automatically`,
             }
           : {

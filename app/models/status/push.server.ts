@@ -5,6 +5,7 @@ import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 import { parseTracking } from "~/trackingmore";
 import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "./apply-snapshot.server";
+import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // TrackingMore pushes every shop's changes to one URL, signed with the account's email rather
 // than by Shopify. A tracking number can belong to several shops: each candidate shop's own
@@ -267,7 +268,7 @@ export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Pro
       await prisma.trackingMorePush.delete({ where: { id: push.id } });
       applied++;
     } catch (error) {
-      const delayMs = Math.min(3_600_000, 5_000 * 2 ** Math.min(push.attempts, 10));
+      const delayMs = retryDelayMs(push.attempts + 1, { firstMs: 5_000 });
       await prisma.trackingMorePush.updateMany({
         where: { id: push.id, leaseOwner: workerId },
         data: {

@@ -9,6 +9,7 @@ import {
   type AdminGraphql,
   type ShopifyOutcome,
 } from "./shopify-event.server";
+import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // Sends the queued ("pending") fulfillment events to Shopify with each shop's offline session.
 // A record is claimed (state "sending" + lease) before the call; a record found still
@@ -32,10 +33,6 @@ const log = logger.child({ component: "write-back" });
 async function offlineAdmin(shop: string): Promise<AdminGraphql> {
   const { admin } = await unauthenticated.admin(shop);
   return admin;
-}
-
-function retryDelayMs(attempts: number): number {
-  return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
 
 type Claimed = Awaited<ReturnType<typeof dueRecords>>[number];
