@@ -1,8 +1,6 @@
 import prisma from "~/db.server";
-import { saveTrackingMoreApiKey } from "~/models/settings.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import { startEmulator, type AccountInit, type EmulatorHandle } from "../emulator";
-import { seedOfflineSession } from "./shopify";
 
 // Fixtures for the merchant admin's tests: an emulator the app talks to, installed shops with a
 // TrackingMore key, and trackings that TrackingMore really has.
@@ -15,10 +13,7 @@ export async function startAdminEmulator(accounts: AccountInit[]): Promise<Emula
   return emulator;
 }
 
-export async function installShop(shop: string, apiKey?: string) {
-  await seedOfflineSession(shop);
-  if (apiKey) await saveTrackingMoreApiKey(shop, apiKey);
-}
+export { installShop } from "./pipeline";
 
 let counter = 0;
 
