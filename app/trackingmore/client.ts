@@ -372,7 +372,7 @@ export class TrackingMoreClient {
     const endpoint = `${spec.method} ${spec.endpoint}`;
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(spec.rateClass ?? "default");
+      const release = await this.limiter.acquire(spec.rateClass ?? "default");
       this.logger.debug({ endpoint, attempt }, "trackingmore request");
       let error: TrackingMoreError;
       try {
@@ -382,6 +382,8 @@ export class TrackingMoreClient {
       } catch (caught) {
         if (!(caught instanceof TrackingMoreError)) throw caught;
         error = caught;
+      } finally {
+        release();
       }
       const willRetry = error.retryable && attempt < this.retry.maxAttempts;
       this.logger.warn(

@@ -44,18 +44,26 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
 
 /**
  * TrackingMore counts requests per second per account. We keep the same sliding window on our
- * side, measured on the moments requests actually left: a timer that fires late (a busy event
- * loop) can then only make us slower, never bunch requests. The window is widened by 5% (at
- * least 25 ms) for jitter between our send and the moment their server counts the request
- * (one 429 costs a two-minute pause), and consecutive requests keep half an interval apart so
- * a burst never meets a stricter, token-bucket style limiter.
+ * side, and a request counts from the moment its answer came back (or it failed): their server
+ * counted it no later than that, so a busy event loop that delays our send can only make us
+ * slower, never bunch requests at their end. A request still in flight holds its place until
+ * it settles. The window is widened by 2% (at least 10 ms) for clock jitter, and consecutive
+ * requests keep half an interval apart so a burst never meets a stricter, token-bucket style
+ * limiter (one 429 costs a two-minute pause).
  */
-const WINDOW_MARGIN_SHARE = 0.05;
-const MIN_WINDOW_MARGIN_MS = 25;
+const WINDOW_MARGIN_SHARE = 0.02;
+const MIN_WINDOW_MARGIN_MS = 10;
+
+interface SentRequest {
+  /** Send time until settled, then the time its answer came back. */
+  at: number;
+  settled: Promise<void>;
+  isSettled: boolean;
+}
 
 interface ClassState {
-  /** Send times of the last `allowance` requests, oldest first. */
-  sent: number[];
+  /** The last `allowance` requests, oldest first. */
+  sent: SentRequest[];
   /** The previous waiter: requests of one class take their turn in order. */
   turn: Promise<void>;
 }
@@ -64,6 +72,9 @@ interface AccountSlots {
   classes: Record<RateClass, ClassState>;
   pausedUntil: number;
 }
+
+/** Call when the request's answer has arrived, or the request failed. */
+export type ReleaseRequest = () => void;
 
 // One entry per account (key + base URL), shared by every client instance in the process so
 // two clients with the same key cannot together exceed the account's limits.
@@ -121,8 +132,8 @@ export class RateLimiter {
     };
   }
 
-  /** Resolves when a request of this class may go out, and records it as sent. */
-  async acquire(rateClass: RateClass, signal?: AbortSignal): Promise<void> {
+  /** Resolves when a request of this class may go out; call the returned function when it settles. */
+  async acquire(rateClass: RateClass, signal?: AbortSignal): Promise<ReleaseRequest> {
     const state = this.slots.classes[rateClass];
     const previous = state.turn;
     let done!: () => void;
@@ -131,19 +142,35 @@ export class RateLimiter {
       await previous;
       await this.waitForPause(signal);
       const { allowance, windowMs, minGapMs } = this.limits[rateClass];
-      if (allowance === 0) return;
+      if (allowance === 0) return () => {};
       for (;;) {
+        const oldest = state.sent.length >= allowance ? state.sent[state.sent.length - allowance] : undefined;
+        if (oldest && !oldest.isSettled) {
+          await oldest.settled;
+          continue;
+        }
         const now = this.clock.now();
         const last = state.sent.at(-1);
-        const windowOpensAt =
-          state.sent.length >= allowance ? state.sent[state.sent.length - allowance] + windowMs : now;
-        const gapOpensAt = last === undefined ? now : last + minGapMs;
+        const windowOpensAt = oldest ? oldest.at + windowMs : now;
+        const gapOpensAt = last === undefined ? now : last.at + minGapMs;
         const wait = Math.max(windowOpensAt, gapOpensAt) - now;
         if (wait <= 0) break;
         await this.clock.sleep(wait, signal);
       }
-      state.sent.push(this.clock.now());
+      let settle!: () => void;
+      const request: SentRequest = {
+        at: this.clock.now(),
+        isSettled: false,
+        settled: new Promise<void>((resolve) => (settle = resolve)),
+      };
+      state.sent.push(request);
       if (state.sent.length > allowance) state.sent.splice(0, state.sent.length - allowance);
+      return () => {
+        if (request.isSettled) return;
+        request.at = Math.max(request.at, this.clock.now());
+        request.isSettled = true;
+        settle();
+      };
     } finally {
       done();
     }

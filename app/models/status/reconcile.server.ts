@@ -40,6 +40,26 @@ export interface SweepResult {
 
 const rowKey = (carrierCode: string, trackingNumber: string) => `${carrierCode}\u0000${trackingNumber}`;
 
+// A page holds up to 2,000 numbers; one IN list that long exceeds what a statement may bind.
+const LOOKUP_CHUNK = 500;
+
+async function liveRowsFor(shop: string, trackingNumbers: string[]): Promise<SnapshotRow[]> {
+  const rows: SnapshotRow[] = [];
+  for (let i = 0; i < trackingNumbers.length; i += LOOKUP_CHUNK) {
+    rows.push(
+      ...(await prisma.tracking.findMany({
+        where: {
+          shop,
+          trackingNumber: { in: trackingNumbers.slice(i, i + LOOKUP_CHUNK) },
+          syncState: { in: LIVE_SYNC_STATES },
+        },
+        select: SNAPSHOT_ROW_SELECT,
+      })),
+    );
+  }
+  return rows;
+}
+
 /** One full sweep of a shop; moves the shop's cursor when it completes. */
 export async function reconcileShopStatuses(
   shop: string,
@@ -63,16 +83,7 @@ export async function reconcileShopStatuses(
     result.listCalls++;
     result.seen += listing.items.length;
 
-    const rows = listing.items.length
-      ? await prisma.tracking.findMany({
-          where: {
-            shop,
-            trackingNumber: { in: [...new Set(listing.items.map((t) => t.trackingNumber))] },
-            syncState: { in: LIVE_SYNC_STATES },
-          },
-          select: SNAPSHOT_ROW_SELECT,
-        })
-      : [];
+    const rows = await liveRowsFor(shop, [...new Set(listing.items.map((t) => t.trackingNumber))]);
     const byKey = new Map<string, SnapshotRow>(rows.map((r) => [rowKey(r.carrierCode, r.trackingNumber), r]));
     for (const snapshot of listing.items) {
       const version = snapshotVersion(snapshot);
