@@ -13,6 +13,7 @@ import path from "node:path";
 import pg from "pg";
 import { migrateDatabase, root } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
+import { TRACKING_STATUSES } from "../app/trackingmore/types";
 
 const SECTION = "Merchant admin loaders";
 const SHOP = "bench-admin-a.myshopify.com";
@@ -37,16 +38,7 @@ function argValue(args: string[], name: string, fallback: number): number {
 
 // ---- child: seed one database and measure ----------------------------------------------------
 
-const STATUSES = [
-  "pending",
-  "notfound",
-  "transit",
-  "pickup",
-  "delivered",
-  "undelivered",
-  "exception",
-  "expired",
-];
+const STATUSES = TRACKING_STATUSES;
 const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"];
 const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson"];
 

@@ -13,19 +13,11 @@ import {
   type Account,
   type StoredTracking,
 } from "./store";
+import { TRACKING_STATUSES } from "../../app/trackingmore/types";
 
 export const MAX_ITEMS = 40;
 const MAX_LIMIT = 2000;
-const STATUSES = new Set([
-  "pending",
-  "notfound",
-  "transit",
-  "pickup",
-  "delivered",
-  "undelivered",
-  "exception",
-  "expired",
-]);
+const STATUSES: ReadonlySet<string> = new Set(TRACKING_STATUSES);
 const NUMBER_SHAPE = /^[A-Za-z0-9-]{4,50}$/;
 const AWB_SHAPE = /^\d{3}[ -]?\d{7,8}$/;
 

@@ -1,19 +1,11 @@
 import prisma, { type Prisma } from "~/db.server";
+import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 
 // The merchant's list of trackings: filters, search and keyset ("cursor") pagination, so the
 // hundredth page costs what the first does, with a hundred thousand rows per shop.
 
-export const LIST_STATUSES = [
-  "pending",
-  "notfound",
-  "transit",
-  "pickup",
-  "delivered",
-  "undelivered",
-  "exception",
-  "expired",
-] as const;
-export type ListStatus = (typeof LIST_STATUSES)[number];
+export const LIST_STATUSES = TRACKING_STATUSES;
+export type ListStatus = TrackingStatus;
 
 /** Sync states grouped as the merchant thinks of them. */
 export const SYNC_GROUPS = {

@@ -9,20 +9,12 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
+import { TRACKING_STATUSES } from "~/trackingmore/types";
 
 // Search, filters, saved views and sort, all kept in the URL so a view can be bookmarked,
 // reloaded and shared, and the loader is the one place that reads them.
 
-const STATUSES = [
-  "pending",
-  "notfound",
-  "transit",
-  "pickup",
-  "delivered",
-  "undelivered",
-  "exception",
-  "expired",
-];
+const STATUSES = TRACKING_STATUSES;
 const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
 
 interface Query {

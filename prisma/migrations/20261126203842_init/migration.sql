@@ -74,6 +74,7 @@ CREATE TABLE "WebhookDelivery" (
     "payload" TEXT,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "processedAt" DATETIME,
+    "leaseOwner" TEXT,
     "leaseUntil" DATETIME,
     "outcome" TEXT
 );
@@ -141,6 +142,21 @@ CREATE TABLE "Tracking" (
 );
 
 -- CreateTable
+CREATE TABLE "TrackingMorePush" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "carrierCode" TEXT NOT NULL,
+    "trackingNumber" TEXT NOT NULL,
+    "shops" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
+    "lastError" TEXT
+);
+
+-- CreateTable
 CREATE TABLE "FulfillmentEventRecord" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
@@ -187,6 +203,9 @@ CREATE TABLE "BackfillJob" (
     "ordersSeen" INTEGER NOT NULL DEFAULT 0,
     "trackingsFound" INTEGER NOT NULL DEFAULT 0,
     "trackingsAdded" INTEGER NOT NULL DEFAULT 0,
+    "ordersEstimated" INTEGER NOT NULL DEFAULT 0,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastError" TEXT,
     "leaseOwner" TEXT,
     "leaseUntil" DATETIME,
@@ -229,6 +248,9 @@ CREATE INDEX "Tracking_shop_trackingNumber_idx" ON "Tracking"("shop", "trackingN
 CREATE INDEX "Tracking_shop_orderName_idx" ON "Tracking"("shop", "orderName");
 
 -- CreateIndex
+CREATE INDEX "Tracking_shop_customerEmail_idx" ON "Tracking"("shop", "customerEmail");
+
+-- CreateIndex
 CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmentId");
 
 -- CreateIndex
@@ -239,6 +261,9 @@ CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNu
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
+
+-- CreateIndex
+CREATE INDEX "TrackingMorePush_nextAttemptAt_idx" ON "TrackingMorePush"("nextAttemptAt");
 
 -- CreateIndex
 CREATE INDEX "FulfillmentEventRecord_state_nextAttemptAt_idx" ON "FulfillmentEventRecord"("state", "nextAttemptAt");

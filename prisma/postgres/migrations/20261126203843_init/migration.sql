@@ -84,6 +84,7 @@ CREATE TABLE "WebhookDelivery" (
     "payload" TEXT,
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "processedAt" TIMESTAMP(3),
+    "leaseOwner" TEXT,
     "leaseUntil" TIMESTAMP(3),
     "outcome" TEXT,
 
@@ -157,6 +158,23 @@ CREATE TABLE "Tracking" (
 );
 
 -- CreateTable
+CREATE TABLE "TrackingMorePush" (
+    "id" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL,
+    "trackingNumber" TEXT NOT NULL,
+    "shops" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "leaseOwner" TEXT,
+    "leaseUntil" TIMESTAMP(3),
+    "lastError" TEXT,
+
+    CONSTRAINT "TrackingMorePush_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "FulfillmentEventRecord" (
     "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
@@ -207,6 +225,9 @@ CREATE TABLE "BackfillJob" (
     "ordersSeen" INTEGER NOT NULL DEFAULT 0,
     "trackingsFound" INTEGER NOT NULL DEFAULT 0,
     "trackingsAdded" INTEGER NOT NULL DEFAULT 0,
+    "ordersEstimated" INTEGER NOT NULL DEFAULT 0,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastError" TEXT,
     "leaseOwner" TEXT,
     "leaseUntil" TIMESTAMP(3),
@@ -251,6 +272,9 @@ CREATE INDEX "Tracking_shop_trackingNumber_idx" ON "Tracking"("shop", "trackingN
 CREATE INDEX "Tracking_shop_orderName_idx" ON "Tracking"("shop", "orderName");
 
 -- CreateIndex
+CREATE INDEX "Tracking_shop_customerEmail_idx" ON "Tracking"("shop", "customerEmail");
+
+-- CreateIndex
 CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmentId");
 
 -- CreateIndex
@@ -261,6 +285,9 @@ CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNu
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
+
+-- CreateIndex
+CREATE INDEX "TrackingMorePush_nextAttemptAt_idx" ON "TrackingMorePush"("nextAttemptAt");
 
 -- CreateIndex
 CREATE INDEX "FulfillmentEventRecord_state_nextAttemptAt_idx" ON "FulfillmentEventRecord"("state", "nextAttemptAt");

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "WebhookDelivery" ADD COLUMN "leaseOwner" TEXT;
