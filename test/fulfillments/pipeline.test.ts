@@ -32,6 +32,14 @@ describe("receiving fulfillment webhooks", () => {
     expect(again.status).toBe(200);
     expect(pipeline.current().emulator.stats().calls[pipeline.current().apiKey] ?? {}).toEqual(before);
     expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(1);
+    // Written with raw SQL on the hot path: Prisma must read its dates back as it writes them.
+    const recorded = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop } });
+    expect(Math.abs(recorded.receivedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(
+      await prisma.webhookDelivery.count({
+        where: { shop, receivedAt: { lt: new Date(Date.now() + 60_000) } },
+      }),
+    ).toBe(1);
   });
 
   it("answers 401 to a bad signature and 400 to malformed JSON, changing nothing", async () => {
