@@ -5,7 +5,7 @@ import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Te
 import { getDashboard } from "~/models/admin/dashboard.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
-import { BarChart } from "./components/bar-chart";
+import { BarChart, CategoryBars } from "./components/bar-chart";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -94,7 +94,7 @@ export default function Dashboard() {
                 <Text as="h2" variant="headingMd">
                   {t("dashboard.byStatus")}
                 </Text>
-                <BarChart
+                <CategoryBars
                   title={t("dashboard.byStatus")}
                   bars={dashboard.byStatus.map((s) => ({
                     label: t(`status.${s.status}` as MessageKey),
@@ -112,7 +112,6 @@ export default function Dashboard() {
                 <BarChart
                   title={t("dashboard.perDay")}
                   color="var(--p-color-bg-fill-success)"
-                  showLabels={false}
                   bars={dashboard.createdPerDay.map((d) => ({ label: d.day, value: d.count }))}
                 />
                 <InlineStack align="space-between">

@@ -1,6 +1,8 @@
-// A small accessible SVG bar chart (no chart library): a <figure> with a title, one <rect> per
-// value with its own <title>, and a visually hidden table carrying the same numbers for screen
-// readers.
+import { Link } from "@remix-run/react";
+
+// Small accessible bar charts (no chart library). BarChart: an SVG series (one <rect> per value
+// with its own <title>) plus a visually hidden table with the same numbers for screen readers.
+// CategoryBars: labelled horizontal bars in HTML, one row per category, each a link.
 
 export interface Bar {
   label: string;
@@ -23,19 +25,18 @@ export function BarChart({
   bars,
   height = 160,
   color = "var(--p-color-bg-fill-info)",
-  showLabels = true,
 }: {
   title: string;
   bars: Bar[];
   height?: number;
   color?: string;
-  showLabels?: boolean;
 }) {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const width = Math.max(bars.length * 24, 240);
   const slot = width / Math.max(1, bars.length);
-  const labelSpace = showLabels ? 36 : 4;
-  const plot = height - labelSpace - 14;
+  // The SVG stretches to its card (preserveAspectRatio none), so it carries no text: values are
+  // in each bar's <title>, and labelled categories use CategoryBars instead.
+  const plot = height - 4;
   return (
     <figure style={{ margin: 0 }}>
       <svg
@@ -52,7 +53,7 @@ export function BarChart({
           const rect = (
             <rect
               x={x}
-              y={14 + plot - h}
+              y={plot - h}
               width={slot * 0.7}
               height={Math.max(h, bar.value > 0 ? 2 : 0)}
               rx={2}
@@ -61,33 +62,7 @@ export function BarChart({
               <title>{`${bar.label}: ${bar.value}`}</title>
             </rect>
           );
-          return (
-            <g key={bar.label}>
-              {bar.href ? <a href={bar.href}>{rect}</a> : rect}
-              {bar.value > 0 && (
-                <text
-                  x={x + slot * 0.35}
-                  y={12 + plot - h}
-                  textAnchor="middle"
-                  fontSize="10"
-                  fill="var(--p-color-text-secondary)"
-                >
-                  {bar.value}
-                </text>
-              )}
-              {showLabels && (
-                <text
-                  x={x + slot * 0.35}
-                  y={height - labelSpace + 14}
-                  textAnchor="middle"
-                  fontSize="10"
-                  fill="var(--p-color-text-secondary)"
-                >
-                  {bar.label.length > 10 ? `${bar.label.slice(0, 9)}…` : bar.label}
-                </text>
-              )}
-            </g>
-          );
+          return <g key={bar.label}>{bar.href ? <a href={bar.href}>{rect}</a> : rect}</g>;
         })}
       </svg>
       <table style={HIDDEN}>
@@ -102,5 +77,55 @@ export function BarChart({
         </tbody>
       </table>
     </figure>
+  );
+}
+
+/** Labelled categories as horizontal bars: the label, the bar, the count; a row links to `href`. */
+export function CategoryBars({
+  title,
+  bars,
+  color = "var(--p-color-bg-fill-info)",
+}: {
+  title: string;
+  bars: Bar[];
+  color?: string;
+}) {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  return (
+    <ul aria-label={title} style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 6 }}>
+      {bars.map((bar) => {
+        const row = (
+          <span
+            style={{ display: "grid", gridTemplateColumns: "9rem 1fr 3rem", alignItems: "center", gap: 8 }}
+          >
+            <span style={{ color: "var(--p-color-text)" }}>{bar.label}</span>
+            <span style={{ background: "var(--p-color-bg-surface-secondary)", borderRadius: 4, height: 12 }}>
+              <span
+                style={{
+                  display: "block",
+                  width: `${(bar.value / max) * 100}%`,
+                  minWidth: bar.value > 0 ? 3 : 0,
+                  height: "100%",
+                  borderRadius: 4,
+                  background: color,
+                }}
+              />
+            </span>
+            <span style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{bar.value}</span>
+          </span>
+        );
+        return (
+          <li key={bar.label}>
+            {bar.href ? (
+              <Link to={bar.href} style={{ textDecoration: "none", color: "inherit" }}>
+                {row}
+              </Link>
+            ) : (
+              row
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
