@@ -164,6 +164,30 @@ function itemError(item: Json, error: unknown) {
   };
 }
 
+/**
+ * The many-item endpoints (updatemore, delete, notupdate): `apply` each item, collecting the
+ * refs that succeeded and a per-item error for the rest, under that endpoint's counter name.
+ */
+function eachItem(
+  ctx: ApiContext,
+  counter: string,
+  apply: (carrier: string, number: string, item: Json) => void,
+): ApiAnswer {
+  const items = asItems(ctx.body);
+  const trackings: unknown[] = [];
+  const errors: unknown[] = [];
+  for (const item of items) {
+    try {
+      const { carrier, number } = refOf(item);
+      apply(carrier, number, item);
+      trackings.push({ tracking_number: number, carrier_code: carrier });
+    } catch (error) {
+      errors.push(itemError(item, error));
+    }
+  }
+  return { data: { submitted: items.length, [counter]: trackings.length, trackings, errors } };
+}
+
 function seconds(query: URLSearchParams, name: string): number | null {
   const raw = query.get(name);
   if (raw === null || raw === "") return null;
@@ -293,55 +317,21 @@ const handlers: Record<string, Handler> = {
 
   // Per-item results: the contract leaves the shape open; we mirror delete's
   // {submitted, <counter>, trackings} and add the batch-style errors[].
-  "POST /trackings/updatemore": (ctx) => {
-    const items = asItems(ctx.body);
-    const trackings: unknown[] = [];
-    const errors: unknown[] = [];
-    for (const item of items) {
-      try {
-        const { carrier, number } = refOf(item);
-        applyPatch(ctx, find(ctx.account, carrier, number), item);
-        trackings.push({ tracking_number: number, carrier_code: carrier });
-      } catch (error) {
-        errors.push(itemError(item, error));
-      }
-    }
-    return { data: { submitted: items.length, updated: trackings.length, trackings, errors } };
-  },
+  "POST /trackings/updatemore": (ctx) =>
+    eachItem(ctx, "updated", (carrier, number, item) =>
+      applyPatch(ctx, find(ctx.account, carrier, number), item),
+    ),
 
-  "POST /trackings/delete": (ctx) => {
-    const items = asItems(ctx.body);
-    const trackings: unknown[] = [];
-    const errors: unknown[] = [];
-    for (const item of items) {
-      try {
-        const { carrier, number } = refOf(item);
-        find(ctx.account, carrier, number);
-        ctx.account.trackings.delete(trackingKey(carrier, number));
-        trackings.push({ tracking_number: number, carrier_code: carrier });
-      } catch (error) {
-        errors.push(itemError(item, error));
-      }
-    }
-    return { data: { submitted: items.length, delete: trackings.length, trackings, errors } };
-  },
+  "POST /trackings/delete": (ctx) =>
+    eachItem(ctx, "delete", (carrier, number) => {
+      find(ctx.account, carrier, number);
+      ctx.account.trackings.delete(trackingKey(carrier, number));
+    }),
 
-  "POST /trackings/notupdate": (ctx) => {
-    const items = asItems(ctx.body);
-    const trackings: unknown[] = [];
-    const errors: unknown[] = [];
-    for (const item of items) {
-      try {
-        const { carrier, number } = refOf(item);
-        const t = find(ctx.account, carrier, number);
-        t.stoppedAt ??= ctx.now;
-        trackings.push({ tracking_number: number, carrier_code: carrier });
-      } catch (error) {
-        errors.push(itemError(item, error));
-      }
-    }
-    return { data: { submitted: items.length, change: trackings.length, trackings, errors } };
-  },
+  "POST /trackings/notupdate": (ctx) =>
+    eachItem(ctx, "change", (carrier, number) => {
+      find(ctx.account, carrier, number).stoppedAt ??= ctx.now;
+    }),
 
   // Realtime creates the tracking when it does not exist yet (1 quota) and otherwise answers
   // its current state. The "once per 2 hours per shipment" rule is not enforced: the docs do
