@@ -22,6 +22,26 @@ const ATTENTION_LINKS = [
   { key: "pendingSync", href: "/app/trackings?sync=pending" },
 ] as const;
 
+function StatCard({ title, value, note }: { title: string; value: number | string; note?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h2" variant="headingSm" tone="subdued">
+          {title}
+        </Text>
+        <Text as="p" variant="heading2xl">
+          {value}
+        </Text>
+        {note && (
+          <Text as="p" tone="subdued" variant="bodySm">
+            {note}
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Dashboard() {
   const { dashboard } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -53,41 +73,19 @@ export default function Dashboard() {
         <Layout.Section>
           <BlockStack gap="400">
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-              <Card>
-                <BlockStack gap="100">
-                  <Text as="h2" variant="headingSm" tone="subdued">
-                    {t("dashboard.total")}
-                  </Text>
-                  <Text as="p" variant="heading2xl">
-                    {dashboard.total}
-                  </Text>
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="100">
-                  <Text as="h2" variant="headingSm" tone="subdued">
-                    {t("dashboard.quota")}
-                  </Text>
-                  <Text as="p" variant="heading2xl">
-                    {dashboard.quotaRemaining ?? "—"}
-                  </Text>
-                  {dashboard.quotaRemaining === null && (
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      {dashboard.hasApiKey ? t("dashboard.quotaUnavailable") : t("dashboard.quotaNoKey")}
-                    </Text>
-                  )}
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="100">
-                  <Text as="h2" variant="headingSm" tone="subdued">
-                    {t("dashboard.pendingSync")}
-                  </Text>
-                  <Text as="p" variant="heading2xl">
-                    {dashboard.attention.pendingSync}
-                  </Text>
-                </BlockStack>
-              </Card>
+              <StatCard title={t("dashboard.total")} value={dashboard.total} />
+              <StatCard
+                title={t("dashboard.quota")}
+                value={dashboard.quotaRemaining ?? "—"}
+                note={
+                  dashboard.quotaRemaining === null
+                    ? dashboard.hasApiKey
+                      ? t("dashboard.quotaUnavailable")
+                      : t("dashboard.quotaNoKey")
+                    : undefined
+                }
+              />
+              <StatCard title={t("dashboard.pendingSync")} value={dashboard.attention.pendingSync} />
             </InlineGrid>
             <Card>
               <BlockStack gap="300">
