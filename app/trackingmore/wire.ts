@@ -25,15 +25,20 @@ export function refToWire(ref: TrackingRef): WireBody {
   return { tracking_number: ref.trackingNumber, carrier_code: ref.carrierCode };
 }
 
+/** The text fields a create and an update both carry. */
+function putTrackingFields(body: WireBody, fields: CreateTrackingInput | TrackingPatch): void {
+  put(body, "destination_code", fields.destinationCode);
+  put(body, "title", fields.title);
+  put(body, "logistics_channel", fields.logisticsChannel);
+  put(body, "customer_name", fields.customerName);
+  put(body, "customer_email", fields.customerEmail);
+  put(body, "customer_phone", fields.customerPhone);
+  put(body, "order_id", fields.orderId);
+}
+
 export function createToWire(input: CreateTrackingInput): WireBody {
   const body = refToWire(input);
-  put(body, "destination_code", input.destinationCode);
-  put(body, "title", input.title);
-  put(body, "logistics_channel", input.logisticsChannel);
-  put(body, "customer_name", input.customerName);
-  put(body, "customer_email", input.customerEmail);
-  put(body, "customer_phone", input.customerPhone);
-  put(body, "order_id", input.orderId);
+  putTrackingFields(body, input);
   put(
     body,
     "order_create_time",
@@ -55,13 +60,7 @@ export function createToWire(input: CreateTrackingInput): WireBody {
 
 export function patchToWire(patch: TrackingPatch): WireBody {
   const body: WireBody = {};
-  put(body, "title", patch.title);
-  put(body, "logistics_channel", patch.logisticsChannel);
-  put(body, "customer_name", patch.customerName);
-  put(body, "customer_email", patch.customerEmail);
-  put(body, "customer_phone", patch.customerPhone);
-  put(body, "order_id", patch.orderId);
-  put(body, "destination_code", patch.destinationCode);
+  putTrackingFields(body, patch);
   // The API wants the strings "true"/"false", not JSON booleans.
   if (patch.archived !== undefined) body.archived = patch.archived ? "true" : "false";
   put(body, "status", patch.status);
