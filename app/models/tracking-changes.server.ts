@@ -102,11 +102,7 @@ export function validateTrackingChanges(changes: TrackingChanges): TrackingChang
 }
 
 /** Columns written at once for every row, whether or not TrackingMore has it yet. */
-function localColumns(
-  changes: TrackingChanges,
-  row: { carrierStatus: string | null; status: string },
-  now: Date,
-) {
+function localColumns(changes: TrackingChanges, row: { carrierStatus: string | null }, now: Date) {
   const data: Record<string, unknown> = {};
   for (const field of TEXT_FIELDS) if (field in changes) data[field] = changes[field];
   if (changes.archived !== undefined) data.archived = changes.archived;
@@ -170,7 +166,6 @@ export async function queueTrackingChanges(
         trackingNumber: true,
         leaseUntil: true,
         carrierStatus: true,
-        status: true,
         fulfillmentId: true,
       },
     });

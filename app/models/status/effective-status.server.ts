@@ -35,7 +35,7 @@ export function effectiveStatus(
  * the override and the carrier's status shows again.
  */
 export function manualStatusFields(
-  row: { carrierStatus: string | null; status: string },
+  row: { carrierStatus: string | null },
   manualStatus: 4 | 7 | 8,
   now: Date = new Date(),
 ): { manualStatus: number | null; status: string; statusUpdatedAt: Date } {
