@@ -34,3 +34,19 @@ export function requestLogger(request: Request, extra: Record<string, unknown> =
     globalThis.crypto.randomUUID();
   return logger.child({ requestId, path: new URL(request.url).pathname, ...extra });
 }
+
+/**
+ * The access line every answered request gets, from Express (scripts/serve.mjs) or the webhook
+ * fast lane alike, so both can be searched and joined by request id the same way.
+ */
+export function logRequestServed(line: {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  startedAt: bigint;
+}) {
+  const ms = Number(process.hrtime.bigint() - line.startedAt) / 1e6;
+  const { startedAt: _startedAt, ...fields } = line;
+  logger.info({ ...fields, ms: Math.round(ms * 10) / 10 }, "request");
+}

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Production server: the Remix build behind Express, plus the background dispatcher in the
-// same process unless RUN_WORKER_IN_WEB=false (then run `npm run worker` separately).
+// same process unless RUN_WORKER_IN_WEB=false (then run `npm run worker` separately). The
+// bursty webhooks (fulfillments, TrackingMore pushes) are answered ahead of Express by the
+// build's fast lane (app/lib/webhook-fast-lane.server.ts).
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +31,7 @@ try {
   throw error;
 }
 
-const { logger } = build.entry.module;
+const { answerHotWebhook, logRequestServed } = build.entry.module;
 const app = express();
 app.disable("x-powered-by");
 // Every request gets an id (Shopify's webhook id where there is one), passed to the app as
@@ -37,14 +40,10 @@ app.use((req, res, next) => {
   const requestId = req.get("x-request-id") || req.get("x-shopify-webhook-id") || randomUUID();
   req.headers["x-request-id"] = requestId;
   res.setHeader("x-request-id", requestId);
-  const started = process.hrtime.bigint();
-  res.on("finish", () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    logger.info(
-      { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
-      "request",
-    );
-  });
+  const startedAt = process.hrtime.bigint();
+  res.on("finish", () =>
+    logRequestServed({ requestId, method: req.method, path: req.path, status: res.statusCode, startedAt }),
+  );
   next();
 });
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
@@ -52,7 +51,11 @@ app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT || 3000);
-const server = app.listen(port, () => {
+const server = http.createServer((req, res) => {
+  if (!answerHotWebhook(req, res)) app(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, () => {
   console.log(`trackbridge: listening on http://localhost:${server.address().port}`);
 });
 

@@ -1,11 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveTrackingMorePush } from "~/models/status/push.server";
+import { receiveTrackingMoreWebhook, responseOf, webhookRequestOf } from "~/lib/webhooks.server";
 
-// TrackingMore's status pushes (one URL for every shop; signed with the account email, not by
-// Shopify). The model verifies, finds the shops and records the push before we answer; the
-// apply-trackingmore-pushes job stores the status.
-export const action = async ({ request }: ActionFunctionArgs) => {
-  if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "POST" } });
-  const result = await receiveTrackingMorePush(await request.text());
-  return Response.json({ result: result.result }, { status: result.httpStatus });
-};
+// TrackingMore's status pushes. In production the fast lane (app/lib/webhook-fast-lane.server.ts)
+// answers this path before Remix does; this route answers it identically anywhere else.
+export const action = async ({ request }: ActionFunctionArgs) =>
+  responseOf(await receiveTrackingMoreWebhook(await webhookRequestOf(request)));

@@ -94,6 +94,7 @@ export function appEnvironment(options: AppEnvironmentOptions): NodeJS.ProcessEn
     TRACKINGMORE_BASE_URL: options.trackingMoreBaseUrl,
     RUN_WORKER_IN_WEB: "true",
     LOG_LEVEL: options.logLevel ?? "info",
+    ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
     ...options.extra,
   };
 }

@@ -204,6 +204,26 @@ describe("POST /webhooks/trackingmore", () => {
     expect(stored.statusUpdatedAt).toEqual(afterNewer.statusUpdatedAt);
   });
 
+  it("writes nothing for a snapshot of a new parcel that carries no news", async () => {
+    const shop = "push-no-news.myshopify.com";
+    await seedShop(shop, { email });
+    const row = await seedTracking(shop, "PUSH0009");
+    const noNews = wireTracking({ trackingNumber: "PUSH0009", status: "pending" });
+
+    expect((await postPush(signedPushBody(email, noNews))).status).toBe(200);
+    const stored = await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } });
+    expect(stored.updatedAt).toEqual(row.updatedAt);
+    expect(stored.remoteUpdatedAt).toBeNull();
+    expect(await prisma.trackingMorePush.count()).toBe(0);
+
+    // The first real scan is news.
+    const scanned = wireTracking({ trackingNumber: "PUSH0009", status: "transit", checkpoints: [pickedUp] });
+    expect((await postPush(signedPushBody(email, scanned))).status).toBe(200);
+    const moved = await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } });
+    expect(moved.status).toBe("transit");
+    expect(moved.lastEvent).toBe("Item accepted by carrier");
+  });
+
   it("keeps a merchant's manual status over the carrier's until 8 hands it back", async () => {
     const shop = "push-manual.myshopify.com";
     await seedShop(shop, { email });

@@ -1,4 +1,5 @@
-import prisma from "~/db.server";
+import prisma, { insertStatements } from "~/db.server";
+import { batchedCalls } from "~/lib/batched-calls.server";
 
 // The webhook's whole job: record the delivery, with its payload, once per webhook id. Nothing
 // here calls TrackingMore, so Shopify gets its answer in milliseconds whatever TrackingMore does.
@@ -12,7 +13,8 @@ export interface ShopifyDelivery {
   webhookId: string;
   eventId?: string | null;
   triggeredAt?: string | null;
-  payload: unknown;
+  /** The body exactly as Shopify sent it (verified JSON), stored as is for the ingest job. */
+  rawPayload: string;
   /** False when the shop has no offline session: uninstalled, or never installed. */
   shopInstalled: boolean;
 }
@@ -34,28 +36,38 @@ function dateOrNull(value: string | null | undefined): Date | null {
 }
 
 /**
- * Prisma stores DateTime on SQLite as this text form; raw SQL must write the same, so that
- * Prisma's own comparisons on the column keep working. PostgreSQL parses it as a timestamp.
+ * Records a delivery once per webhook id; "duplicate" when the id was recorded before. Deliveries
+ * arriving together are written by one statement (see batchedCalls): at webhook rates the
+ * per-statement cost, not the row, is what Shopify would wait for.
  */
-function storedDateTime(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
+export const recordShopifyDelivery: (delivery: ShopifyDelivery) => Promise<DeliveryOutcome> =
+  batchedCalls(insertDeliveries);
 
-export async function recordShopifyDelivery(delivery: ShopifyDelivery): Promise<DeliveryOutcome> {
-  const outcome: DeliveryOutcome = delivery.shopInstalled ? "accepted" : "dropped_uninstalled";
-  const now = storedDateTime(new Date());
-  const triggeredAt = dateOrNull(delivery.triggeredAt);
-  // The one write on Shopify's clock, so it skips the query compiler: a plain INSERT that a
-  // repeated webhook id turns into nothing (both SQLite and PostgreSQL speak ON CONFLICT).
-  // A dropped delivery keeps its id (so a retry is still a duplicate) but not its data.
-  const inserted = await prisma.$executeRaw`
-    INSERT INTO "WebhookDelivery" ("webhookId", "shop", "topic", "eventId", "triggeredAt", "payload", "receivedAt", "processedAt", "outcome")
-    VALUES (
-      ${delivery.webhookId}, ${delivery.shop}, ${delivery.topic}, ${delivery.eventId ?? null},
-      ${triggeredAt ? storedDateTime(triggeredAt) : null},
-      ${delivery.shopInstalled ? JSON.stringify(delivery.payload) : null},
-      ${now}, ${delivery.shopInstalled ? null : now}, ${delivery.shopInstalled ? null : outcome}
-    )
-    ON CONFLICT ("webhookId") DO NOTHING`;
-  return inserted === 0 ? "duplicate" : outcome;
+async function insertDeliveries(deliveries: ShopifyDelivery[]): Promise<DeliveryOutcome[]> {
+  const now = new Date();
+  // The one write on Shopify's clock, so it skips the query compiler: a plain INSERT in which a
+  // webhook id seen before (or twice in this group) becomes nothing; RETURNING names the rows
+  // written. A dropped delivery keeps its id (so a retry is still a duplicate) but not its data.
+  const rows = deliveries.map((delivery) => ({
+    webhookId: delivery.webhookId,
+    shop: delivery.shop,
+    topic: delivery.topic,
+    eventId: delivery.eventId ?? null,
+    triggeredAt: dateOrNull(delivery.triggeredAt),
+    payload: delivery.shopInstalled ? delivery.rawPayload : null,
+    receivedAt: now,
+    processedAt: delivery.shopInstalled ? null : now,
+    outcome: delivery.shopInstalled ? null : "dropped_uninstalled",
+  }));
+  const written: { webhookId: string }[] = [];
+  for (const { sql, values } of insertStatements("WebhookDelivery", rows, {
+    then: `ON CONFLICT ("webhookId") DO NOTHING RETURNING "webhookId"`,
+  }))
+    written.push(...(await prisma.$queryRawUnsafe<{ webhookId: string }[]>(sql, ...values)));
+  const firstWrite = new Set(written.map((row) => row.webhookId));
+  return deliveries.map((delivery) => {
+    // Only the first of two same-id deliveries in one group is the one written.
+    if (!firstWrite.delete(delivery.webhookId)) return "duplicate";
+    return delivery.shopInstalled ? "accepted" : "dropped_uninstalled";
+  });
 }

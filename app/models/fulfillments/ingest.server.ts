@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import prisma, { isUniqueConstraintError, type Prisma } from "~/db.server";
+import prisma, { insertStatements, isUniqueConstraintError, newRowId, type Prisma } from "~/db.server";
 import { logger } from "~/logger.server";
 import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
 import { getShopSettings, type ShopSettingsView } from "~/models/settings.server";
@@ -180,24 +180,37 @@ function markProcessed(deliveries: ParsedDelivery[]) {
 
 async function writeNewFulfillments(shop: string, deliveries: ParsedDelivery[], settings: ShopSettingsView) {
   if (deliveries.length === 0) return;
+  const now = new Date();
   const mappings = deliveries.flatMap((d) => (d.outcome === "ingested" ? d.mappings : []));
+  const stamps = { createdAt: now, updatedAt: now };
   const fulfillments = mappings.map((m) => ({
+    id: newRowId(),
+    ...stamps,
     shop,
     fulfillmentId: m.fulfillmentId,
     ...fulfillmentFields(m, settings),
   }));
   const trackings = settings.createOnFulfillment
-    ? mappings.flatMap((m) => m.drafts.map((draft) => newTrackingRow(shop, draft)))
+    ? mappings.flatMap((m) =>
+        m.drafts.map((draft) => ({
+          id: newRowId(),
+          ...stamps,
+          ...newTrackingRow(shop, draft),
+          nextAttemptAt: now,
+        })),
+      )
     : [];
   const byOutcome = new Map<string, string[]>();
   for (const d of deliveries) byOutcome.set(d.outcome, [...(byOutcome.get(d.outcome) ?? []), d.webhookId]);
+  // The busiest write of the pipeline, one per round: raw multi-row INSERTs (see insertStatements).
   await prisma.$transaction([
-    prisma.fulfillment.createMany({ data: fulfillments }),
-    prisma.tracking.createMany({ data: trackings }),
+    ...[...insertStatements("Fulfillment", fulfillments), ...insertStatements("Tracking", trackings)].map(
+      ({ sql, values }) => prisma.$executeRawUnsafe(sql, ...values),
+    ),
     ...[...byOutcome].map(([outcome, webhookIds]) =>
       prisma.webhookDelivery.updateMany({
         where: { webhookId: { in: webhookIds } },
-        data: { processedAt: new Date(), leaseOwner: null, leaseUntil: null, outcome, payload: null },
+        data: { processedAt: now, leaseOwner: null, leaseUntil: null, outcome, payload: null },
       }),
     ),
   ]);

@@ -130,6 +130,9 @@ function checkpointCount(json: string | null): number {
   }
 }
 
+const NO_CHECKPOINTS = "[]";
+const NO_MILESTONES = JSON.stringify({ origin: {}, destination: {} });
+
 const MAX_TRANSACTION_TRIES = 3;
 
 function isRetryableConflict(error: unknown): boolean {
@@ -160,15 +163,18 @@ export async function applyTrackingSnapshot(
   ) {
     return { outcome: "stale", statusChanged: false, event: null };
   }
+  // A row TrackingMore has told us nothing about yet holds nulls where a snapshot of a parcel
+  // with no scans holds empty values: the first poll after a big import must not rewrite (and
+  // re-aggregate the fulfillment of) every new tracking just to say "still pending".
   const unchanged =
     fields.status === row.status &&
-    fields.carrierStatus === row.carrierStatus &&
-    fields.substatus === row.substatus &&
+    fields.carrierStatus === (row.carrierStatus ?? row.status) &&
+    (fields.substatus ?? null) === row.substatus &&
     fields.manualStatus === row.manualStatus &&
-    fields.checkpoints === row.checkpoints &&
-    fields.milestones === row.milestones &&
-    fields.transitDays === row.transitDays &&
-    fields.lastEvent === row.lastEvent;
+    fields.checkpoints === (row.checkpoints ?? NO_CHECKPOINTS) &&
+    fields.milestones === (row.milestones ?? NO_MILESTONES) &&
+    (fields.transitDays ?? null) === row.transitDays &&
+    (fields.lastEvent ?? null) === row.lastEvent;
   if (unchanged) return { outcome: "unchanged", statusChanged: false, event: null };
   const statusChanged = fields.status !== row.status;
 

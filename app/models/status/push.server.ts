@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { appConfig } from "~/config.server";
-import prisma, { type Prisma } from "~/db.server";
+import prisma, { sqlParameterMarkers, type Prisma } from "~/db.server";
+import { batchedCalls } from "~/lib/batched-calls.server";
 import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 import { parseTracking } from "~/trackingmore";
@@ -98,57 +99,29 @@ function accountEmail(cipher: string): string {
   return email;
 }
 
-type Lookup = { trackingNumber: string; carrierCode: string; done: (rows: CandidateShop[] | Error) => void };
-let lookupQueue: Lookup[] = [];
+type CandidateRow = CandidateShop & { trackingNumber: string; carrierCode: string };
 
 /**
- * The shops holding this tracking, with their account email cipher. Pushes are hot: lookups
- * that arrive together share one query.
+ * The shops holding a tracking, with their account email cipher. Pushes are hot: lookups that
+ * arrive together share one query.
  */
-function candidateShops(trackingNumber: string, carrierCode: string): Promise<CandidateShop[]> {
-  return new Promise((resolve, reject) => {
-    lookupQueue.push({
-      trackingNumber,
-      carrierCode,
-      done: (rows) => (rows instanceof Error ? reject(rows) : resolve(rows)),
-    });
-    if (lookupQueue.length === 1) setImmediate(runLookups);
-  });
-}
-
-function runLookups() {
-  const batch = lookupQueue;
-  lookupQueue = [];
-  const numbers = [...new Set(batch.map((b) => b.trackingNumber))];
-  const placeholders = numbers
-    .map((_, i) => (appConfig().databaseProvider === "postgresql" ? `$${i + 1}` : "?"))
-    .join(", ");
-  prisma
-    .$queryRawUnsafe<(CandidateShop & { trackingNumber: string; carrierCode: string })[]>(
+const candidateShops = batchedCalls(
+  async (refs: { trackingNumber: string; carrierCode: string }[]): Promise<CandidateShop[][]> => {
+    const numbers = [...new Set(refs.map((ref) => ref.trackingNumber))];
+    const rows = await prisma.$queryRawUnsafe<CandidateRow[]>(
       `SELECT DISTINCT t."trackingNumber" AS "trackingNumber", t."carrierCode" AS "carrierCode", t."shop" AS "shop",
          s."trackingMoreAccountEmailCipher" AS "cipher"
        FROM "Tracking" t LEFT JOIN "ShopSettings" s ON s."shop" = t."shop"
-       WHERE t."trackingNumber" IN (${placeholders})`,
+       WHERE t."trackingNumber" IN (${sqlParameterMarkers(numbers.length).join(", ")})`,
       ...numbers,
-    )
-    .then(
-      (rows) => {
-        for (const lookup of batch) {
-          lookup.done(
-            rows
-              .filter(
-                (r) => r.trackingNumber === lookup.trackingNumber && r.carrierCode === lookup.carrierCode,
-              )
-              .map((r) => ({ shop: r.shop, cipher: r.cipher })),
-          );
-        }
-      },
-      (error: unknown) => {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        for (const lookup of batch) lookup.done(failure);
-      },
     );
-}
+    return refs.map((ref) =>
+      rows
+        .filter((r) => r.trackingNumber === ref.trackingNumber && r.carrierCode === ref.carrierCode)
+        .map((r) => ({ shop: r.shop, cipher: r.cipher })),
+    );
+  },
+);
 
 /**
  * Verifies a push and keeps it for the apply job (applyReceivedPushes); answers without
@@ -169,7 +142,7 @@ export async function receiveTrackingMorePush(
     trackingNumber: String(push.data.tracking_number),
     carrierCode: String(push.data.carrier_code),
   };
-  const candidates = await candidateShops(ref.trackingNumber, ref.carrierCode);
+  const candidates = await candidateShops(ref);
   if (candidates.length === 0) {
     log.info(ref, "TrackingMore push for a tracking we do not know; ignored");
     return { httpStatus: 200, result: "unknown_tracking" };
@@ -200,28 +173,14 @@ export async function receiveTrackingMorePush(
   return { httpStatus: 200, result: "accepted", shops };
 }
 
-type KeptPush = Prisma.TrackingMorePushCreateManyInput;
-let keepQueue: { push: KeptPush; done: (error?: unknown) => void }[] = [];
-
 /**
  * Group commit: pushes that arrive together are written in one statement (one transaction, one
  * journal sync), and each answer waits for the commit that holds its push.
  */
-function keepPush(push: KeptPush): Promise<void> {
-  return new Promise((resolve, reject) => {
-    keepQueue.push({ push, done: (error) => (error ? reject(error) : resolve()) });
-    if (keepQueue.length === 1) setImmediate(flushKeptPushes);
-  });
-}
-
-function flushKeptPushes() {
-  const batch = keepQueue;
-  keepQueue = [];
-  prisma.trackingMorePush.createMany({ data: batch.map((b) => b.push) }).then(
-    () => batch.forEach((b) => b.done()),
-    (error: unknown) => batch.forEach((b) => b.done(error)),
-  );
-}
+const keepPush = batchedCalls(async (pushes: Prisma.TrackingMorePushCreateManyInput[]) => {
+  await prisma.trackingMorePush.createMany({ data: pushes });
+  return pushes.map(() => undefined);
+});
 
 export interface ApplyPushesOptions {
   now?: () => Date;
