@@ -1,8 +1,14 @@
+import { msSinceIntake } from "~/lib/intake-pressure.server";
 import { logger } from "~/logger.server";
 
 // Background work (dispatching trackings to TrackingMore, reconciling statuses, writing events
 // back to Shopify, backfills) runs as named loops. The web process runs them by default (the
 // embedded, one-process set-up); `npm run worker` runs them in processes of their own.
+
+/** Jobs wait while a delivery arrived this recently… */
+const QUIET_AFTER_INTAKE_MS = 50;
+/** …but for no longer than this before taking a round anyway. */
+const MAX_YIELD_MS = 250;
 
 export interface BackgroundJob {
   name: string;
@@ -21,8 +27,29 @@ export function startJobs(jobs: BackgroundJob[]): BackgroundWork {
   const wakeups = new Set<() => void>();
   const log = logger.child({ component: "background" });
 
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeups.delete(done);
+        resolve();
+      }
+      wakeups.add(done);
+    });
+
   const loops = jobs.map(async (job) => {
     while (!stopped) {
+      // Deliveries arriving: give their answers the event loop, but never more than
+      // MAX_YIELD_MS in a row, so the pipeline keeps moving through a long burst.
+      const yieldingSince = performance.now();
+      while (
+        !stopped &&
+        msSinceIntake() < QUIET_AFTER_INTAKE_MS &&
+        performance.now() - yieldingSince < MAX_YIELD_MS
+      )
+        await sleep(QUIET_AFTER_INTAKE_MS);
+      if (stopped) break;
       let handled = 0;
       try {
         handled = await job.runOnce();
@@ -31,17 +58,7 @@ export function startJobs(jobs: BackgroundJob[]): BackgroundWork {
       }
       if (stopped) break;
       // Busy: go again at once. Idle or failed: wait, but wake early on stop.
-      if (handled === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, job.idleDelayMs);
-          function done() {
-            clearTimeout(timer);
-            wakeups.delete(done);
-            resolve();
-          }
-          wakeups.add(done);
-        });
-      }
+      if (handled === 0) await sleep(job.idleDelayMs);
     }
   });
 

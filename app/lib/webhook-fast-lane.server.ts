@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { logger, logRequestServed } from "~/logger.server";
+import { noteIntake } from "./intake-pressure.server";
 import {
   receiveFulfillmentDelivery,
   receiveTrackingMoreWebhook,
@@ -41,6 +42,7 @@ export function answerHotWebhook(request: IncomingMessage, response: ServerRespo
   if (!receive || request.method !== "POST") return false;
 
   const startedAt = process.hrtime.bigint();
+  noteIntake();
   const requestId =
     headerOf(request, "x-request-id") || headerOf(request, "x-shopify-webhook-id") || randomUUID();
   const send = (answer: WebhookAnswer) => {

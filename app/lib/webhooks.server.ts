@@ -96,25 +96,28 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
     logger.warn({ requestId, shop: headers.shop, topic: headers.topic }, "webhook refused: bad HMAC");
     throw new WebhookRejection(401, "HMAC validation failed");
   }
-  const log = logger.child({
-    requestId,
-    shop: headers.shop,
-    topic: headers.topic,
-    webhookId: headers.webhookId,
-  });
+  // Made when first used: most deliveries log nothing, and a child logger is not free.
+  let child: Logger | undefined;
+  const log = () =>
+    (child ??= logger.child({
+      requestId,
+      shop: headers.shop,
+      topic: headers.topic,
+      webhookId: headers.webhookId,
+    }));
   if (!SHOP_DOMAIN.test(headers.shop)) {
-    log.warn("webhook refused: the shop domain is not a domain");
+    log().warn("webhook refused: the shop domain is not a domain");
     throw new WebhookRejection(400, "X-Shopify-Shop-Domain is not a shop domain");
   }
   let payload: unknown;
   try {
     payload = JSON.parse(request.rawBody);
   } catch {
-    log.warn("webhook body is not valid JSON");
+    log().warn("webhook body is not valid JSON");
     throw new WebhookRejection(400, "Malformed JSON body");
   }
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-    log.warn("webhook body is not a JSON object");
+    log().warn("webhook body is not a JSON object");
     throw new WebhookRejection(400, "Webhook body must be a JSON object");
   }
   return {
@@ -126,7 +129,9 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
     triggeredAt: request.header("x-shopify-triggered-at") ?? null,
     payload: payload as Record<string, unknown>,
     session: await sessionStorage.loadSession(`offline_${headers.shop}`),
-    log,
+    get log() {
+      return log();
+    },
   };
 }
 
@@ -182,7 +187,7 @@ export async function receiveFulfillmentDelivery(request: WebhookRequest): Promi
   });
   if (outcome === "dropped_uninstalled")
     webhook.log.info("delivery dropped: the shop has no session (uninstalled)");
-  else webhook.log.debug({ outcome }, "fulfillment delivery recorded");
+  else if (logger.isLevelEnabled("debug")) webhook.log.debug({ outcome }, "fulfillment delivery recorded");
   return { status: 200 };
 }
 

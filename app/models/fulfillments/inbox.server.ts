@@ -1,4 +1,4 @@
-import prisma, { insertStatements } from "~/db.server";
+import { insertStatements, queryOnRequestPath } from "~/db.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
 
 // The webhook's whole job: record the delivery, with its payload, once per webhook id. Nothing
@@ -63,7 +63,7 @@ async function insertDeliveries(deliveries: ShopifyDelivery[]): Promise<Delivery
   for (const { sql, values } of insertStatements("WebhookDelivery", rows, {
     then: `ON CONFLICT ("webhookId") DO NOTHING RETURNING "webhookId"`,
   }))
-    written.push(...(await prisma.$queryRawUnsafe<{ webhookId: string }[]>(sql, ...values)));
+    written.push(...(await queryOnRequestPath<{ webhookId: string }>(sql, values)));
   const firstWrite = new Set(written.map((row) => row.webhookId));
   return deliveries.map((delivery) => {
     // Only the first of two same-id deliveries in one group is the one written.
