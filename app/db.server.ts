@@ -138,7 +138,7 @@ export type SqlParameter = string | number | null;
  * own transactions (queriesWaitForTransactions). On PostgreSQL, or before the connection is
  * open, it is Prisma's $queryRawUnsafe.
  */
-export async function queryOnRequestPath<Row extends Record<string, unknown>>(
+export async function queryOnRequestPath<Row extends object>(
   sql: string,
   values: SqlParameter[],
 ): Promise<Row[]> {
@@ -182,9 +182,10 @@ function fifoLock(): () => Promise<() => void> {
  * transaction is open, and transactions wait for plain queries in flight, first come first
  * served; and each lets the event loop turn first (see yieldToEventLoop).
  */
-export function queriesWaitForTransactions(
-  factory: SqliteAdapterFactory,
-): Pick<SqliteAdapterFactory, "provider" | "adapterName" | "connect"> & {
+export function queriesWaitForTransactions(factory: SqliteAdapterFactory): Pick<
+  SqliteAdapterFactory,
+  "provider" | "adapterName" | "connect"
+> & {
   queryOnRequestPath: RequestPathQuery;
 } {
   let connected: RequestPathQuery | undefined;

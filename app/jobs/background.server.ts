@@ -5,10 +5,14 @@ import { logger } from "~/logger.server";
 // back to Shopify, backfills) runs as named loops. The web process runs them by default (the
 // embedded, one-process set-up); `npm run worker` runs them in processes of their own.
 
-/** Jobs wait while a delivery arrived this recently… */
-const QUIET_AFTER_INTAKE_MS = 50;
-/** …but for no longer than this before taking a round anyway. */
-const MAX_YIELD_MS = 250;
+export interface YieldToIntake {
+  /** Jobs wait while a delivery arrived this recently… */
+  quietAfterMs: number;
+  /** …but for no longer than this before taking a round anyway. */
+  atMostMs: number;
+}
+
+export const DEFAULT_YIELD_TO_INTAKE: YieldToIntake = { quietAfterMs: 50, atMostMs: 1000 };
 
 export interface BackgroundJob {
   name: string;
@@ -16,13 +20,21 @@ export interface BackgroundJob {
   runOnce(): Promise<number>;
   /** Pause between rounds when the last one was idle. */
   idleDelayMs: number;
+  /**
+   * Whether a round can wait for a webhook burst to pass; by default it can. The ingest job
+   * says no while the dispatcher is short of work, so TrackingMore's allowance is never idle.
+   */
+  canYieldToIntake?(): Promise<boolean>;
 }
 
 export interface BackgroundWork {
   stop(): Promise<void>;
 }
 
-export function startJobs(jobs: BackgroundJob[]): BackgroundWork {
+export function startJobs(
+  jobs: BackgroundJob[],
+  yieldToIntake: YieldToIntake = DEFAULT_YIELD_TO_INTAKE,
+): BackgroundWork {
   let stopped = false;
   const wakeups = new Set<() => void>();
   const log = logger.child({ component: "background" });
@@ -38,17 +50,25 @@ export function startJobs(jobs: BackgroundJob[]): BackgroundWork {
       wakeups.add(done);
     });
 
+  const canYield = async (job: BackgroundJob) => {
+    try {
+      return (await job.canYieldToIntake?.()) ?? true;
+    } catch (error) {
+      log.warn({ err: error, job: job.name }, "could not tell whether the job may wait; running it");
+      return false;
+    }
+  };
+
   const loops = jobs.map(async (job) => {
     while (!stopped) {
-      // Deliveries arriving: give their answers the event loop, but never more than
-      // MAX_YIELD_MS in a row, so the pipeline keeps moving through a long burst.
-      const yieldingSince = performance.now();
-      while (
-        !stopped &&
-        msSinceIntake() < QUIET_AFTER_INTAKE_MS &&
-        performance.now() - yieldingSince < MAX_YIELD_MS
-      )
-        await sleep(QUIET_AFTER_INTAKE_MS);
+      // Deliveries arriving: give their answers the event loop, but never for long, so the
+      // pipeline keeps moving through a long burst.
+      const busy = () => msSinceIntake() < yieldToIntake.quietAfterMs;
+      if (busy() && (await canYield(job))) {
+        const yieldingSince = performance.now();
+        while (!stopped && busy() && performance.now() - yieldingSince < yieldToIntake.atMostMs)
+          await sleep(yieldToIntake.quietAfterMs);
+      }
       if (stopped) break;
       let handled = 0;
       try {

@@ -1,10 +1,16 @@
 import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
-import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
+import { dispatchPendingTrackings, hasDispatchBacklog } from "~/models/dispatch/dispatcher.server";
 import type { BackgroundJob } from "./background.server";
 
 /** Recorded Shopify deliveries → Fulfillment and Tracking rows. */
 export function ingestDeliveriesJob(): BackgroundJob {
-  return { name: "ingest-deliveries", idleDelayMs: 200, runOnce: () => ingestPendingDeliveries() };
+  return {
+    name: "ingest-deliveries",
+    idleDelayMs: 200,
+    runOnce: () => ingestPendingDeliveries(),
+    // During a burst, ingest only as far ahead of the dispatcher as it needs.
+    canYieldToIntake: () => hasDispatchBacklog(),
+  };
 }
 
 /** Pending Tracking rows → TrackingMore. */

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { appConfig } from "~/config.server";
-import prisma, { sqlParameterMarkers, type Prisma } from "~/db.server";
+import prisma, { insertStatements, newRowId, queryOnRequestPath, sqlParameterMarkers } from "~/db.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
 import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
@@ -108,12 +108,12 @@ type CandidateRow = CandidateShop & { trackingNumber: string; carrierCode: strin
 const candidateShops = batchedCalls(
   async (refs: { trackingNumber: string; carrierCode: string }[]): Promise<CandidateShop[][]> => {
     const numbers = [...new Set(refs.map((ref) => ref.trackingNumber))];
-    const rows = await prisma.$queryRawUnsafe<CandidateRow[]>(
+    const rows = await queryOnRequestPath<CandidateRow>(
       `SELECT DISTINCT t."trackingNumber" AS "trackingNumber", t."carrierCode" AS "carrierCode", t."shop" AS "shop",
          s."trackingMoreAccountEmailCipher" AS "cipher"
        FROM "Tracking" t LEFT JOIN "ShopSettings" s ON s."shop" = t."shop"
        WHERE t."trackingNumber" IN (${sqlParameterMarkers(numbers.length).join(", ")})`,
-      ...numbers,
+      numbers,
     );
     return refs.map((ref) =>
       rows
@@ -122,6 +122,8 @@ const candidateShops = batchedCalls(
     );
   },
 );
+
+const pushLog = logger.child({ component: "trackingmore-push" });
 
 /**
  * Verifies a push and keeps it for the apply job (applyReceivedPushes); answers without
@@ -132,7 +134,7 @@ export async function receiveTrackingMorePush(
   options: PushOptions = {},
 ): Promise<PushResult> {
   const now = options.now ?? new Date();
-  const log = logger.child({ component: "trackingmore-push" });
+  const log = pushLog;
   const push = readPush(rawBody);
   if (typeof push === "string") {
     log.warn({ reason: push }, "malformed TrackingMore push refused");
@@ -163,13 +165,7 @@ export async function receiveTrackingMorePush(
     );
     return { httpStatus: 401, result: "bad_signature" };
   }
-  await keepPush({
-    ...ref,
-    shops: JSON.stringify(shops),
-    data: JSON.stringify(push.data),
-    receivedAt: now,
-    nextAttemptAt: now,
-  });
+  await keepPush({ ...ref, shops: JSON.stringify(shops), data: JSON.stringify(push.data), at: now });
   return { httpStatus: 200, result: "accepted", shops };
 }
 
@@ -177,10 +173,21 @@ export async function receiveTrackingMorePush(
  * Group commit: pushes that arrive together are written in one statement (one transaction, one
  * journal sync), and each answer waits for the commit that holds its push.
  */
-const keepPush = batchedCalls(async (pushes: Prisma.TrackingMorePushCreateManyInput[]) => {
-  await prisma.trackingMorePush.createMany({ data: pushes });
-  return pushes.map(() => undefined);
-});
+const keepPush = batchedCalls(
+  async (
+    pushes: { trackingNumber: string; carrierCode: string; shops: string; data: string; at: Date }[],
+  ) => {
+    const rows = pushes.map(({ at, ...push }) => ({
+      id: newRowId(),
+      ...push,
+      receivedAt: at,
+      nextAttemptAt: at,
+    }));
+    for (const { sql, values } of insertStatements("TrackingMorePush", rows))
+      await queryOnRequestPath(sql, values);
+    return pushes.map(() => undefined);
+  },
+);
 
 export interface ApplyPushesOptions {
   now?: () => Date;
