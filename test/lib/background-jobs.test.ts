@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { startJobs, type BackgroundJob } from "~/jobs/background.server";
+import { noteIntake } from "~/lib/intake-pressure.server";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A job that records when its rounds ran, relative to `since`. */
+function recordingJob(since: number, canYield?: () => Promise<boolean>) {
+  const rounds: number[] = [];
+  const job: BackgroundJob = {
+    name: "recording",
+    idleDelayMs: 20,
+    runOnce: async () => {
+      rounds.push(performance.now() - since);
+      return 0;
+    },
+    canYieldToIntake: canYield,
+  };
+  return { job, rounds };
+}
+
+/** Webhooks arriving every 10 ms for `ms`. */
+async function burst(ms: number) {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    noteIntake();
+    await sleep(10);
+  }
+}
+
+describe("background jobs during a webhook burst", () => {
+  it("wait while deliveries arrive, but never longer than the limit", async () => {
+    const start = performance.now();
+    noteIntake();
+    const { job, rounds } = recordingJob(start);
+    const work = startJobs([job], { quietAfterMs: 30, atMostMs: 200 });
+    await burst(800);
+    await work.stop();
+    // No round at once (a delivery had just arrived); then about one per 200 ms of burst,
+    // where an idle job left alone would have taken one every 20 ms.
+    const duringBurst = rounds.filter((at) => at < 800);
+    expect(rounds[0]).toBeGreaterThanOrEqual(150);
+    expect(duringBurst.length).toBeGreaterThanOrEqual(2);
+    expect(duringBurst.length).toBeLessThanOrEqual(5);
+  });
+
+  it("do not wait when the job says it cannot", async () => {
+    const start = performance.now();
+    noteIntake();
+    const { job, rounds } = recordingJob(start, async () => false);
+    const work = startJobs([job], { quietAfterMs: 30, atMostMs: 10_000 });
+    await burst(200);
+    await work.stop();
+    expect(rounds[0]).toBeLessThan(100);
+    expect(rounds.length).toBeGreaterThanOrEqual(4);
+  });
+});
