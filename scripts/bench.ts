@@ -5,7 +5,8 @@
 //   npm run bench                      all parts
 //   npm run bench -- --only ingest     one part (repeatable: --only ingest --only push)
 //   npm run bench -- --list            the parts there are
-// Other arguments are passed to every part that runs.
+// Other arguments are passed to every part that runs. BENCH_APP_NODE_OPTIONS is given to the
+// app server as NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
