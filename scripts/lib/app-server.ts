@@ -7,6 +7,12 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/**
+ * The V8 flags `npm start` gives the server (package.json): a young generation twice the
+ * default, so a webhook burst's short-lived request objects cost fewer collections.
+ */
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=32"];
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 // Demo credentials: not secrets, they only ever sign requests on this machine.
@@ -137,7 +143,7 @@ export async function startAppServer(
   script = "scripts/serve.mjs",
 ): Promise<AppServer> {
   const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, [path.join(root, script)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(root, script)], {
     cwd: root,
     env,
     stdio: ["ignore", fd, fd],
