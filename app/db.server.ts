@@ -16,8 +16,9 @@ export type TransactionClient = Prisma.TransactionClient;
 export { Prisma };
 
 /**
- * A unique constraint refused the write (Prisma's P2002, or P2010 from raw SQL). Checked by code, not by class: the
- * PostgreSQL client's error classes are not the SQLite client's the app types against.
+ * A unique constraint refused the write (Prisma's P2002, or P2010 from raw SQL). Checked by
+ * code, not by class: the PostgreSQL client's error classes are not the SQLite client's the app
+ * types against.
  */
 export function isUniqueConstraintError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;

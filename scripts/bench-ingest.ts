@@ -282,24 +282,37 @@ export async function runIngestBenchmark(args: string[]): Promise<{ allTargetsMe
     `${load.deliveries.length} deliveries (${load.duplicates} repeated, ${load.multiNumber} with several numbers) → ${expectedTrackings} trackings expected`,
   );
 
-  const emulator = await startEmulatorProcess(workDir);
   const databaseFile = path.join(workDir, "app.sqlite");
   const databaseUrl = `file:${databaseFile}`;
-  migrateDatabase(databaseUrl);
-  const port = await choosePort(0);
-  const env = appEnvironment({
-    port,
-    databaseUrl,
-    trackingMoreBaseUrl: emulator.baseUrl,
-    extra: { RUN_WORKER_IN_WEB: separateWorker ? "false" : "true" },
-  });
-  runShopCli(env, "install", SHOP, "--access-token", "shpat_bench");
-  runShopCli(env, "set-key", SHOP, API_KEY);
-  // A second shop without a key: its warm-up trackings wait locally and never reach TrackingMore.
-  runShopCli(env, "install", WARMUP_SHOP, "--access-token", "shpat_bench_warmup");
+  const emulator = await startEmulatorProcess(workDir);
+  // Whatever was started is stopped again, also when the set-up fails half way.
+  let app: Awaited<ReturnType<typeof startAppServer>> | undefined;
+  let worker: ReturnType<typeof startWorkerProcess> | null = null;
+  const stopAll = async () => {
+    await worker?.stop();
+    await app?.stop();
+    await emulator.stop();
+  };
+  try {
+    migrateDatabase(databaseUrl);
+    const port = await choosePort(0);
+    const env = appEnvironment({
+      port,
+      databaseUrl,
+      trackingMoreBaseUrl: emulator.baseUrl,
+      extra: { RUN_WORKER_IN_WEB: separateWorker ? "false" : "true" },
+    });
+    runShopCli(env, "install", SHOP, "--access-token", "shpat_bench");
+    runShopCli(env, "set-key", SHOP, API_KEY);
+    // A second shop without a key: its warm-up trackings wait locally and never reach TrackingMore.
+    runShopCli(env, "install", WARMUP_SHOP, "--access-token", "shpat_bench_warmup");
 
-  const app = await startAppServer(env, path.join(workDir, "app.log"));
-  const worker = separateWorker ? startWorkerProcess(env, path.join(workDir, "worker.log")) : null;
+    app = await startAppServer(env, path.join(workDir, "app.log"));
+    worker = separateWorker ? startWorkerProcess(env, path.join(workDir, "worker.log")) : null;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
   log(`app pid ${app.pid} on ${app.url}; emulator ${emulator.baseUrl}`);
   const client = new TrackingMoreClient({
     apiKey: API_KEY,
@@ -374,9 +387,7 @@ export async function runIngestBenchmark(args: string[]): Promise<{ allTargetsMe
     rateLimited = stats.rateLimited;
     dbState = databaseState(databaseFile);
   } finally {
-    await worker?.stop();
-    await app.stop();
-    await emulator.stop();
+    await stopAll();
   }
 
   // The yardstick, with the same load on a fresh database.

@@ -14,6 +14,9 @@ export interface YieldToIntake {
 
 export const DEFAULT_YIELD_TO_INTAKE: YieldToIntake = { quietAfterMs: 50, atMostMs: 1000 };
 
+/** How long stop() waits for rounds in progress to end. */
+const STOP_GRACE_MS = 10_000;
+
 export interface BackgroundJob {
   name: string;
   /** Does one round of work; returns how many items it handled (0 = idle). */
@@ -86,7 +89,15 @@ export function startJobs(
     async stop() {
       stopped = true;
       for (const wake of [...wakeups]) wake();
-      await Promise.all(loops);
+      // A round may be waiting on TrackingMore (a retry pause lasts minutes). Leaving it is
+      // safe: every step is durable and leased, so another process takes it up later.
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all(loops).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!finished) log.warn({ graceMs: STOP_GRACE_MS }, "stopping without waiting for rounds in progress");
     },
   };
 }

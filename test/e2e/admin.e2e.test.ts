@@ -78,10 +78,15 @@ beforeAll(async () => {
   // What Shopify's Admin API answers the backfill's orders query in the app process.
   ordersFile = path.join(mkdtempSync(path.join(tmpdir(), "trackbridge-e2e-")), "orders.json");
   writeFileSync(ordersFile, JSON.stringify(PAST_ORDERS));
-  [app, browser] = await Promise.all([
+  // Both started together; whichever started is kept for afterAll even when the other fails,
+  // so a missing Chromium does not leave the app server running.
+  const [started, launched] = await Promise.allSettled([
     startBuiltApp(emulator.baseUrl, { shopifyOrdersFile: ordersFile }),
     launchBrowser(),
   ]);
+  if (started.status === "fulfilled") app = started.value;
+  if (launched.status === "fulfilled") browser = launched.value;
+  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   // Fail with Playwright's own message well before vitest's timeout.

@@ -55,3 +55,24 @@ describe("background jobs during a webhook burst", () => {
     expect(rounds.length).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe("stopping background jobs", () => {
+  it("does not wait for ever on a round that hangs", async () => {
+    let entered = false;
+    const hanging: BackgroundJob = {
+      name: "hanging",
+      idleDelayMs: 10,
+      runOnce: () => {
+        entered = true;
+        return new Promise<number>(() => {});
+      },
+    };
+    await sleep(100); // past any earlier test's burst
+    const work = startJobs([hanging]);
+    await sleep(20);
+    expect(entered).toBe(true);
+    const started = performance.now();
+    await work.stop();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(9_000);
+  }, 20_000);
+});
