@@ -24,6 +24,7 @@ import {
   startAppServer,
 } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
+import { postBody, runLoad } from "./lib/load";
 
 export interface PushBenchOptions {
   pushes?: number;
@@ -42,7 +43,7 @@ export interface PushBenchResult {
   p99Ms: number;
   maxMs: number;
   failures: number;
-  /** As many requests refused as malformed (no database work): the HTTP + Remix floor. */
+  /** As many requests refused as malformed (no database work): the HTTP floor. */
   floorP50Ms: number;
   floorP99Ms: number;
   floorPerSecond: number;
@@ -57,11 +58,6 @@ export interface PushBenchResult {
 const SHOP = "bench-push.myshopify.com";
 const EMAIL = "owner@bench-push.example";
 export const PUSH_TARGET_P99_MS = 25;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const zoneless = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
 
@@ -127,33 +123,19 @@ async function seed(databaseUrl: string, count: number): Promise<string[]> {
   }
 }
 
-async function send(
-  url: string,
-  bodies: string[],
-  concurrency: number,
-  expectedStatus = 200,
-): Promise<{ latencies: number[]; failures: number; seconds: number }> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++];
-        const t = performance.now();
-        const response = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        await response.arrayBuffer();
-        latencies.push(performance.now() - t);
-        if (response.status !== expectedStatus) failures++;
-      }
-    }),
-  );
-  return { latencies, failures, seconds: (performance.now() - started) / 1000 };
+/** Posts every body, `concurrency` at a time, over keep-alive connections (scripts/lib/load.ts). */
+async function send(url: string, bodies: string[], concurrency: number, expectedStatus = 200) {
+  const result = await runLoad({
+    count: bodies.length,
+    concurrency,
+    maxDurationMs: 120_000,
+    send: (i, agent) => postBody(url, bodies[i], { agent }),
+  });
+  const answeredAsExpected =
+    expectedStatus >= 200 && expectedStatus < 300
+      ? result.acknowledged
+      : (result.failures[expectedStatus] ?? 0);
+  return { ...result, failures: bodies.length - answeredAsExpected, seconds: result.elapsedMs / 1000 };
 }
 
 export async function benchPush(options: PushBenchOptions = {}): Promise<PushBenchResult> {
@@ -191,9 +173,7 @@ export async function benchPush(options: PushBenchOptions = {}): Promise<PushBen
       concurrency,
       400,
     );
-    const floor = [...floorRun.latencies].sort((a, b) => a - b);
     const run = await send(url, numbers.slice(warmup).map(pushBody), concurrency);
-    const sorted = [...run.latencies].sort((a, b) => a - b);
     await server.stop();
 
     // The pushes were only verified and kept; the apply job (background work in the web
@@ -217,12 +197,12 @@ export async function benchPush(options: PushBenchOptions = {}): Promise<PushBen
         concurrency,
         seconds: run.seconds,
         throughputPerSecond: pushes / run.seconds,
-        p50Ms: percentile(sorted, 50),
-        p99Ms: percentile(sorted, 99),
-        maxMs: sorted[sorted.length - 1] ?? 0,
+        p50Ms: run.latencyMs.p50,
+        p99Ms: run.latencyMs.p99,
+        maxMs: run.latencyMs.max,
         failures: run.failures + floorRun.failures,
-        floorP50Ms: percentile(floor, 50),
-        floorP99Ms: percentile(floor, 99),
+        floorP50Ms: floorRun.latencyMs.p50,
+        floorP99Ms: floorRun.latencyMs.p99,
         floorPerSecond: pushes / floorRun.seconds,
         kept,
         applyPerSecond: kept / applySeconds,

@@ -1,4 +1,4 @@
-import { msSinceIntake } from "~/lib/intake-pressure.server";
+import { INTAKE_BUSY_WITHIN_MS, msSinceIntake } from "~/lib/intake-pressure.server";
 import { logger } from "~/logger.server";
 
 // Background work (dispatching trackings to TrackingMore, reconciling statuses, writing events
@@ -12,7 +12,10 @@ export interface YieldToIntake {
   atMostMs: number;
 }
 
-export const DEFAULT_YIELD_TO_INTAKE: YieldToIntake = { quietAfterMs: 50, atMostMs: 1000 };
+export const DEFAULT_YIELD_TO_INTAKE: YieldToIntake = {
+  quietAfterMs: INTAKE_BUSY_WITHIN_MS,
+  atMostMs: 1000,
+};
 
 /** How long stop() waits for rounds in progress to end. */
 const STOP_GRACE_MS = 10_000;

@@ -14,3 +14,10 @@ export function noteIntake(): void {
 export function msSinceIntake(): number {
   return performance.now() - lastArrivalAt;
 }
+
+/** Deliveries are still arriving: the last one came within this many milliseconds. */
+export const INTAKE_BUSY_WITHIN_MS = 50;
+
+export function intakeIsBusy(): boolean {
+  return msSinceIntake() < INTAKE_BUSY_WITHIN_MS;
+}

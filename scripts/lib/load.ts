@@ -17,6 +17,49 @@ export interface LoadResult {
   timedOut: boolean;
 }
 
+export interface PostAnswer {
+  status: number;
+  /** Time from sending the request to the end of the response, in milliseconds. */
+  latencyMs: number;
+}
+
+/** POSTs `body` to `url` (over `agent`'s keep-alive connections) and reads the whole answer. */
+export function postBody(
+  url: URL | string,
+  body: string,
+  options: { agent?: http.Agent; headers?: http.OutgoingHttpHeaders; timeoutMs?: number } = {},
+): Promise<PostAnswer> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: "POST",
+        agent: options.agent,
+        timeout: options.timeoutMs ?? 10_000,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...options.headers,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
+          }),
+        );
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`no answer from ${String(url)} in time`)));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

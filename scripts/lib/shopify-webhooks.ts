@@ -1,7 +1,8 @@
 // Shopify webhook deliveries for the demo and the benchmark: realistic payloads (see
 // ../shared/shopify-notes.md), signed as Shopify signs them, sent over HTTP.
 import { createHmac, randomUUID } from "node:crypto";
-import http from "node:http";
+import type http from "node:http";
+import { postBody, type PostAnswer } from "./load";
 
 export type WebhookTopic = "fulfillments/create" | "fulfillments/update" | "orders/fulfilled";
 
@@ -36,53 +37,23 @@ export function signDelivery(
   };
 }
 
-export interface DeliveryAnswer {
-  status: number;
-  /** Time from sending the request to the end of the response, in milliseconds. */
-  latencyMs: number;
-}
-
 /** POSTs one delivery to `${appUrl}/webhooks/<topic>` with Shopify's headers. */
 export function sendDelivery(
   appUrl: string,
   delivery: SignedDelivery,
   options: { agent?: http.Agent; timeoutMs?: number } = {},
-): Promise<DeliveryAnswer> {
-  const url = new URL(`/webhooks/${delivery.topic}`, appUrl);
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: "POST",
-        agent: options.agent,
-        timeout: options.timeoutMs ?? 10_000,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(delivery.body),
-          "x-shopify-topic": delivery.topic,
-          "x-shopify-shop-domain": delivery.shop,
-          "x-shopify-webhook-id": delivery.webhookId,
-          "x-shopify-event-id": delivery.eventId,
-          "x-shopify-triggered-at": delivery.triggeredAt,
-          "x-shopify-hmac-sha256": delivery.hmac,
-          "x-shopify-api-version": "2026-10",
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
-          }),
-        );
-        response.on("error", reject);
-      },
-    );
-    request.on("timeout", () => request.destroy(new Error(`no answer from ${url} in time`)));
-    request.on("error", reject);
-    request.end(delivery.body);
+): Promise<PostAnswer> {
+  return postBody(new URL(`/webhooks/${delivery.topic}`, appUrl), delivery.body, {
+    ...options,
+    headers: {
+      "x-shopify-topic": delivery.topic,
+      "x-shopify-shop-domain": delivery.shop,
+      "x-shopify-webhook-id": delivery.webhookId,
+      "x-shopify-event-id": delivery.eventId,
+      "x-shopify-triggered-at": delivery.triggeredAt,
+      "x-shopify-hmac-sha256": delivery.hmac,
+      "x-shopify-api-version": "2026-10",
+    },
   });
 }
 

@@ -194,7 +194,11 @@ export interface ApplyPushesOptions {
   workerId?: string;
   batchSize?: number;
   leaseMs?: number;
+  /** Asked after every STOP_CHECK_EVERY pushes: true ends the round there (the rest waits). */
+  stopEarly?: () => boolean;
 }
+
+const STOP_CHECK_EVERY = 10;
 
 /**
  * Applies received pushes, oldest first; returns how many were applied. A push whose apply
@@ -212,7 +216,8 @@ export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Pro
     select: { id: true, leaseUntil: true },
   });
   let applied = 0;
-  for (const candidate of due) {
+  for (const [index, candidate] of due.entries()) {
+    if (index > 0 && index % STOP_CHECK_EVERY === 0 && options.stopEarly?.()) break;
     const claimed = await prisma.trackingMorePush.updateMany({
       where: { id: candidate.id, leaseUntil: candidate.leaseUntil },
       data: {
