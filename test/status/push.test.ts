@@ -327,4 +327,24 @@ describe("POST /webhooks/trackingmore", () => {
         .sort(),
     );
   });
+
+  it("ends an apply round early when asked, leaving the rest for the next round", async () => {
+    const shop = "push-early.myshopify.com";
+    await seedShop(shop, { email });
+    for (let i = 0; i < 25; i++) {
+      await seedTracking(shop, `EARLY${i}`);
+      const data = wireTracking({ trackingNumber: `EARLY${i}`, status: "transit", checkpoints: [pickedUp] });
+      await postPush(signedPushBody(email, data), { apply: false });
+    }
+    // Earlier tests may have left pushes of their own waiting: count them all.
+    const waiting = () => prisma.trackingMorePush.count();
+    const before = await waiting();
+
+    expect(await applyReceivedPushes({ stopEarly: () => true })).toBe(10);
+    expect(await waiting()).toBe(before - 10);
+    await applyReceivedPushes({ stopEarly: () => false });
+    expect(await prisma.trackingMorePush.count({ where: { trackingNumber: { startsWith: "EARLY" } } })).toBe(
+      0,
+    );
+  });
 });
