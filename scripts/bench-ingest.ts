@@ -24,6 +24,7 @@ import {
   ensureBuild,
   migrateDatabase,
   root,
+  SERVER_NODE_FLAGS,
   startAppServer,
 } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
@@ -512,9 +513,10 @@ export async function runIngestBenchmark(args: string[]): Promise<{ allTargetsMe
     `Load: ${results.deliveries} signed \`fulfillments/create\` deliveries at concurrency ${concurrency} over keep-alive ` +
       `loopback connections (${results.repeated} repeat an earlier delivery's webhook id, ${results.severalNumbers} of the ` +
       `others carry 2–3 tracking numbers; UPS, FedEx, USPS and DHL Express in turn) → ${expectedTrackings} trackings. ` +
-      `App: the production build (\`node scripts/serve.mjs\`, ${separateWorker ? "RUN_WORKER_IN_WEB=false, background jobs in a separate `app/cli/worker.ts` process" : "background jobs (ingest, dispatcher, …) in the web process, the embedded default"}, LOG_LEVEL=info to a file) on ` +
+      `App: the production build (\`node ${SERVER_NODE_FLAGS.join(" ")} scripts/serve.mjs\`, as \`npm start\` runs it; the three fulfillment topics answered by its webhook fast lane; ${separateWorker ? "RUN_WORKER_IN_WEB=false, background jobs in a separate `app/cli/worker.ts` process" : "background jobs (ingest, dispatcher, …) in the web process, the embedded default"}, LOG_LEVEL=info to a file) on ` +
       `SQLite; TrackingMore: the emulator in its own process with its default create rate (${EMULATOR_CREATE_RATE}/s). ` +
-      `Both servers got the same 100 warm-up deliveries first (for a shop without a key, so they never reach TrackingMore).`,
+      `The baseline runs with the same Node flags. Both servers got the same 100 warm-up deliveries first (for a shop ` +
+      `without a key, so they never reach TrackingMore).`,
     "",
     "| measure | result | target | met |",
     "|---|---|---|---|",

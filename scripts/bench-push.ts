@@ -21,6 +21,7 @@ import {
   ensureBuild,
   migrateDatabase,
   root,
+  SERVER_NODE_FLAGS,
   startAppServer,
 } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
@@ -225,9 +226,11 @@ export function pushBenchMarkdown(result: PushBenchResult, when = new Date()): s
 
   return [
     `${result.pushes} signed pushes (each a real status change that queues a Shopify event) after 100 ` +
-      `warm-up pushes, concurrency ${result.concurrency}, against \`node scripts/serve.mjs\` on SQLite ` +
-      `(\`npm run bench -- --only push\`). The webhook verifies the signature and commits the push ` +
-      `(group commit) before its 200; the apply job then stores the status and queues the event.`,
+      `warm-up pushes, concurrency ${result.concurrency}, over keep-alive loopback connections (the ingest ` +
+      `benchmark's load generator, scripts/lib/load.ts), against \`node ${SERVER_NODE_FLAGS.join(" ")} ` +
+      `scripts/serve.mjs\` on SQLite (\`npm run bench -- --only push\`). The webhook fast lane verifies ` +
+      `the signature and commits the push (group commit) before its 200; the apply job then stores the ` +
+      `status and queues the event.`,
     "",
     "| measure | value |",
     "|---|---|",
