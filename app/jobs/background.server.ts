@@ -14,7 +14,7 @@ export interface YieldToIntake {
 
 export const DEFAULT_YIELD_TO_INTAKE: YieldToIntake = {
   quietAfterMs: INTAKE_BUSY_WITHIN_MS,
-  atMostMs: 1000,
+  atMostMs: 2000,
 };
 
 /** How long stop() waits for rounds in progress to end. */
@@ -28,7 +28,7 @@ export interface BackgroundJob {
   idleDelayMs: number;
   /**
    * Whether a round can wait for a webhook burst to pass; by default it can. The ingest job
-   * says no while the dispatcher is short of work, so TrackingMore's allowance is never idle.
+   * says no once deliveries have waited too long, so sustained load cannot starve it.
    */
   canYieldToIntake?(): Promise<boolean>;
 }

@@ -11,6 +11,8 @@ import {
 } from "../support/pipeline";
 import { webhookRequest } from "../support/shopify";
 import { receiveFulfillmentWebhook } from "~/lib/webhooks.server";
+import { ingestLagMs } from "~/models/fulfillments/ingest.server";
+import { ingestDeliveriesJob } from "~/jobs/fulfillment-pipeline.server";
 
 const pipeline = withPipelineEmulator("pipeline");
 
@@ -53,6 +55,22 @@ describe("receiving fulfillment webhooks", () => {
     expect(bad.status).toBe(401);
     expect(malformed.status).toBe(400);
     expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(0);
+  });
+
+  it("knows how long deliveries wait for ingest, and lets bursts delay it only so long", async () => {
+    const shop = await newShop();
+    await deliver("fulfillments/create", shop, fulfillmentPayload());
+    expect(await ingestLagMs(new Date(Date.now() + 10_000))).toBeGreaterThanOrEqual(9_000);
+    // The ingest job gives way to a webhook burst only while nothing has waited 5 s.
+    const ingestJob = ingestDeliveriesJob();
+    expect(await ingestJob.canYieldToIntake?.()).toBe(true);
+    await prisma.webhookDelivery.updateMany({
+      where: { shop },
+      data: { receivedAt: new Date(Date.now() - 6_000) },
+    });
+    expect(await ingestJob.canYieldToIntake?.()).toBe(false);
+    await drainPipeline();
+    expect(await ingestLagMs()).toBe(0);
   });
 
   it("acknowledges and drops deliveries for a shop without a session", async () => {

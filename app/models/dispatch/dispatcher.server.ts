@@ -98,19 +98,6 @@ async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: 
   return settled;
 }
 
-/** Five full batches: what the dispatcher sends in about a second at TrackingMore's create rate. */
-const DISPATCH_BACKLOG = 5 * BATCH_SIZE;
-
-/** Whether trackings ready to send (of any shop) would keep the dispatcher busy for a while. */
-export async function hasDispatchBacklog(now: Date = new Date()): Promise<boolean> {
-  const beyond = await prisma.tracking.findFirst({
-    where: { syncState: "pending", nextAttemptAt: { lte: now } },
-    skip: DISPATCH_BACKLOG - 1,
-    select: { id: true },
-  });
-  return beyond !== null;
-}
-
 async function claimPendingRows(
   shop: string,
   now: Date,

@@ -37,6 +37,16 @@ interface ClaimedDelivery {
 type ParsedDelivery = ClaimedDelivery &
   ({ outcome: "invalid" | "dropped_uninstalled" } | { outcome: "ingested"; mappings: FulfillmentMapping[] });
 
+/** How long the oldest delivery not yet ingested has been waiting; 0 when none is. */
+export async function ingestLagMs(now: Date = new Date()): Promise<number> {
+  const oldest = await prisma.webhookDelivery.findFirst({
+    where: { processedAt: null },
+    orderBy: { receivedAt: "asc" },
+    select: { receivedAt: true },
+  });
+  return oldest ? Math.max(0, now.getTime() - oldest.receivedAt.getTime()) : 0;
+}
+
 /**
  * One round: claims up to `limit` recorded deliveries and applies them. New fulfillments (the
  * common case) are written in one transaction per round; anything that touches rows we
