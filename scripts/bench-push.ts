@@ -229,8 +229,9 @@ export function pushBenchMarkdown(result: PushBenchResult, when = new Date()): s
       `warm-up pushes, concurrency ${result.concurrency}, over keep-alive loopback connections (the ingest ` +
       `benchmark's load generator, scripts/lib/load.ts), against \`node ${SERVER_NODE_FLAGS.join(" ")} ` +
       `scripts/serve.mjs\` on SQLite (\`npm run bench -- --only push\`). The webhook fast lane verifies ` +
-      `the signature and commits the push (group commit) before its 200; the apply job then stores the ` +
-      `status and queues the event.`,
+      `the signature and commits the push (group commit) before its 200. Background jobs are off while ` +
+      `the pushes are measured; the apply job then stores the statuses and queues the events, measured ` +
+      `on its own (last row).`,
     "",
     "| measure | value |",
     "|---|---|",
