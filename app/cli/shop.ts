@@ -106,7 +106,7 @@ async function install(args: string[], io: CliIO) {
   const accessToken = values["access-token"] ?? `shpat_placeholder_${randomBytes(12).toString("hex")}`;
   const scope = appConfig().scopes.join(",");
   // The row Shopify's Prisma session storage writes after token exchange: an offline session
-  // named offline_<shop>, which is what authenticate.admin and authenticate.webhook look up.
+  // named offline_<shop>, which is what authenticate.admin and our webhook check look up.
   const id = `offline_${shop}`;
   await prisma.session.upsert({
     where: { id },

@@ -4,7 +4,7 @@ import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, TEST_SCOPES } from "./env";
 
 // Requests signed and tokens minted exactly as Shopify does, so route tests run the real
-// `authenticate.webhook` and `authenticate.admin` code paths.
+// webhook check (app/lib/webhooks.server.ts) and `authenticate.admin` code paths.
 
 export function signWebhookBody(rawBody: string, secret = TEST_API_SECRET): string {
   return createHmac("sha256", secret).update(rawBody, "utf8").digest("base64");
