@@ -134,10 +134,9 @@ export async function receiveTrackingMorePush(
   options: PushOptions = {},
 ): Promise<PushResult> {
   const now = options.now ?? new Date();
-  const log = pushLog;
   const push = readPush(rawBody);
   if (typeof push === "string") {
-    log.warn({ reason: push }, "malformed TrackingMore push refused");
+    pushLog.warn({ reason: push }, "malformed TrackingMore push refused");
     return { httpStatus: 400, result: "malformed", reason: push };
   }
   const ref = {
@@ -146,7 +145,7 @@ export async function receiveTrackingMorePush(
   };
   const candidates = await candidateShops(ref);
   if (candidates.length === 0) {
-    log.info(ref, "TrackingMore push for a tracking we do not know; ignored");
+    pushLog.info(ref, "TrackingMore push for a tracking we do not know; ignored");
     return { httpStatus: 200, result: "unknown_tracking" };
   }
   const verifyInfo = push.verifyInfo;
@@ -159,7 +158,7 @@ export async function receiveTrackingMorePush(
         .map((c) => c.shop)
     : [];
   if (shops.length === 0) {
-    log.warn(
+    pushLog.warn(
       { ...ref, candidates: candidates.length },
       "TrackingMore push signature did not verify for any shop",
     );
@@ -249,9 +248,7 @@ export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Pro
           lastError: error instanceof Error ? error.message : String(error),
         },
       });
-      logger
-        .child({ component: "trackingmore-push" })
-        .error({ err: error, pushId: push.id }, "applying a TrackingMore push failed");
+      pushLog.error({ err: error, pushId: push.id }, "applying a TrackingMore push failed");
     }
   }
   return applied;
