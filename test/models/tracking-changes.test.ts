@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { pushTrackingChanges, pushTrackingChangesJob } from "~/jobs/push-tracking-changes.server";
 import { ValidationError } from "~/lib/errors.server";
 import { saveTrackingMoreApiKey } from "~/models/settings.server";
 import { queueTrackingChanges, queueTrackingDeletion } from "~/models/tracking-changes.server";
-import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
-import { startEmulator, type EmulatorHandle } from "../emulator";
+import { trackingMoreClientForKey } from "~/trackingmore.server";
+import { withAdminEmulator } from "../support/admin-fixtures";
 
 const shop = "queue-shop.myshopify.com";
 const otherShop = "queue-other.myshopify.com";
 const apiKey = "tm-queue-key-0001";
-let emulator: EmulatorHandle;
 let counter = 0;
 
-beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    rateLimits: false,
-    accounts: [{ apiKey, email: "q@example.com" }],
-  });
-  process.env.TRACKINGMORE_BASE_URL = emulator.baseUrl;
-  setTrackingMoreClientTuning({ timeoutMs: 2_000, retry: { maxAttempts: 1, baseDelayMs: 1 } });
-});
-afterAll(async () => {
-  setTrackingMoreClientTuning({});
-  await emulator.close();
-});
+const tm = withAdminEmulator([{ apiKey, email: "q@example.com" }]);
 beforeEach(async () => {
-  emulator.setFaults({});
   await prisma.tracking.deleteMany();
   await saveTrackingMoreApiKey(shop, apiKey);
 });
@@ -131,7 +117,7 @@ describe("queueTrackingChanges", () => {
   it("keeps the change waiting while TrackingMore is down, and sends it when it is back", async () => {
     const row = await syncedTracking();
     await queueTrackingChanges(shop, [row.id], { archived: true, manualStatus: 7 });
-    emulator.setFaults({ error503: 1 });
+    tm.current().setFaults({ error503: 1 });
     const down = await pushTrackingChanges();
     expect(down).toEqual({ synced: 0, failed: [], waiting: 1 });
     const waiting = await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } });
@@ -146,7 +132,7 @@ describe("queueTrackingChanges", () => {
 
     // Not due yet: the round leaves it alone.
     expect((await pushTrackingChanges()).synced).toBe(0);
-    emulator.setFaults({});
+    tm.current().setFaults({});
     const later = await pushTrackingChanges({ now: () => new Date(Date.now() + 3_600_000) });
     expect(later.synced).toBe(1);
     const atTm = await remote(row.trackingNumber);

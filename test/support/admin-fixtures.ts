@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import prisma from "~/db.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import { startEmulator, type AccountInit, type EmulatorHandle } from "../emulator";
@@ -11,6 +12,28 @@ export async function startAdminEmulator(accounts: AccountInit[]): Promise<Emula
   // One attempt, short timeout: a "TrackingMore is down" test must not wait through back-off.
   setTrackingMoreClientTuning({ timeoutMs: 2_000, retry: { maxAttempts: 1, baseDelayMs: 1 } });
   return emulator;
+}
+
+/**
+ * For a test file: one emulator for all its tests (started before them, closed after), with no
+ * faults at the start of each test. Call `current()` inside tests.
+ */
+export function withAdminEmulator(accounts: AccountInit[]) {
+  let emulator: EmulatorHandle | undefined;
+  beforeAll(async () => {
+    emulator = await startAdminEmulator(accounts);
+  });
+  afterAll(async () => {
+    setTrackingMoreClientTuning({});
+    await emulator?.close();
+  });
+  beforeEach(() => emulator?.setFaults({}));
+  return {
+    current(): EmulatorHandle {
+      if (!emulator) throw new Error("withAdminEmulator: the emulator is not running (use it inside a test)");
+      return emulator;
+    },
+  };
 }
 
 export { installShop } from "./pipeline";

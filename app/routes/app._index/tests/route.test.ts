@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
-import type { EmulatorHandle } from "../../../../test/emulator";
-import { installShop, seedLocalTracking, startAdminEmulator } from "../../../../test/support/admin-fixtures";
+import { installShop, seedLocalTracking, withAdminEmulator } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
 import { loader } from "../route";
@@ -11,7 +9,6 @@ import type { DashboardData } from "~/models/admin/dashboard.server";
 const shop = "dash-shop.myshopify.com";
 const otherShop = "dash-other.myshopify.com";
 const apiKey = "tm-dash-key-000001";
-let emulator: EmulatorHandle;
 
 const load = async (asShop = shop) =>
   (
@@ -20,13 +17,7 @@ const load = async (asShop = shop) =>
     }
   ).dashboard;
 
-beforeAll(async () => {
-  emulator = await startAdminEmulator([{ apiKey, email: "dash@example.com", quota: 777 }]);
-});
-afterAll(async () => {
-  setTrackingMoreClientTuning({});
-  await emulator.close();
-});
+withAdminEmulator([{ apiKey, email: "dash@example.com", quota: 777 }]);
 beforeEach(async () => {
   await prisma.tracking.deleteMany();
   await prisma.shopSettings.deleteMany();

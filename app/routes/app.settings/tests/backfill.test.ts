@@ -1,11 +1,9 @@
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { runBackfillStep, type AdminForShop } from "~/models/admin/backfill.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import { unauthenticated } from "~/shopify.server";
-import type { EmulatorHandle } from "../../../../test/emulator";
-import { formBody, installShop, startAdminEmulator } from "../../../../test/support/admin-fixtures";
+import { formBody, installShop, withAdminEmulator } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { interceptAdminGraphql, type GraphqlCall } from "../../../../test/support/shopify-api-mock";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
@@ -13,7 +11,6 @@ import { action, loader } from "../route";
 
 const shop = "backfill-shop.myshopify.com";
 const apiKey = "tm-backfill-key-0001";
-let emulator: EmulatorHandle;
 
 function order(n: number, fulfillments: { number?: string; company?: string; status?: string }[]) {
   return {
@@ -71,12 +68,8 @@ const post = (values: Record<string, string>) =>
 beforeAll(async () => {
   // The Shopify library keeps the fetch it found at import, before msw wrapped the global one.
   setAbstractFetchFunc((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
-  emulator = await startAdminEmulator([{ apiKey, email: "backfill@example.com", quota: 900 }]);
 });
-afterAll(async () => {
-  setTrackingMoreClientTuning({});
-  await emulator.close();
-});
+withAdminEmulator([{ apiKey, email: "backfill@example.com", quota: 900 }]);
 beforeEach(async () => {
   await prisma.tracking.deleteMany();
   await prisma.fulfillment.deleteMany();

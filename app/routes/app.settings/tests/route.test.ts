@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { readTrackingMoreAccountEmail, readTrackingMoreApiKey } from "~/models/settings.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
-import type { EmulatorHandle } from "../../../../test/emulator";
-import { formBody, installShop, startAdminEmulator } from "../../../../test/support/admin-fixtures";
+import { formBody, installShop, withAdminEmulator } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
 import { action, loader } from "../route";
 
 const shop = "settings-shop.myshopify.com";
 const apiKey = "tm-settings-key-0001";
-let emulator: EmulatorHandle;
 
 const save = (values: Record<string, string>) =>
   callRoute(action, embeddedFetchRequest("/app/settings", shop, formBody(values)));
 
-beforeAll(async () => {
-  emulator = await startAdminEmulator([{ apiKey, email: "settings@example.com", quota: 321 }]);
-});
-afterAll(async () => {
-  setTrackingMoreClientTuning({});
-  await emulator.close();
-});
+const tm = withAdminEmulator([{ apiKey, email: "settings@example.com", quota: 321 }]);
 beforeEach(async () => {
-  emulator.setFaults({});
   await prisma.shopSettings.deleteMany();
   await prisma.carrierOverride.deleteMany();
   await installShop(shop);
@@ -46,7 +36,7 @@ describe("/app/settings", () => {
     const rejected = await save({ intent: "apiKey", apiKey: "tm-wrong-key-123456" });
     expect(rejected.status).toBe(422);
     expect(await rejected.json()).toEqual({ ok: false, fieldErrors: { apiKey: "rejected_api_key" } });
-    emulator.setFaults({ error503: 1 });
+    tm.current().setFaults({ error503: 1 });
     const unreachable = await save({ intent: "apiKey", apiKey });
     expect(await unreachable.json()).toEqual({
       ok: false,

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
-import type { EmulatorHandle } from "../../../../test/emulator";
+import { trackingMoreClientForKey } from "~/trackingmore.server";
 import {
   formBody,
   installShop,
   seedSyncedTracking,
-  startAdminEmulator,
+  withAdminEmulator,
 } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
@@ -15,7 +14,6 @@ import { action, loader } from "../route";
 const shop = "detail-shop.myshopify.com";
 const otherShop = "detail-other.myshopify.com";
 const apiKey = "tm-detail-key-00001";
-let emulator: EmulatorHandle;
 
 const load = (id: string, asShop = shop) =>
   callRoute(loader, embeddedFetchRequest(`/app/trackings/${id}`, asShop), { id });
@@ -23,15 +21,8 @@ const act = (id: string, values: Record<string, string>, asShop = shop) =>
   callRoute(action, embeddedFetchRequest(`/app/trackings/${id}`, asShop, formBody(values)), { id });
 const remote = (number: string) => trackingMoreClientForKey(apiKey).getTracking("usps", number);
 
-beforeAll(async () => {
-  emulator = await startAdminEmulator([{ apiKey, email: "detail@example.com" }]);
-});
-afterAll(async () => {
-  setTrackingMoreClientTuning({});
-  await emulator.close();
-});
+const tm = withAdminEmulator([{ apiKey, email: "detail@example.com" }]);
 beforeEach(async () => {
-  emulator.setFaults({});
   await prisma.tracking.deleteMany();
   await installShop(shop, apiKey);
   await installShop(otherShop, apiKey);
@@ -116,7 +107,7 @@ describe("/app/trackings/:id", () => {
 
   it("keeps an edit as pending when TrackingMore is down", async () => {
     const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
-    emulator.setFaults({ error503: 1 });
+    tm.current().setFaults({ error503: 1 });
     const response = await act(row.id, { intent: "save", title: "Saved anyway" });
     expect(await response.json()).toMatchObject({ ok: true, pushed: { synced: 0, waiting: 1 } });
     const detail = (await (await load(row.id)).json()) as { tracking: { title: string; syncState: string } };

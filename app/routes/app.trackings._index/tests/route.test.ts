@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
-import type { EmulatorHandle } from "../../../../test/emulator";
+import { trackingMoreClientForKey } from "~/trackingmore.server";
 import {
   formBody,
   installShop,
   seedLocalTracking,
   seedSyncedTracking,
-  startAdminEmulator,
+  withAdminEmulator,
 } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
@@ -17,7 +16,6 @@ import { action, loader } from "../route";
 const shop = "list-shop.myshopify.com";
 const otherShop = "list-other.myshopify.com";
 const apiKey = "tm-list-key-000001";
-let emulator: EmulatorHandle;
 
 type ListData = {
   rows: { id: string; trackingNumber: string; archived: boolean }[];
@@ -38,15 +36,8 @@ const list = async (query = "") => {
 const bulk = (values: Record<string, string>, asShop = shop) =>
   callRoute(action, embeddedFetchRequest("/app/trackings", asShop, formBody(values)));
 
-beforeAll(async () => {
-  emulator = await startAdminEmulator([{ apiKey, email: "list@example.com" }]);
-});
-afterAll(async () => {
-  setTrackingMoreClientTuning({});
-  await emulator.close();
-});
+const tm = withAdminEmulator([{ apiKey, email: "list@example.com" }]);
 beforeEach(async () => {
-  emulator.setFaults({});
   await prisma.tracking.deleteMany();
   await installShop(shop, apiKey);
   await installShop(otherShop);
@@ -159,7 +150,7 @@ describe("POST /app/trackings (bulk actions)", () => {
 
   it("keeps the change pending when TrackingMore is down", async () => {
     const row = await seedSyncedTracking(shop, apiKey);
-    emulator.setFaults({ error503: 1 });
+    tm.current().setFaults({ error503: 1 });
     const data = (await (
       await bulk({ bulkAction: "markDelivered", ids: JSON.stringify([row.id]) })
     ).json()) as BulkData;
