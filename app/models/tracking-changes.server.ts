@@ -3,6 +3,7 @@ import { ValidationError } from "~/lib/errors.server";
 import { isKnownCarrierCode } from "~/models/carriers/carriers.server";
 import { manualStatusFields } from "~/models/status/effective-status.server";
 import { recordFulfillmentProgress } from "~/models/writeback/aggregate.server";
+import { EDITABLE_TEXT_FIELDS } from "./tracking-fields";
 
 // The durable change queue. A merchant's edit is written to our database first, in the same
 // statement that records it as waiting for TrackingMore; the push job
@@ -31,16 +32,6 @@ export const NOT_YET_CREATED_STATES = [
   "needs_attention",
 ] as const;
 
-const TEXT_FIELDS = [
-  "title",
-  "tmOrderId",
-  "customerName",
-  "customerEmail",
-  "customerPhone",
-  "destinationCode",
-  "logisticsChannel",
-] as const;
-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // TrackingMore carrier codes are lower-case slugs ("usps", "china-ems", "dhl-germany").
 const CARRIER_CODE = /^[a-z0-9][a-z0-9-]{1,59}$/;
@@ -64,7 +55,7 @@ export function isAtTrackingMore(row: { trackingMoreId: string | null; syncState
 export function validateTrackingChanges(changes: TrackingChanges): TrackingChanges {
   const clean: TrackingChanges = {};
   const fieldErrors: Record<string, string> = {};
-  for (const field of TEXT_FIELDS) {
+  for (const field of EDITABLE_TEXT_FIELDS) {
     if (!(field in changes)) continue;
     const raw = changes[field];
     if (raw !== null && raw !== undefined && typeof raw !== "string") {
@@ -104,7 +95,7 @@ export function validateTrackingChanges(changes: TrackingChanges): TrackingChang
 /** Columns written at once for every row, whether or not TrackingMore has it yet. */
 function localColumns(changes: TrackingChanges, row: { carrierStatus: string | null }, now: Date) {
   const data: Record<string, unknown> = {};
-  for (const field of TEXT_FIELDS) if (field in changes) data[field] = changes[field];
+  for (const field of EDITABLE_TEXT_FIELDS) if (field in changes) data[field] = changes[field];
   if (changes.archived !== undefined) data.archived = changes.archived;
   // Shown at once (8 hands the status back to the carrier's); TrackingMore's next answer is
   // the final word.

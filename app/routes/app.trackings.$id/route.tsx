@@ -17,7 +17,8 @@ import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
 import { CheckpointTimeline } from "./components/checkpoint-timeline";
-import { TrackingForm, TRACKING_FORM_FIELDS } from "./components/tracking-form";
+import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
+import { TrackingForm } from "./components/tracking-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -72,7 +73,7 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
   switch (intent) {
     case "save": {
       const changes: Record<string, string> = {};
-      for (const field of TRACKING_FORM_FIELDS) {
+      for (const field of EDITABLE_TEXT_FIELDS) {
         const value = form.get(field);
         if (typeof value === "string") changes[field] = value;
       }

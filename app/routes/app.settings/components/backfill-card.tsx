@@ -11,16 +11,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
-
-interface Estimate {
-  from: string;
-  to: string;
-  orders: number;
-  trackings: number;
-  newTrackings: number;
-  truncated: boolean;
-  remainingQuota: number | null;
-}
+import type { BackfillEstimate } from "~/models/admin/backfill.server";
 
 interface Job {
   state: string;
@@ -32,7 +23,8 @@ interface Job {
   lastError: string | null;
 }
 
-type EstimateResponse = { ok: true; estimate: Estimate } | { ok: false; fieldErrors: Record<string, string> };
+type EstimateResponse =
+  { ok: true; estimate: BackfillEstimate } | { ok: false; fieldErrors: Record<string, string> };
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 

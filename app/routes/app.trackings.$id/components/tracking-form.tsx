@@ -1,22 +1,14 @@
 import { BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
+import { EDITABLE_TEXT_FIELDS, type EditableTextField } from "~/models/tracking-fields";
 
-export const TRACKING_FORM_FIELDS = [
-  "title",
-  "tmOrderId",
-  "customerName",
-  "customerEmail",
-  "customerPhone",
-  "destinationCode",
-  "logisticsChannel",
-] as const;
-type Field = (typeof TRACKING_FORM_FIELDS)[number];
+type Field = EditableTextField;
 
 type Values = Record<Field, string>;
 
 function valuesOf(tracking: Record<Field, string | null>): Values {
-  return Object.fromEntries(TRACKING_FORM_FIELDS.map((f) => [f, tracking[f] ?? ""])) as Values;
+  return Object.fromEntries(EDITABLE_TEXT_FIELDS.map((f) => [f, tracking[f] ?? ""])) as Values;
 }
 
 /** The fields TrackingMore keeps for the parcel, and its carrier. */
@@ -40,7 +32,7 @@ export function TrackingForm({
   const [carrierCode, setCarrierCode] = useState(tracking.pendingChanges.carrierCode ?? tracking.carrierCode);
   // After a save the loader's values are the truth again (trimmed, upper-cased country).
   useEffect(() => setValues(valuesOf(tracking)), [tracking]);
-  const dirty = TRACKING_FORM_FIELDS.some((f) => values[f] !== (tracking[f] ?? ""));
+  const dirty = EDITABLE_TEXT_FIELDS.some((f) => values[f] !== (tracking[f] ?? ""));
   const error = (field: string) =>
     fieldErrors[field] ? t(`errors.${fieldErrors[field]}` as MessageKey) : undefined;
   const field = (name: Field, type: "text" | "email" | "tel" = "text") => (
