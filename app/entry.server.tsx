@@ -55,4 +55,4 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 // scripts/serve.mjs starts the background jobs and logs requests through the server build.
 export { startBackgroundWork } from "./jobs/index.server";
 export { logger, logRequestServed } from "./logger.server";
-export { answerHotWebhook } from "./lib/webhook-fast-lane.server";
+export { answerHotWebhook } from "./webhooks/fast-lane.server";

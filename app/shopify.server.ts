@@ -2,7 +2,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { appConfig } from "./config.server";
-import prisma from "./db.server";
+import prisma from "./db/client.server";
 import { CachedSessionStorage } from "./lib/session-cache.server";
 import { logger } from "./logger.server";
 import { recordShopInstalled } from "./models/shop.server";

@@ -46,7 +46,7 @@ async function measure(provider: string, databaseUrl: string, rows: number, runs
   const { applyTestEnvironment } = await import("../test/support/env");
   applyTestEnvironment();
   process.env.DATABASE_URL = databaseUrl;
-  const { default: prisma } = await import("../app/db.server");
+  const { default: prisma } = await import("../app/db/client.server");
   const { embeddedFetchRequest, seedOfflineSession } = await import("../test/support/shopify");
   const list = await import("../app/routes/app.trackings._index/route");
   const dashboard = await import("../app/routes/app._index/route");

@@ -15,7 +15,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { createPrismaClient } from "../app/db.server";
+import { createPrismaClient } from "../app/db/client.server";
 import { TrackingMoreClient } from "../app/trackingmore";
 import {
   appEnvironment,

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
-import { createPrismaClient } from "../app/db.server";
+import { createPrismaClient } from "../app/db/client.server";
 import { encryptSecret } from "../app/lib/secrets.server";
 import {
   appEnvironment,
@@ -149,7 +149,7 @@ export async function benchPush(options: PushBenchOptions = {}): Promise<PushBen
   const dir = mkdtempSync(path.join(os.tmpdir(), "trackbridge-bench-push-"));
   const databaseUrl = `file:${path.join(dir, "bench.sqlite")}`;
   migrateDatabase(databaseUrl);
-  // The journal the app's SQLite database is meant to run with (see app/db.server.ts): WAL.
+  // The journal the app's SQLite database is meant to run with (see app/db/sqlite-guard.server.ts): WAL.
   const db = new Database(path.join(dir, "bench.sqlite"));
   db.pragma("journal_mode = WAL");
   db.close();

@@ -239,7 +239,7 @@ export async function runDemo(
     const { runShopCommand } = await import("../app/cli/shop");
     const { trackingMoreClientForKey, setTrackingMoreClientTuning } =
       await import("../app/trackingmore.server");
-    const { default: prisma } = await import("../app/db.server");
+    const { default: prisma } = await import("../app/db/client.server");
     stops.push(() => prisma.$disconnect());
     const cliIO = { out: (l: string) => out(`  ${l}`), err: (l: string) => out(`  ${l}`) };
     out(`$ npm run shop -- install ${DEMO_SHOP}`);

@@ -2,7 +2,7 @@
 // Production server: the Remix build behind Express, plus the background dispatcher in the
 // same process unless RUN_WORKER_IN_WEB=false (then run `npm run worker` separately). The
 // bursty webhooks (fulfillments, TrackingMore pushes) are answered ahead of Express by the
-// build's fast lane (app/lib/webhook-fast-lane.server.ts).
+// build's fast lane (app/webhooks/fast-lane.server.ts).
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { createRequire } from "node:module";

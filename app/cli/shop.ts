@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { appConfig, ConfigError } from "~/config.server";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { recordShopInstalled } from "~/models/shop.server";
 import {
   getShopSettings,

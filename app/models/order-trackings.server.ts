@@ -1,7 +1,7 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { translate, type Locale, type MessageKey } from "~/i18n";
 import { carrierDisplayName } from "~/models/storefront-tracking.server";
-import { effectiveStatus } from "~/models/status/effective-status.server";
+import { effectiveStatus } from "~/models/tracking-status/effective-status.server";
 
 // The parcels of one Shopify order, as the admin order page's block shows them.
 

@@ -1,7 +1,7 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { logger } from "~/logger.server";
-import { isAtTrackingMore, queueTrackingChanges } from "~/models/tracking-changes.server";
+import { isAtTrackingMore, queueTrackingChanges } from "~/pipeline/change-push/tracking-changes.server";
 
 // Shopify's mandatory compliance topics. Each is idempotent: Shopify may deliver twice.
 
@@ -106,11 +106,6 @@ export async function recordCustomerDataRequest(shop: string, request: CustomerD
   return existing
     ? prisma.customerDataReport.update({ where: { id: existing.id }, data })
     : prisma.customerDataReport.create({ data });
-}
-
-/** The reports the merchant can open, newest first. */
-export function listCustomerDataReports(shop: string) {
-  return prisma.customerDataReport.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 50 });
 }
 
 /** shop/redact (48 hours after uninstall): nothing of the shop remains. */

@@ -1,5 +1,5 @@
 import { appConfig } from "~/config.server";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { decryptSecret, encryptSecret, secretHint } from "~/lib/secrets.server";
 
 export type OrderIdFormat = "name" | "id";

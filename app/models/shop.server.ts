@@ -1,4 +1,4 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 
 /** Called after a merchant's token exchange: a (re)installed shop is active again. */

@@ -1,6 +1,6 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { TRACKINGMORE_CARRIERS } from "~/models/carriers/carriers.server";
-import { effectiveStatus } from "~/models/status/effective-status.server";
+import { effectiveStatus } from "~/models/tracking-status/effective-status.server";
 
 // What a shop's customer may see of their own parcels on the storefront tracking page. The
 // customer proves the order is theirs with the order number and the email on the order; any

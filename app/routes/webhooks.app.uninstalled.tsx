@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { verifyWebhook } from "~/lib/webhooks.server";
+import { verifyWebhook } from "~/webhooks/webhooks.server";
 import { recordShopUninstalled } from "~/models/shop.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {

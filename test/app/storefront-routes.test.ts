@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { TEST_APP_URL } from "../support/env";
 import { embeddedFetchRequest, seedOfflineSession } from "../support/shopify";
 import { proxyRequest } from "../storefront/proxy-request";

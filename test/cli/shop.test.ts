@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runShopCommand } from "~/cli/shop";
 import {
   getShopSettings,

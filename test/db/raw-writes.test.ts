@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import prisma, { insertStatements, isUniqueConstraintError, newRowId } from "~/db.server";
-import { recordShopifyDelivery } from "~/models/fulfillments/inbox.server";
+import prisma from "~/db/client.server";
+import { insertStatements, isUniqueConstraintError, newRowId } from "~/db/sql.server";
+import { recordShopifyDelivery } from "~/pipeline/ingest/inbox.server";
 
 // A webhook is acknowledged once its delivery is written. On SQLite, Prisma's adapter runs
-// plain queries on the connection an open transaction holds, so without app/db.server.ts's
+// plain queries on the connection an open transaction holds, so without app/db/sqlite-guard.server.ts's
 // queriesWaitForTransactions that write would join the transaction and vanish with its rollback.
 describe("plain writes and open transactions", () => {
   it("keeps a delivery recorded while another transaction is open and then rolls back", async () => {

@@ -3,7 +3,7 @@ import {
   mapFulfillmentToTrackings,
   renderTitle,
   type MappingOptions,
-} from "~/models/fulfillments/mapping.server";
+} from "~/pipeline/ingest/mapping.server";
 import { fulfillmentPayload } from "../support/pipeline";
 
 const options: MappingOptions = {

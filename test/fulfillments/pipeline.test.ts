@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { saveTrackingMoreApiKey, updateShopSettings } from "~/models/settings.server";
 import {
   deliver,
@@ -10,9 +10,9 @@ import {
   trackingsAtTrackingMore,
 } from "../support/pipeline";
 import { webhookRequest } from "../support/shopify";
-import { receiveFulfillmentWebhook } from "~/lib/webhooks.server";
-import { ingestLagMs } from "~/models/fulfillments/ingest.server";
-import { ingestDeliveriesJob } from "~/jobs/fulfillment-pipeline.server";
+import { receiveFulfillmentWebhook } from "~/webhooks/webhooks.server";
+import { ingestLagMs } from "~/pipeline/ingest/ingest.server";
+import { ingestDeliveriesJob } from "~/pipeline/ingest/job.server";
 
 const pipeline = withPipelineEmulator("pipeline");
 

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { TrackingMoreClient } from "~/trackingmore";
-import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
-import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
+import { dispatchPendingTrackings } from "~/pipeline/dispatch/dispatch.server";
+import { ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
 import {
   deliver,
   fulfillmentPayload,

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { msSinceIntake } from "~/lib/intake-pressure.server";
-import { answerHotWebhook, MAX_WEBHOOK_BODY_BYTES } from "~/lib/webhook-fast-lane.server";
+import { answerHotWebhook, MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/fast-lane.server";
 import { fulfillmentPayload, installShop } from "../support/pipeline";
 import { signWebhookBody } from "../support/shopify";
 import { seedShop, seedTracking, signedPushBody, wireTracking } from "../status/helpers";

@@ -1,7 +1,7 @@
 import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
-import { verifyShopifyWebhook, webhookRequestOf, WebhookRejection } from "~/lib/webhooks.server";
+import { verifyShopifyWebhook, webhookRequestOf, WebhookRejection } from "~/webhooks/webhooks.server";
 import { seedOfflineSession, webhookRequest } from "../support/shopify";
 import { TEST_API_KEY, TEST_API_SECRET } from "../support/env";
 

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { pushTrackingChanges, pushTrackingChangesJob } from "~/jobs/push-tracking-changes.server";
+import prisma from "~/db/client.server";
+import { pushTrackingChanges, pushTrackingChangesJob } from "~/pipeline/change-push/push-changes.server";
 import { ValidationError } from "~/lib/errors.server";
 import { saveTrackingMoreApiKey } from "~/models/settings.server";
-import { queueTrackingChanges, queueTrackingDeletion } from "~/models/tracking-changes.server";
+import { queueTrackingChanges, queueTrackingDeletion } from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import { withAdminEmulator } from "../support/admin-fixtures";
 

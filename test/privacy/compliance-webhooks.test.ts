@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import prisma, { Prisma } from "~/db.server";
+import prisma, { Prisma } from "~/db/client.server";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as customersDataRequest } from "~/routes/webhooks.customers.data_request";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { action } from "~/routes/webhooks.app.uninstalled";
 import { callRoute } from "../support/routes";
 import { seedOfflineSession, webhookRequest } from "../support/shopify";

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { saveTrackingMoreAccountEmail, saveTrackingMoreApiKey } from "~/models/settings.server";
-import { applyReceivedPushes } from "~/models/status/push.server";
+import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
 import { action } from "~/routes/webhooks.trackingmore";
 import { signWebhook } from "../emulator";
 import { callRoute } from "../support/routes";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { applyReceivedPushes, verifyPushSignature } from "~/models/status/push.server";
+import prisma from "~/db/client.server";
+import { applyReceivedPushes, verifyPushSignature } from "~/pipeline/push-apply/push.server";
 import { signWebhook } from "../emulator";
 import { HOUR, postPush, seedShop, seedTracking, signedPushBody, wireTracking } from "./helpers";
 

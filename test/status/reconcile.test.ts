@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { backgroundJobs } from "~/jobs/index.server";
-import { claimShopDueForSweep, reconcileShopStatuses } from "~/models/status/reconcile.server";
+import { claimShopDueForSweep, reconcileShopStatuses } from "~/pipeline/reconcile/reconcile.server";
 import { TrackingMoreClient, resetRateLimiters, type Clock } from "~/trackingmore";
 import { startEmulator, type EmulatorHandle } from "../emulator";
 import { HOUR, seedShop } from "./helpers";

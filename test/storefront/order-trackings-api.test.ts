@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import type { OrderTrackingSummary } from "~/models/order-trackings.server";
 import { action, loader } from "~/routes/api.orders.$orderId.trackings";
 import { callRoute } from "../support/routes";

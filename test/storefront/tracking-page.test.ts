@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import {
   LookupRateLimiter,
   STOREFRONT_LOOKUPS_PER_MINUTE,

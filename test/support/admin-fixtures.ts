@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import { startEmulator, type AccountInit, type EmulatorHandle } from "../emulator";
 

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { saveTrackingMoreApiKey } from "~/models/settings.server";
-import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
-import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
-import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
-import { receiveFulfillmentWebhook } from "~/lib/webhooks.server";
+import { ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
+import { dispatchPendingTrackings } from "~/pipeline/dispatch/dispatch.server";
+import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
+import { receiveFulfillmentWebhook } from "~/webhooks/webhooks.server";
 import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import { TrackingMoreClient, type Tracking } from "~/trackingmore";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../emulator";

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, TEST_SCOPES } from "./env";
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { applyReceivedPushes } from "~/models/status/push.server";
-import { sendDueFulfillmentEvents } from "~/models/writeback/send-events.server";
+import prisma from "~/db/client.server";
+import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
+import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { TrackingMoreClient, resetRateLimiters } from "~/trackingmore";
 import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../emulator";
 import { seedOfflineSession } from "../support/shopify";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { queueTrackingChanges } from "~/models/tracking-changes.server";
+import prisma from "~/db/client.server";
+import { queueTrackingChanges } from "~/pipeline/change-push/tracking-changes.server";
 import { updateShopSettings } from "~/models/settings.server";
 import {
   deliver,

@@ -1,9 +1,9 @@
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { updateShopSettings } from "~/models/settings.server";
-import { fulfillmentEventStatusFor, placeOf } from "~/models/writeback/event-mapping.server";
-import { sendDueFulfillmentEvents } from "~/models/writeback/send-events.server";
+import { fulfillmentEventStatusFor, placeOf } from "~/pipeline/write-back/event-mapping.server";
+import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { seedOfflineSession } from "../support/shopify";
 import {
   HOUR,

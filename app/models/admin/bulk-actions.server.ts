@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { pushTrackingChanges, type PushFailure } from "~/jobs/push-tracking-changes.server";
+import { pushTrackingChanges, type PushFailure } from "~/pipeline/change-push/push-changes.server";
 import { ValidationError } from "~/lib/errors.server";
 import {
   queueTrackingChanges,
   queueTrackingDeletion,
   type TrackingChanges,
-} from "~/models/tracking-changes.server";
+} from "~/pipeline/change-push/tracking-changes.server";
 
 export const BULK_ACTIONS = [
   "archive",

@@ -1,5 +1,5 @@
 import { appConfig } from "~/config.server";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { getShopSettings } from "~/models/settings.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { LIST_STATUSES, type ListStatus } from "./trackings-list.server";

@@ -1,4 +1,4 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { ValidationError } from "~/lib/errors.server";
 import {
   saveTrackingMoreAccountEmail,

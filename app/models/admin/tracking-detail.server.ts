@@ -1,10 +1,10 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
   isAtTrackingMore,
   parsePendingChanges,
   type TrackingChanges,
-} from "~/models/tracking-changes.server";
+} from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { TrackingMoreError, type Tracking as RemoteTracking } from "~/trackingmore";
 

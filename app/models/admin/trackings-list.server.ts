@@ -1,4 +1,4 @@
-import prisma, { type Prisma } from "~/db.server";
+import prisma, { type Prisma } from "~/db/client.server";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 
 // The merchant's list of trackings: filters, search and keyset ("cursor") pagination, so the

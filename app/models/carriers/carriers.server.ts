@@ -1,4 +1,4 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { SHOPIFY_COMPANY_TO_TRACKINGMORE } from "./shopify-companies";
 import trackingMoreCarriers from "./trackingmore-carriers.json";
 

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { answerModelErrors } from "~/lib/admin-route.server";
-import { estimateBackfill, latestBackfill, startBackfill } from "~/models/admin/backfill.server";
+import { estimateBackfill, latestBackfill, startBackfill } from "~/pipeline/backfill/backfill.server";
 import {
   connectTrackingMore,
   listCarrierOverrides,

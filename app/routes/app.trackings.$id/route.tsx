@@ -6,13 +6,13 @@ import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text }
 import { useState } from "react";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
-import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
+import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
 import {
   queueTrackingChanges,
   queueTrackingDeletion,
   type TrackingChanges,
-} from "~/models/tracking-changes.server";
+} from "~/pipeline/change-push/tracking-changes.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";

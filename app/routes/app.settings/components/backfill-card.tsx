@@ -11,7 +11,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
-import type { BackfillEstimate } from "~/models/admin/backfill.server";
+import type { BackfillEstimate } from "~/pipeline/backfill/backfill.server";
 
 interface Job {
   state: string;

@@ -1,7 +1,7 @@
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
-import { runBackfillStep, type AdminForShop } from "~/models/admin/backfill.server";
+import prisma from "~/db/client.server";
+import { runBackfillStep, type AdminForShop } from "~/pipeline/backfill/backfill.server";
 import { unauthenticated } from "~/shopify.server";
 import { formBody, installShop, withAdminEmulator } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";

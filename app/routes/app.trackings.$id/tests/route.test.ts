@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import {
   formBody,

@@ -1,4 +1,4 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import type { TrackingMoreClient } from "~/trackingmore";
@@ -7,8 +7,8 @@ import {
   SNAPSHOT_ROW_SELECT,
   snapshotVersion,
   type SnapshotRow,
-} from "./apply-snapshot.server";
-import { isFinalStatus } from "./effective-status.server";
+} from "../../models/tracking-status/apply-snapshot.server";
+import { isFinalStatus } from "../../models/tracking-status/effective-status.server";
 
 // Polling: for shops whose pushes are not configured, and to catch pushes that never arrived.
 // Each sweep pages through /trackings/get from the shop's cursor (TrackingMore's update time),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import prisma, { insertStatements, isUniqueConstraintError, newRowId, type Prisma } from "~/db.server";
+import prisma, { type Prisma } from "~/db/client.server";
+import { insertStatements, isUniqueConstraintError, newRowId } from "~/db/sql.server";
 import { logger } from "~/logger.server";
 import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
 import { getShopSettings, type ShopSettingsView } from "~/models/settings.server";
@@ -7,7 +8,7 @@ import {
   isAtTrackingMore,
   queueTrackingChanges,
   queueTrackingDeletion,
-} from "~/models/tracking-changes.server";
+} from "~/pipeline/change-push/tracking-changes.server";
 import {
   mapFulfillmentToTrackings,
   UnmappableFulfillmentError,

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { ValidationError } from "~/lib/errors.server";
 import { logger } from "~/logger.server";
 import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
-import { applyFulfillment } from "~/models/fulfillments/ingest.server";
-import { mapFulfillmentToTrackings, type MappingOptions } from "~/models/fulfillments/mapping.server";
-import type { ShopifyFulfillment, ShopifyOrder } from "~/models/fulfillments/shopify-payloads";
+import { applyFulfillment } from "~/pipeline/ingest/ingest.server";
+import { mapFulfillmentToTrackings, type MappingOptions } from "~/pipeline/ingest/mapping.server";
+import type { ShopifyFulfillment, ShopifyOrder } from "~/pipeline/ingest/shopify-payloads";
 import { getShopSettings } from "~/models/settings.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
-import { retryDelayMs } from "~/lib/retry-delay.server";
+import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
 // Imports past fulfilled orders: read page by page through the Admin GraphQL API and fed to the
 // same mapping and the same idempotent `applyFulfillment` as the webhook pipeline, so a parcel

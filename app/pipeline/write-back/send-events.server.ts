@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { unauthenticated } from "~/shopify.server";
 import {
@@ -9,7 +9,7 @@ import {
   type AdminGraphql,
   type ShopifyOutcome,
 } from "./shopify-event.server";
-import { retryDelayMs } from "~/lib/retry-delay.server";
+import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
 // Sends the queued ("pending") fulfillment events to Shopify with each shop's offline session.
 // A record is claimed (state "sending" + lease) before the call; a record found still

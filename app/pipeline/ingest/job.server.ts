@@ -1,6 +1,6 @@
-import { ingestLagMs, ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
-import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
-import type { BackgroundJob } from "./background.server";
+import { ingestLagMs, ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
+import { dispatchPendingTrackings } from "~/pipeline/dispatch/dispatch.server";
+import type { BackgroundJob } from "../../jobs/background.server";
 
 const MAX_INGEST_LAG_MS = 5_000;
 

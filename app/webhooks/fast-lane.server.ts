@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { logger, logRequestServed } from "~/logger.server";
-import { noteIntake } from "./intake-pressure.server";
+import { noteIntake } from "../lib/intake-pressure.server";
 import {
   receiveFulfillmentDelivery,
   receiveTrackingMoreWebhook,

@@ -1,5 +1,5 @@
-import type { BackgroundJob } from "./background.server";
-import { sendDueFulfillmentEvents } from "~/models/writeback/send-events.server";
+import type { BackgroundJob } from "../../jobs/background.server";
+import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 
 /** Sends queued fulfillment events to Shopify. */
 export function writeBackEventsJob(): BackgroundJob {

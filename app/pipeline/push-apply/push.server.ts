@@ -1,12 +1,13 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { appConfig } from "~/config.server";
-import prisma, { insertStatements, newRowId, queryOnRequestPath, sqlParameterMarkers } from "~/db.server";
+import prisma, { queryOnRequestPath } from "~/db/client.server";
+import { insertStatements, newRowId, sqlParameterMarkers } from "~/db/sql.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
 import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 import { parseTracking } from "~/trackingmore";
-import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "./apply-snapshot.server";
-import { retryDelayMs } from "~/lib/retry-delay.server";
+import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "../../models/tracking-status/apply-snapshot.server";
+import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
 // TrackingMore pushes every shop's changes to one URL, signed with the account's email rather
 // than by Shopify. A tracking number can belong to several shops: each candidate shop's own

@@ -1,5 +1,5 @@
-import type { BackgroundJob } from "./background.server";
-import { reconcileNextShop } from "~/models/status/reconcile.server";
+import type { BackgroundJob } from "../../jobs/background.server";
+import { reconcileNextShop } from "~/pipeline/reconcile/reconcile.server";
 
 /** Polls TrackingMore for status changes, one due shop per round. */
 export function reconcileStatusesJob(): BackgroundJob {

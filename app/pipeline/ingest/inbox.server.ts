@@ -1,4 +1,5 @@
-import { insertStatements, queryOnRequestPath } from "~/db.server";
+import { queryOnRequestPath } from "~/db/client.server";
+import { insertStatements } from "~/db/sql.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
 
 // The webhook's whole job: record the delivery, with its payload, once per webhook id. Nothing

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
-import { parsePendingChanges, type TrackingChanges } from "~/models/tracking-changes.server";
+import { parsePendingChanges, type TrackingChanges } from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import {
   TrackingMoreError,
@@ -11,10 +11,10 @@ import {
   type TrackingPatch,
   type TrackingRef,
 } from "~/trackingmore";
-import type { BackgroundJob } from "./background.server";
-import { retryDelayMs } from "~/lib/retry-delay.server";
+import type { BackgroundJob } from "../../jobs/background.server";
+import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
-// Sends the change queue (app/models/tracking-changes.server.ts) to TrackingMore. Rows are
+// Sends the change queue (app/pipeline/change-push/tracking-changes.server.ts) to TrackingMore. Rows are
 // claimed with a lease so two workers never push the same row; a row's result is written only
 // if its pendingChanges did not change meanwhile, so an edit made during a push is never
 // cleared unsent.

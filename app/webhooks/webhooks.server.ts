@@ -3,8 +3,8 @@ import type { Session } from "@shopify/shopify-api";
 import { appConfig } from "~/config.server";
 import { logger, type Logger } from "~/logger.server";
 import { sessionStorage } from "~/shopify.server";
-import { fulfillmentTopicOf, recordShopifyDelivery } from "~/models/fulfillments/inbox.server";
-import { receiveTrackingMorePush } from "~/models/status/push.server";
+import { fulfillmentTopicOf, recordShopifyDelivery } from "~/pipeline/ingest/inbox.server";
+import { receiveTrackingMorePush } from "~/pipeline/push-apply/push.server";
 
 // Every webhook we receive, Shopify's and TrackingMore's, as one plain shape: the Remix routes
 // and the fast lane in front of Remix (webhook-fast-lane.server.ts) hand their request over as a

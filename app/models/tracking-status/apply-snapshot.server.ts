@@ -1,7 +1,8 @@
-import prisma, { isUniqueConstraintError, type Prisma } from "~/db.server";
+import prisma, { type Prisma } from "~/db/client.server";
+import { isUniqueConstraintError } from "~/db/sql.server";
 import type { Checkpoint, CarrierLeg, Tracking as RemoteTracking } from "~/trackingmore";
-import { recordFulfillmentProgress } from "~/models/writeback/aggregate.server";
-import type { FulfillmentEventStatus, StoredCheckpoint } from "~/models/writeback/event-mapping.server";
+import { recordFulfillmentProgress } from "~/pipeline/write-back/aggregate.server";
+import type { FulfillmentEventStatus, StoredCheckpoint } from "~/pipeline/write-back/event-mapping.server";
 import { effectiveStatus } from "./effective-status.server";
 
 // The one way a TrackingMore snapshot of a tracking (pushed or polled) reaches our rows.

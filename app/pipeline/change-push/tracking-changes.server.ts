@@ -1,13 +1,13 @@
-import prisma from "~/db.server";
+import prisma from "~/db/client.server";
 import { ValidationError } from "~/lib/errors.server";
 import { isKnownCarrierCode } from "~/models/carriers/carriers.server";
-import { manualStatusFields } from "~/models/status/effective-status.server";
-import { recordFulfillmentProgress } from "~/models/writeback/aggregate.server";
-import { EDITABLE_TEXT_FIELDS } from "./tracking-fields";
+import { manualStatusFields } from "~/models/tracking-status/effective-status.server";
+import { recordFulfillmentProgress } from "~/pipeline/write-back/aggregate.server";
+import { EDITABLE_TEXT_FIELDS } from "../../models/tracking-fields";
 
 // The durable change queue. A merchant's edit is written to our database first, in the same
 // statement that records it as waiting for TrackingMore; the push job
-// (app/jobs/push-tracking-changes.server.ts) sends it later. If TrackingMore is down, nothing
+// (app/pipeline/change-push/push-changes.server.ts) sends it later. If TrackingMore is down, nothing
 // the merchant typed is lost: it waits in `pendingChanges`.
 
 export type TrackingChanges = {
@@ -22,15 +22,6 @@ export type TrackingChanges = {
   manualStatus?: 4 | 7 | 8;
   carrierCode?: string;
 };
-
-/** Trackings TrackingMore does not have yet: the create will carry the latest fields. */
-export const NOT_YET_CREATED_STATES = [
-  "pending",
-  "needs_carrier",
-  "waiting_api_key",
-  "quota_paused",
-  "needs_attention",
-] as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // TrackingMore carrier codes are lower-case slugs ("usps", "china-ems", "dhl-germany").

@@ -1,5 +1,5 @@
-import type { TransactionClient } from "~/db.server";
-import { activeManualStatus } from "~/models/status/effective-status.server";
+import type { TransactionClient } from "~/db/client.server";
+import { activeManualStatus } from "~/models/tracking-status/effective-status.server";
 import {
   fulfillmentEventStatusFor,
   parseStoredCheckpoints,

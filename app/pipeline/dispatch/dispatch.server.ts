@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import prisma, { sqlDateTime, sqlParameterMarkers, type Prisma } from "~/db.server";
+import prisma, { type Prisma } from "~/db/client.server";
+import { sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
 import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { TrackingMoreError, type CreateTrackingInput, type TrackingMoreClient } from "~/trackingmore";
-import { retryDelayMs } from "~/lib/retry-delay.server";
+import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
 // Sends pending trackings to TrackingMore with batch create (40 a call), shop by shop. Rows are
 // claimed with a lease, so several workers never send the same row; a worker that dies
