@@ -3,6 +3,14 @@
  * doubling from `firstMs`, never more than `maxMs`. Rows are never given up on silently;
  * the wait only grows.
  */
-export function retryDelayMs(attempts: number, { firstMs = 30_000, maxMs = 3_600_000 } = {}): number {
+export interface BackoffOptions {
+  firstMs?: number;
+  maxMs?: number;
+}
+
+export function retryDelayMs(
+  attempts: number,
+  { firstMs = 30_000, maxMs = 3_600_000 }: BackoffOptions = {},
+): number {
   return Math.min(maxMs, firstMs * 2 ** Math.min(Math.max(0, attempts - 1), 30));
 }
