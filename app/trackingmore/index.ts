@@ -6,7 +6,15 @@ export {
   type TrackingMoreLogger,
   type RetryOptions,
 } from "./client";
-export { TrackingMoreError, SUCCESS_CODES, TIMEOUT_CODE, NETWORK_CODE, isRetryableCode } from "./errors";
+export {
+  TrackingMoreError,
+  SUCCESS_CODES,
+  TIMEOUT_CODE,
+  NETWORK_CODE,
+  isRetryableCode,
+  trackingMoreOutcome,
+  type TrackingMoreOutcome,
+} from "./errors";
 export { parseTracking, parseDate } from "./parse";
 export {
   DEFAULT_RATE_LIMITS,

@@ -169,7 +169,7 @@ describe("reliability", () => {
     await ingestPendingDeliveries({ limit: 1_000 });
     const before = batchCalls();
     const now = new Date();
-    await Promise.all([1, 2, 3].map((n) => dispatchPendingTrackings({ now, workerId: `worker-${n}` })));
+    await Promise.all([1, 2, 3].map(() => dispatchPendingTrackings({ now })));
     await dispatchPendingTrackings({ now });
     // 200 rows in claims of 40: five full batches, however the workers interleaved.
     expect(batchCalls() - before).toBe(5);

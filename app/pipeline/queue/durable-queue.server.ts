@@ -155,14 +155,21 @@ export class DurableQueue {
    * Runs `work` while renewing the claims' lease every third of it; `stillHeld()` tells the work
    * whether every claim survived the last renewal.
    */
-  async whileHeld<T>(claims: Claim[], work: (stillHeld: () => Set<string>) => Promise<T>): Promise<T> {
+  async whileHeld<T>(
+    claims: Claim[],
+    work: (stillHeld: () => Set<string>) => Promise<T>,
+    { clock = () => new Date() }: { clock?: () => Date } = {},
+  ): Promise<T> {
     let held = new Set(claims.map((c) => c.key));
     const every = Math.max(50, Math.floor(this.definition.leaseMs / 3));
     let renewing: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       renewing = renewing
         .then(async () => {
-          const renewed = await this.renew(claims.filter((c) => held.has(c.key)));
+          const renewed = await this.renew(
+            claims.filter((c) => held.has(c.key)),
+            clock(),
+          );
           held = new Set([...held].filter((k) => renewed.has(k)));
         })
         .catch((error) => this.log.warn({ err: messageOf(error) }, "lease renewal failed"));
