@@ -3,7 +3,7 @@ import prisma from "~/db.server";
 import { applyReceivedPushes } from "~/models/status/push.server";
 import { sendDueFulfillmentEvents } from "~/models/writeback/send-events.server";
 import { TrackingMoreClient, resetRateLimiters } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../emulator";
+import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../../devkit/emulator";
 import { seedOfflineSession } from "../support/shopify";
 import {
   HOUR,
