@@ -6,7 +6,7 @@ import {
   readTrackingMoreAccountEmail,
   readTrackingMoreApiKey,
 } from "~/models/settings.server";
-import { startEmulator, type EmulatorHandle } from "../emulator";
+import { startEmulator, type EmulatorHandle } from "../../devkit/emulator";
 
 const SHOP = "cli-shop.myshopify.com";
 

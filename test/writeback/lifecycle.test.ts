@@ -3,7 +3,7 @@ import prisma from "~/db/client.server";
 import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { TrackingMoreClient, resetRateLimiters } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../emulator";
+import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../../devkit/emulator";
 import { seedOfflineSession } from "../support/shopify";
 import {
   HOUR,

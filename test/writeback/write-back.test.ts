@@ -5,15 +5,8 @@ import { updateShopSettings } from "~/models/settings.server";
 import { fulfillmentEventStatusFor, placeOf } from "~/pipeline/write-back/event-mapping.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { seedOfflineSession } from "../support/shopify";
-import {
-  HOUR,
-  fakeShopifyEvents,
-  postPush,
-  seedShop,
-  seedTracking,
-  signedPushBody,
-  wireTracking,
-} from "../status/helpers";
+import { HOUR, fakeShopifyEvents, postPush, seedShop, seedTracking } from "../status/helpers";
+import { signedPushBody, wireTracking } from "../../devkit/trackingmore-wire";
 
 const email = "owner@writeback.example";
 const t0 = new Date(Date.UTC(2026, 10, 20, 8, 0, 0));
