@@ -1,3 +1,4 @@
+import { listDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { saveTrackingMoreApiKey, updateShopSettings } from "~/models/settings.server";
@@ -222,8 +223,12 @@ describe("fulfillments become TrackingMore trackings", () => {
     );
     await drainPipeline();
     const [tracking] = await localTrackings(shop);
-    expect(tracking.syncState).toBe("needs_attention");
+    // A refusal no retry can mend: dead-lettered at once, shown as needing attention.
+    expect(tracking.deadAt).not.toBeNull();
     expect(tracking.lastError).toMatch(/TrackingMore refused this tracking \(40\d\d\)/);
+    expect(await listDeadLetters(shop)).toEqual([
+      expect.objectContaining({ stage: "dispatch", subject: tracking.trackingNumber }),
+    ]);
   });
 
   it("does not create trackings when the shop turned creation off", async () => {
