@@ -78,7 +78,7 @@ describe("a parcel's life on the emulator clock, written back to Shopify", () =>
       await applyReceivedPushes();
       const row = await prisma.tracking.findUniqueOrThrow({ where: { id: delivered.id } });
       if (row.status !== statuses[statuses.length - 1]) statuses.push(row.status);
-      await sendDueFulfillmentEvents({ workerId: restarted ? "second-restart" : "first-run" });
+      await sendDueFulfillmentEvents();
     }
 
     // Our rows followed each push.
