@@ -5,6 +5,7 @@ export {
   type TrackingMoreClientOptions,
   type TrackingMoreLogger,
   type RetryOptions,
+  type CallOptions,
 } from "./client";
 export {
   TrackingMoreError,

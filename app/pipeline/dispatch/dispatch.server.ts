@@ -4,12 +4,15 @@ import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import {
+  NETWORK_CODE,
+  TIMEOUT_CODE,
   TrackingMoreError,
   trackingMoreOutcome,
+  type BatchCreateResult,
   type CreateTrackingInput,
   type TrackingMoreClient,
 } from "~/trackingmore";
-import { durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
+import { ClaimLost, durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
 
 // Sends pending trackings to TrackingMore with batch create (40 a call), shop by shop. Rows are
 // claimed through the durable queue: the lease is renewed while a batch waits for the account's
@@ -119,8 +122,16 @@ async function dispatchShop(shop: string, clock: () => Date, maxRows: number): P
     if (claims.length === 0) break;
     settled += claims.length;
     const sending: Promise<void> = queue
-      .whileHeld(claims, (held) => sendBatch(shop, client, claims, held, clock), { clock })
+      .whileHeld(claims, (held, signal) => sendBatch(shop, client, claims, { held, signal, clock }), {
+        clock,
+      })
       .catch(async (error: unknown) => {
+        if (error instanceof ClaimLost) {
+          // Another worker holds (some of) the batch: what is still ours goes back untouched.
+          log.warn({ shop }, "batch not sent: its claim was taken over");
+          await queue.release(claims).catch(() => undefined);
+          return "continue" as const;
+        }
         // Our own failure (the database, a bug): each row of the batch is retried on its own.
         log.error({ err: error, shop }, "dispatching a batch failed");
         for (const claim of claims) await queue.fail(claim, error, { now: clock() }).catch(() => undefined);
@@ -205,12 +216,19 @@ async function resolveUnknownCarriers(
 
 type BatchOutcome = "continue" | "stop";
 
+interface HeldBatch {
+  /** The claims still held after the last renewal. */
+  held: () => Set<string>;
+  /** Aborts once any claim of the batch is lost: nothing may be sent then. */
+  signal: AbortSignal;
+  clock: () => Date;
+}
+
 async function sendBatch(
   shop: string,
   client: TrackingMoreClient,
   claims: Claim[],
-  held: () => Set<string>,
-  clock: () => Date,
+  { held, signal, clock }: HeldBatch,
 ): Promise<BatchOutcome> {
   const claimByKey = new Map(claims.map((c) => [c.key, c]));
   const claimedRows = await prisma.tracking.findMany({
@@ -233,11 +251,22 @@ async function sendBatch(
   items = items.filter((i) => stillHeld.has(i.claim.key) && held().has(i.claim.key));
   if (items.length === 0) return "continue";
 
-  let result;
+  let result: BatchCreateResult;
   try {
-    result = await client.batchCreate(items.map((i) => createInput(i.row)));
+    result = await client.batchCreate(
+      items.map((i) => createInput(i.row)),
+      { signal, retryLostAnswers: false },
+    );
   } catch (error) {
-    return handleCallFailure(shop, items, error, clock());
+    if (signal.aborted) throw signal.reason;
+    if (!isLostAnswer(error)) return handleCallFailure(shop, items, error, clock());
+    // The batch may have been created before its answer was lost: ask before sending again.
+    try {
+      result = await whatTrackingMoreHas(client, items, signal);
+    } catch (checkError) {
+      if (signal.aborted) throw signal.reason;
+      return handleCallFailure(shop, items, checkError, clock());
+    }
   }
 
   const now = clock();
@@ -308,6 +337,26 @@ function markSynced(rows: { item: ClaimedRow; trackingMoreId: string }[], now: D
     ...rows.flatMap(({ item, trackingMoreId }) => [item.row.id, trackingMoreId]),
     ...rows.flatMap(({ item }) => [item.row.id, item.claim.token]),
   );
+}
+
+function isLostAnswer(error: unknown): boolean {
+  return error instanceof TrackingMoreError && (error.code === TIMEOUT_CODE || error.code === NETWORK_CODE);
+}
+
+/**
+ * After a batch's answer was lost: the items TrackingMore has (listed by number) count as
+ * created; the others are reported as "not mentioned" and go out again in a later round.
+ */
+async function whatTrackingMoreHas(
+  client: TrackingMoreClient,
+  items: ClaimedRow[],
+  signal: AbortSignal,
+): Promise<BatchCreateResult> {
+  const numbers = [...new Set(items.map((i) => i.row.trackingNumber))];
+  const page = await client.listTrackings({ numbers, limit: numbers.length * 4 }, { signal });
+  const wanted = new Set(items.map((i) => `${i.row.carrierCode}\u0000${i.row.trackingNumber}`));
+  const trackings = page.items.filter((t) => wanted.has(`${t.carrierCode}\u0000${t.trackingNumber}`));
+  return { submitted: items.length, added: trackings.length, trackings, errors: [] };
 }
 
 /** TrackingMore's id of a tracking it already had; "" when it cannot be read right now. */
