@@ -44,6 +44,11 @@ export interface EmulatorStats {
   injected: Record<FaultKind, number>;
   /** Genuine 429s from the rate limiter. */
   rateLimited: number;
+  /**
+   * apiKey → "carrier/number" → how many times a create request that was really handled
+   * carried it (accepted or refused as existing): more than 1 is a create sent twice.
+   */
+  createItemsSent: Record<string, Record<string, number>>;
   webhooksSent: number;
 }
 
@@ -140,6 +145,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       injected: { "500": 0, "503": 0, "429": 0, drop: 0, dropAfter: 0, timeout: 0 },
       rateLimited: 0,
       webhooksSent: 0,
+      createItemsSent: {},
     };
   };
   resetStats();
@@ -265,6 +271,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       headers: req.headers,
       statusMayHaveChanged: (t) => pushIfChanged(account, t),
     };
+    if (endpoint === "POST /trackings/batch" || endpoint === "POST /trackings/post") {
+      const sent = (stats.createItemsSent[apiKey] ??= {});
+      for (const item of Array.isArray(body) ? body : [body]) {
+        if (!item || typeof item !== "object") continue;
+        const { carrier_code: carrier, tracking_number: number } = item as Record<string, unknown>;
+        const key = `${String(carrier)}/${String(number)}`;
+        sent[key] = (sent[key] ?? 0) + 1;
+      }
+    }
     try {
       const answer = handlerFor(endpoint)!(ctx);
       reply(res, answer.code ?? 200, answer.data);

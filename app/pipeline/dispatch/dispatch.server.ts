@@ -25,7 +25,7 @@ const MAX_BATCHES_IN_FLIGHT = 3;
 const QUOTA_RECHECK_MS = 10 * 60_000;
 const KEY_REJECTED_RECHECK_MS = 60 * 60_000;
 
-export const dispatchQueue = durableQueue({
+const DISPATCH_QUEUE = {
   stage: "dispatch",
   table: "Tracking",
   key: "id",
@@ -34,8 +34,13 @@ export const dispatchQueue = durableQueue({
   // dead-lettered; a refusal of the row itself is dead-lettered at once.
   maxAttempts: 12,
   backoff: { firstMs: 5_000, maxMs: 30 * 60_000 },
-});
-const queue = dispatchQueue;
+} as const;
+let queue = durableQueue(DISPATCH_QUEUE);
+
+/** Tests shorten the lease here (renewals come every third of it) rather than per call. */
+export function setDispatchLeaseMs(leaseMs: number = DISPATCH_QUEUE.leaseMs) {
+  queue = durableQueue({ ...DISPATCH_QUEUE, leaseMs });
+}
 
 const log = logger.child({ component: "dispatch" });
 
