@@ -10,8 +10,7 @@
 //                                  [--separate-worker]
 // --separate-worker runs the web process with RUN_WORKER_IN_WEB=false and the background jobs in
 // an `app/cli/worker.ts` process of their own (the scale-out set-up), as its own section.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -29,6 +28,7 @@ import {
 } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
 import { runLoad, sampleMemory, sendDelivery, type LoadResult } from "./lib/load";
+import { emulatorStats, runShopCli, startEmulatorProcess, startWorkerProcess } from "./lib/processes";
 import { seededRandom } from "../devkit/random";
 import { fulfillmentPayload, signDelivery, type Customer, type SignedDelivery } from "../devkit/shopify";
 
@@ -125,89 +125,6 @@ export function buildLoad(count: number, shop: string, secret: string, seed = 4)
   return { deliveries: keyed.map((k) => k.delivery), expectedNumbers, duplicates, multiNumber };
 }
 
-function tsx(): string {
-  return path.join(root, "node_modules/.bin/tsx");
-}
-
-async function startEmulatorProcess(
-  logDir: string,
-): Promise<{ baseUrl: string; origin: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(
-    tsx(),
-    ["devkit/emulator/main.ts", "--port", "0", "--account", `${API_KEY}:bench@example.com:1000000`],
-    {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let seen = "";
-    const timer = setTimeout(() => reject(new Error(`the emulator did not start:\n${seen}`)), 20_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening at (\S+)/.exec(seen);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (seen += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`the emulator exited (${code}):\n${seen}`)));
-  });
-  const origin = new URL(baseUrl).origin;
-  // The benchmark reads the emulator's listing several times a second to time the drain; lifting
-  // the list endpoint's 1/s limit keeps those reads from spending the app's allowance. The
-  // create endpoints keep the default limit the drain minimum is computed from.
-  await fetch(`${origin}/__emulator/rate-limits`, {
-    method: "POST",
-    body: JSON.stringify({ listPerSecond: 0 }),
-  });
-  writeFileSync(path.join(logDir, "emulator.url"), baseUrl);
-  return {
-    baseUrl,
-    origin,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
-}
-
-/** `app/cli/worker.ts` in one node process (no tsx wrapper), so its memory can be sampled. */
-function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string) {
-  const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {
-    cwd: root,
-    env,
-    stdio: ["ignore", fd, fd],
-  });
-  closeSync(fd);
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  return {
-    pid: child.pid!,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-function runShopCli(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const result = spawnSync(tsx(), ["app/cli/shop.ts", ...args], {
-    cwd: root,
-    env: { ...env, LOG_LEVEL: "warn" },
-    encoding: "utf8",
-  });
-  if (result.status !== 0)
-    throw new Error(`npm run shop -- ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
-}
-
-async function emulatorStats(origin: string) {
-  const response = await fetch(`${origin}/__emulator/stats`);
-  return (await response.json()) as { calls: Record<string, Record<string, number>>; rateLimited: number };
-}
-
 function databaseState(file: string) {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -270,7 +187,7 @@ export async function runIngestBenchmark(args: string[]): Promise<{ allTargetsMe
 
   const databaseFile = path.join(workDir, "app.sqlite");
   const databaseUrl = `file:${databaseFile}`;
-  const emulator = await startEmulatorProcess(workDir);
+  const emulator = await startEmulatorProcess(workDir, [`${API_KEY}:bench@example.com:1000000`]);
   // Whatever was started is stopped again, also when the set-up fails half way.
   let app: Awaited<ReturnType<typeof startAppServer>> | undefined;
   let worker: ReturnType<typeof startWorkerProcess> | null = null;
