@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import { logger } from "~/logger.server";
-import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
+import { loadCarrierContext } from "~/models/carriers/carriers.server";
 import { applyFulfillment } from "~/models/fulfillments/ingest.server";
 import { mapFulfillmentToTrackings, type MappingOptions } from "~/models/fulfillments/mapping.server";
 import type { ShopifyFulfillment, ShopifyOrder } from "~/models/fulfillments/shopify-payloads";
@@ -222,7 +222,7 @@ async function mappingOptions(shop: string): Promise<MappingOptions> {
   return {
     orderIdFormat: settings.orderIdFormat,
     titleTemplate: settings.titleTemplate,
-    carrierOverrides: await loadCarrierOverrides(shop),
+    carriers: await loadCarrierContext(shop),
   };
 }
 
