@@ -1,10 +1,5 @@
 import { normaliseCompanyName, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
-import {
-  COUNTRY_COMPANIES,
-  GLOBAL_COMPANIES,
-  OTHER_SPELLINGS,
-  type CompanyEntry,
-} from "./shopify-companies";
+import { COUNTRY_COMPANIES, GLOBAL_COMPANIES, OTHER_SPELLINGS, type CompanyEntry } from "./shopify-companies";
 
 // Pure: which TrackingMore carrier a Shopify company name means for a parcel shipped from a
 // given country. In order: the shop's override for that country, the shop's override for every
@@ -102,7 +97,8 @@ export function resolveCarrier(
   if (found) {
     const { entry } = found;
     // A live-only code the account's list does not (yet) have would be refused: detect instead.
-    if ("code" in entry && context.catalog.has(entry.code)) return { carrierCode: entry.code, source: "shopify_table" };
+    if ("code" in entry && context.catalog.has(entry.code))
+      return { carrierCode: entry.code, source: "shopify_table" };
     return null;
   }
   const byName = context.catalog.codeForName(company);

@@ -5,9 +5,7 @@
 // shipped 2020 snapshot: it is used only when the account's live carrier list has it, otherwise
 // the parcel goes to detection. Keys are Shopify's spelling; lookups normalise case and spacing.
 
-export type CompanyEntry =
-  | { code: string; live?: true; why?: string }
-  | { detect: string };
+export type CompanyEntry = { code: string; live?: true; why?: string } | { detect: string };
 
 const detect = (reason: string): CompanyEntry => ({ detect: reason });
 const NOT_LISTED = "TrackingMore's carrier list has no such carrier";
@@ -49,11 +47,16 @@ export const GLOBAL_COMPANIES: Readonly<Record<string, CompanyEntry>> = {
   Correios: { code: "brazil-correios", why: "Shopify's Correios link is Brazil's; Portugal's post is CTT" },
   Correos: { code: "correos-spain", why: "Shopify's Correos link is Spain's (correos.es)" },
   CTT: { code: "ctt" },
-  "CTT Express": detect("CTT Express (Spain/Portugal courier) has no code of its own in TrackingMore's v2 list"),
+  "CTT Express": detect(
+    "CTT Express (Spain/Portugal courier) has no code of its own in TrackingMore's v2 list",
+  ),
   "Cyprus Post": { code: "cyprus-post" },
   Delnext: detect(NOT_LISTED),
   "Deutsche Post": { code: "deutsche-post" },
-  "DHL eCommerce": { code: "dhlglobalmail", why: "DHL eCommerce (US) is `dhlglobalmail`, formerly DHL Global Mail" },
+  "DHL eCommerce": {
+    code: "dhlglobalmail",
+    why: "DHL eCommerce (US) is `dhlglobalmail`, formerly DHL Global Mail",
+  },
   "DHL eCommerce Asia": { code: "dhlecommerce-asia" },
   "DHL Express": { code: "dhl" },
   DPD: { code: "dpd" },
@@ -98,9 +101,15 @@ export const GLOBAL_COMPANIES: Readonly<Record<string, CompanyEntry>> = {
   "Portal PostNord": detect("PostNord's portal serves Denmark, Sweden and Norway alike: the number decides"),
   "Poste Italiane": { code: "poste-italiane" },
   PostNL: { code: "postnl-parcels" },
-  "PostNord DK": { code: "denmark-post", why: "PostNord Denmark is Post Danmark, TrackingMore's `denmark-post`" },
+  "PostNord DK": {
+    code: "denmark-post",
+    why: "PostNord Denmark is Post Danmark, TrackingMore's `denmark-post`",
+  },
   "PostNord NO": detect("PostNord Norway is not Posten Norge (`posten-norge`), and has no code of its own"),
-  "PostNord SE": { code: "sweden-posten", why: "PostNord Sweden is Posten AB, TrackingMore's `sweden-posten`" },
+  "PostNord SE": {
+    code: "sweden-posten",
+    why: "PostNord Sweden is Posten AB, TrackingMore's `sweden-posten`",
+  },
   Purolator: { code: "purolator" },
   Qxpress: { code: "qxpress" },
   "Qyun Express": detect(NOT_LISTED),
@@ -154,7 +163,9 @@ export const COUNTRY_COMPANIES: Readonly<Record<string, Readonly<Record<string, 
     "Couriers Please": { code: "couriers-please" },
     Bonds: { code: "bondscouriers" },
     "Allied Express": detect(NOT_LISTED),
-    "Direct Couriers": detect("Direct Couriers is not Direct Freight (`directfreight-au`); no code of its own"),
+    "Direct Couriers": detect(
+      "Direct Couriers is not Direct Freight (`directfreight-au`); no code of its own",
+    ),
     Northline: detect(NOT_LISTED),
     "GO Logistics": detect(NOT_LISTED),
   },
@@ -181,14 +192,19 @@ export const COUNTRY_COMPANIES: Readonly<Record<string, Readonly<Record<string, 
     "Deutsche Post (EN)": { code: "deutsche-post" },
     DHL: {
       code: "dhl-germany",
-      why: "In Germany Shopify lists \"DHL\" beside \"DHL Express\": it is DHL Paket, `dhl-germany`",
+      why: 'In Germany Shopify lists "DHL" beside "DHL Express": it is DHL Paket, `dhl-germany`',
     },
     "DHL Express": { code: "dhl" },
     Swiship: detect("Swiship is Amazon's multi-channel brand: the carrier behind it varies"),
     Hermes: { code: "hermes-de" },
     GLS: { code: "gls" },
   },
-  ES: { SEUR: { code: "international-seur", why: "TrackingMore's only SEUR code tracks domestic SEUR numbers too" } },
+  ES: {
+    SEUR: {
+      code: "international-seur",
+      why: "TrackingMore's only SEUR code tracks domestic SEUR numbers too",
+    },
+  },
   FR: {
     Colissimo: { code: "colissimo" },
     "Mondial Relay": { code: "mondialrelay" },
@@ -200,7 +216,10 @@ export const COUNTRY_COMPANIES: Readonly<Record<string, Readonly<Record<string, 
     "DPD UK": { code: "dpd-uk" },
     Parcelforce: { code: "parcel-force" },
     Yodel: { code: "yodel" },
-    "DHL Parcel": { code: "dhl-uk", why: "A UK shop's \"DHL Parcel\" is DHL Parcel UK, not the Dutch service" },
+    "DHL Parcel": {
+      code: "dhl-uk",
+      why: 'A UK shop\'s "DHL Parcel" is DHL Parcel UK, not the Dutch service',
+    },
     Tuffnells: { code: "tuffnells" },
   },
   GR: { "ACS Courier": { code: "acscourier" } },
@@ -260,7 +279,9 @@ export const COUNTRY_COMPANIES: Readonly<Record<string, Readonly<Record<string, 
     "Southwest Air Cargo": detect(NOT_LISTED),
   },
   ZA: {
-    Fastway: detect("Fastway South Africa is neither Fastway Ireland nor Australia, and has no code of its own"),
+    Fastway: detect(
+      "Fastway South Africa is neither Fastway Ireland nor Australia, and has no code of its own",
+    ),
     Skynet: detect("SkyNet South Africa is not SkyNet Malaysia (`skynet`); the number decides"),
   },
 };
@@ -270,8 +291,8 @@ export const COUNTRY_COMPANIES: Readonly<Record<string, Readonly<Record<string, 
  * type, with their meaning anywhere. Consulted after the shop's country and the global list.
  */
 export const OTHER_SPELLINGS: Readonly<Record<string, CompanyEntry>> = {
-  "Amazon Logistics US": { code: "amazon", live: true, why: "REST's name for \"Amazon\"" },
-  "Amazon Logistics": { code: "amazon", live: true, why: "Shopify's older name for \"Amazon\"" },
+  "Amazon Logistics US": { code: "amazon", live: true, why: 'REST\'s name for "Amazon"' },
+  "Amazon Logistics": { code: "amazon", live: true, why: 'Shopify\'s older name for "Amazon"' },
   "La Poste": { code: "laposte" },
-  DHL: { code: "dhl", why: "Outside Germany a bare \"DHL\" is DHL Express, the worldwide service" },
+  DHL: { code: "dhl", why: 'Outside Germany a bare "DHL" is DHL Express, the worldwide service' },
 };
