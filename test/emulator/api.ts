@@ -3,6 +3,7 @@
 // where that contract says "unconfirmed", the choice made is noted next to the code.
 import { carrierList, detectCarriers, findCarrier } from "./carriers";
 import { stableHash } from "./prng";
+import { planFor } from "./progression";
 import {
   effectiveStatus,
   lastChangeAt,
@@ -359,6 +360,8 @@ const handlers: Record<string, Handler> = {
       ctx.account.trackings.delete(trackingKey(carrier, number));
       t.carrierCode = target;
       t.editedAt = ctx.now;
+      // The new carrier's own tracking history (a number sent under the wrong carrier is found).
+      t.plan = planFor(target, number, findCarrier(target)?.type === "globalpost");
       ctx.account.trackings.set(trackingKey(target, number), t);
     }
     return { data: { Usertag: "" } };
