@@ -55,7 +55,8 @@ const MARKERS: [string, Outcome][] = [
 
 export function plannedOutcome(carrierCode: string, trackingNumber: string): Outcome {
   const owner = ownerOf(trackingNumber);
-  if (owner && owner !== carrierCode) return "notfound";
+  // A number with an owner is found (and delivered) under that carrier only.
+  if (owner) return owner === carrierCode ? "delivered" : "notfound";
   const upper = trackingNumber.toUpperCase();
   for (const [marker, outcome] of MARKERS) if (upper.includes(marker)) return outcome;
   const bucket = stableHash(`${carrierCode}/${trackingNumber}`) % 100;

@@ -76,11 +76,31 @@ export async function cachedDetection(trackingNumber: string): Promise<string | 
   return row?.carrierCode ?? null;
 }
 
-export async function rememberDetection(trackingNumber: string, carrierCode: string): Promise<void> {
+/** Every carrier detection offered for this number's shape, most likely first; null if never asked. */
+export async function cachedCandidates(trackingNumber: string): Promise<string[] | null> {
+  const row = await prisma.carrierDetectionCache.findUnique({
+    where: { shape: trackingNumberShape(trackingNumber) },
+    select: { carrierCode: true, candidates: true },
+  });
+  if (!row?.candidates) return null;
+  try {
+    const parsed: unknown = JSON.parse(row.candidates);
+    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function rememberDetection(
+  trackingNumber: string,
+  carrierCode: string,
+  candidates?: readonly string[],
+): Promise<void> {
   const shape = trackingNumberShape(trackingNumber);
+  const list = candidates ? JSON.stringify(candidates) : undefined;
   await prisma.carrierDetectionCache.upsert({
     where: { shape },
-    create: { shape, carrierCode },
-    update: { carrierCode },
+    create: { shape, carrierCode, candidates: list },
+    update: { carrierCode, ...(list ? { candidates: list } : {}) },
   });
 }
