@@ -8,6 +8,7 @@ import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
+import { carrierSwitchesOf } from "~/models/carriers/self-correct.server";
 import {
   queueTrackingChanges,
   queueTrackingDeletion,
@@ -16,6 +17,7 @@ import {
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
+import { CarrierSwitchesCard } from "./components/carrier-switches-card";
 import { CheckpointTimeline } from "./components/checkpoint-timeline";
 import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
 import { TrackingForm } from "./components/tracking-form";
@@ -23,7 +25,8 @@ import { TrackingForm } from "./components/tracking-form";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    return json({ tracking: await getTrackingDetail(session.shop, params.id ?? "") });
+    const tracking = await getTrackingDetail(session.shop, params.id ?? "");
+    return json({ tracking, carrierSwitches: await carrierSwitchesOf(session.shop, tracking.id) });
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;
@@ -91,7 +94,7 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking } = useLoaderData<typeof loader>();
+  const { tracking, carrierSwitches } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -112,7 +115,7 @@ export default function TrackingDetailPage() {
           <SyncBadge syncState={tracking.syncState} />
         </InlineStack>
       }
-      subtitle={tracking.carrierCode || t("trackings.noCarrier")}
+      subtitle={tracking.carrierName ?? (tracking.carrierCode || t("trackings.noCarrier"))}
       primaryAction={{
         content: t("detail.refresh"),
         disabled: !tracking.atTrackingMore || busy,
@@ -175,6 +178,12 @@ export default function TrackingDetailPage() {
                 )}
               </BlockStack>
             </Card>
+            <CarrierSwitchesCard
+              carrierName={tracking.carrierName ?? (tracking.carrierCode || null)}
+              carrierSource={tracking.carrierSource}
+              trackingCompany={tracking.trackingCompany}
+              switches={carrierSwitches}
+            />
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
