@@ -4,7 +4,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import type http from "node:http";
 import { postBody, type PostAnswer } from "./load";
 
-export type WebhookTopic = "fulfillments/create" | "fulfillments/update" | "orders/fulfilled";
+export type WebhookTopic = "fulfillments/create" | "fulfillments/update" | "orders/fulfilled" | "shop/update";
 
 export interface SignedDelivery {
   topic: WebhookTopic;

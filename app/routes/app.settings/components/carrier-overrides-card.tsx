@@ -30,7 +30,7 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
           {t("settings.overrides.title")}
         </Text>
         <Text as="p" tone="subdued">
-          {t("settings.overrides.help")}
+          {t("settings.overrides.help")} {t("settings.overrides.countryHelp")}
         </Text>
         {rows.length === 0 && <Text as="p">{t("settings.overrides.empty")}</Text>}
         {rows.map((row, index) => (
@@ -47,7 +47,7 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
             <div style={{ width: "7rem", flexShrink: 0 }}>
               <TextField
                 label={t("settings.overrides.country")}
-                helpText={t("settings.overrides.countryHelp")}
+                placeholder={t("settings.overrides.countryAny")}
                 autoComplete="off"
                 maxLength={2}
                 value={row.country}
