@@ -1,5 +1,5 @@
 import prisma from "~/db.server";
-import { buildCatalog, SNAPSHOT_CARRIERS, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
+import { buildCatalog, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
 import { loadLiveCarriers } from "./carrier-list.server";
 import { normaliseCountry, overrideKey, type CarrierContext } from "./resolve";
 
@@ -8,7 +8,12 @@ import { normaliseCountry, overrideKey, type CarrierContext } from "./resolve";
 // from (resolve.ts), then the account's carrier list, then TrackingMore's detection, cached per
 // number shape.
 
-export { normaliseCompanyName, type TrackingMoreCarrier, type CarrierCatalog } from "./catalog";
+export {
+  normaliseCompanyName,
+  SNAPSHOT_CATALOG,
+  type TrackingMoreCarrier,
+  type CarrierCatalog,
+} from "./catalog";
 export {
   resolveCarrier,
   EMPTY_CARRIER_CONTEXT,
@@ -17,13 +22,6 @@ export {
   type CarrierSource,
   type ResolvedCarrier,
 } from "./resolve";
-
-export const TRACKINGMORE_CARRIERS = SNAPSHOT_CARRIERS;
-
-/** In the shipped snapshot; shop-aware checks use loadCarrierCatalog(shop).has(code). */
-export function isKnownCarrierCode(code: string): boolean {
-  return SNAPSHOT_CATALOG.has(code);
-}
 
 // Built catalogs by shop, valid while the shop's live list is unchanged: ingest asks per batch.
 const catalogs = new Map<string, { fetchedAt: number; catalog: CarrierCatalog }>();
