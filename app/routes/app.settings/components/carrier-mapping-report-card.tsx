@@ -41,27 +41,28 @@ export function CarrierMappingReportCard({ rows }: { rows: Row[] }) {
           <Text as="p">{t("settings.mappingReport.empty")}</Text>
         ) : (
           <DataTable
-            columnContentTypes={["text", "text", "text", "text", "numeric"]}
+            // Found comes second: on a phone the table scrolls, and it is what shows a wrong mapping.
+            columnContentTypes={["text", "text", "text", "text", "text"]}
             headings={[
               t("settings.mappingReport.company"),
-              t("settings.mappingReport.shipsFrom"),
-              t("settings.mappingReport.carrier"),
-              t("settings.mappingReport.chosenBy"),
               t("settings.mappingReport.found"),
+              t("settings.mappingReport.carrier"),
+              t("settings.mappingReport.shipsFrom"),
+              t("settings.mappingReport.chosenBy"),
             ]}
             rows={rows.map((row) => [
               row.trackingCompany ?? t("settings.mappingReport.noCompany"),
-              country(row.originCountry),
-              row.carrierCode ? (row.carrierName ?? row.carrierCode) : t("settings.mappingReport.noCarrier"),
-              source(row.carrierSource),
-              <InlineStack key="found" gap="200" align="end" blockAlign="center" wrap={false}>
-                {row.found === 0 && row.notFound > 0 && (
-                  <Badge tone="critical">{t("settings.mappingReport.neverFound")}</Badge>
-                )}
+              <InlineStack key="found" gap="200" align="start" blockAlign="center" wrap={false}>
                 <Text as="span">
                   {t("settings.mappingReport.foundOf", { found: row.found, total: row.trackings })}
                 </Text>
+                {row.found === 0 && row.notFound > 0 && (
+                  <Badge tone="critical">{t("settings.mappingReport.neverFound")}</Badge>
+                )}
               </InlineStack>,
+              row.carrierCode ? (row.carrierName ?? row.carrierCode) : t("settings.mappingReport.noCarrier"),
+              country(row.originCountry),
+              source(row.carrierSource),
             ])}
           />
         )}
