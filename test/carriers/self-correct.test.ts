@@ -6,6 +6,7 @@ import {
   carrierSwitchesOf,
   selfCorrectShop,
 } from "~/models/carriers/self-correct.server";
+import { updateShopSettings } from "~/models/settings.server";
 import { reconcileShopStatuses } from "~/models/status/reconcile.server";
 import { deliver, drainPipeline, fulfillmentPayload, withPipelineEmulator } from "../support/pipeline";
 
@@ -163,6 +164,20 @@ describe("self-correcting carriers", () => {
     now = new Date(now.getTime() + HOUR);
     expect(await selfCorrectShop(shop, { now })).toMatchObject({ switched: 1 });
     expect((await trackingOf(shop, number)).carrierCode).toBe("dhl-germany");
+  });
+
+  it("waits the shop's own recheck period", async () => {
+    const shop = await pipeline.newShop();
+    await updateShopSettings(shop, { carrierRecheckDays: 1 });
+    const number = jjd();
+    await deliver("fulfillments/create", shop, fulfillmentPayload({ company: "DHL", numbers: [number] }));
+    await drainPipeline();
+    const start = Date.now();
+    let now = later(20 * HOUR, start);
+    await sweep(shop, now);
+    expect(await selfCorrectShop(shop, { now })).toMatchObject({ checked: 0 });
+    now = later(5 * HOUR, now.getTime());
+    expect(await selfCorrectShop(shop, { now })).toMatchObject({ switched: 1 });
   });
 
   it("never overrides a carrier the merchant chose, and runs as a background job", async () => {
