@@ -223,6 +223,7 @@ const ELSEWHERE: Record<string, string | null> = {
   DHL: "dhl", // outside Germany a bare "DHL" is DHL Express
   "DHL Parcel": null, // the Dutch and the UK service are different carriers
   Fastway: null, // Fastway Ireland and Fastway South Africa are different carriers
+  Hermes: null, // Hermes UK (now Evri) or Hermes Germany
 };
 
 const COUNTRIES = Object.keys(shopifyCompanies.by_country);

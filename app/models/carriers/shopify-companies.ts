@@ -295,4 +295,7 @@ export const OTHER_SPELLINGS: Readonly<Record<string, CompanyEntry>> = {
   "Amazon Logistics": { code: "amazon", live: true, why: 'Shopify\'s older name for "Amazon"' },
   "La Poste": { code: "laposte" },
   DHL: { code: "dhl", why: 'Outside Germany a bare "DHL" is DHL Express, the worldwide service' },
+  Hermes: {
+    detect: 'Outside Germany "Hermes" may be Hermes UK (now Evri) or Hermes Germany: the number decides',
+  },
 };
