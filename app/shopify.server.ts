@@ -5,7 +5,7 @@ import { appConfig } from "./config.server";
 import prisma from "./db/client.server";
 import { CachedSessionStorage } from "./lib/session-cache.server";
 import { logger } from "./logger.server";
-import { recordShopInstalled } from "./models/shop.server";
+import { recordShopInstalled, syncShopCountry } from "./models/shop.server";
 
 const config = appConfig();
 
@@ -37,8 +37,13 @@ const shopify = shopifyApp({
     },
   },
   hooks: {
-    afterAuth: async ({ session }) => {
+    afterAuth: async ({ session, admin }) => {
       await recordShopInstalled(session.shop);
+      // Without the country a German shop's "DHL" maps as DHL Express: worth a retry at the next
+      // install, never worth failing this one.
+      await syncShopCountry(session.shop, admin).catch((error: unknown) =>
+        logger.warn({ err: error, shop: session.shop }, "could not read the shop's country"),
+      );
     },
   },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -160,6 +160,47 @@ async function replay(
   }
 }
 
+const HOUR_MS = 3_600_000;
+
+async function advanceEmulatorClock(emulatorUrl: string, ms: number): Promise<void> {
+  const answer = await fetch(new URL("/__emulator/clock/advance", new URL(emulatorUrl).origin), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ms }),
+  });
+  if (!answer.ok) throw new Error(`the emulator's clock did not move (${answer.status})`);
+}
+
+/**
+ * Three days on the emulator's clock: #1009, sent as DHL Express, is still not found, so
+ * self-correction (run here with the same "now") asks detection and moves it to DHL Paket.
+ */
+async function showSelfCorrection(emulatorUrl: string, out: (line: string) => void): Promise<void> {
+  const { reconcileShopStatuses } = await import("../app/pipeline/reconcile/reconcile.server");
+  const { selfCorrectShop, carrierSwitchesOf } = await import("../app/pipeline/carriers/self-correct.server");
+  const { default: prisma } = await import("../app/db/client.server");
+  const elapsed = 3 * 24 * HOUR_MS + HOUR_MS;
+  out("\nThree days later (the emulator's clock moves on), self-correcting carriers:");
+  await advanceEmulatorClock(emulatorUrl, elapsed);
+  const later = new Date(Date.now() + elapsed);
+  await reconcileShopStatuses(DEMO_SHOP, { now: () => later });
+  await selfCorrectShop(DEMO_SHOP, { now: later });
+  const switched = await prisma.tracking.findMany({
+    where: { shop: DEMO_SHOP, carrierSwitches: { gt: 0 } },
+    select: { id: true, orderName: true, trackingNumber: true },
+  });
+  for (const tracking of switched) {
+    for (const change of await carrierSwitchesOf(DEMO_SHOP, tracking.id)) {
+      out(
+        `  ${tracking.orderName} ${tracking.trackingNumber}: not found as ${change.fromName}; detection says ${change.toName}, carrier changed`,
+      );
+    }
+  }
+  if (switched.length === 0) out("  nothing to correct");
+  await advanceEmulatorClock(emulatorUrl, 2 * HOUR_MS);
+  await reconcileShopStatuses(DEMO_SHOP, { now: () => new Date(later.getTime() + 2 * HOUR_MS) });
+}
+
 export async function runDemo(
   options: DemoOptions,
   out: (line: string) => void = console.log,
@@ -255,7 +296,10 @@ export async function runDemo(
         )
       : first;
 
-    const trackings = final.trackings.sort((a, b) => (a.orderId ?? "").localeCompare(b.orderId ?? ""));
+    if (first.settled) await showSelfCorrection(emulatorUrl, out);
+    const trackings = (first.settled ? await readAllTrackings(client) : final.trackings).sort((a, b) =>
+      (a.orderId ?? "").localeCompare(b.orderId ?? ""),
+    );
     out(`\nTrackingMore now has ${trackings.length} trackings (read back from the emulator):\n`);
     out(
       table(

@@ -50,7 +50,7 @@ Commands:
   set <shop> <name>=<value>...
       Change options: createOnFulfillment=true|false, orderIdFormat=name|id,
       titleTemplate=<text>, cancelledFulfillmentAction=archive|delete|keep,
-      writeBackEnabled=true|false
+      writeBackEnabled=true|false, carrierRecheckDays=<1-60>
   show <shop> [--json]
       The shop's settings (the key only by its last characters) and its trackings per sync state.
   dead-letters <shop> [--json]
@@ -196,6 +196,12 @@ const SETTINGS: Record<string, SettingParser> = {
   writeBackEnabled: booleanSetting("writeBackEnabled"),
   orderIdFormat: choiceSetting("orderIdFormat", ["name", "id"]),
   cancelledFulfillmentAction: choiceSetting("cancelledFulfillmentAction", ["archive", "delete", "keep"]),
+  carrierRecheckDays: (value) => {
+    const days = Number(value);
+    if (!Number.isInteger(days) || days < 1 || days > 60)
+      throw new UsageError(`carrierRecheckDays must be a whole number of days from 1 to 60, got "${value}"`);
+    return { carrierRecheckDays: days };
+  },
   titleTemplate: (value) => {
     if (!value.trim()) throw new UsageError("titleTemplate must not be empty");
     if (value.length > 255) throw new UsageError("titleTemplate must be at most 255 characters");
@@ -265,6 +271,7 @@ async function show(args: string[], io: CliIO) {
   io.out(`titleTemplate               ${settings.titleTemplate}`);
   io.out(`cancelledFulfillmentAction  ${settings.cancelledFulfillmentAction}`);
   io.out(`writeBackEnabled            ${settings.writeBackEnabled}`);
+  io.out(`carrierRecheckDays          ${settings.carrierRecheckDays}`);
   if (view.dispatchPaused) {
     io.out(
       `dispatch paused             ${view.dispatchPaused.reason} (until ${view.dispatchPaused.until ?? "resumed"})`,

@@ -45,8 +45,6 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
 
 const requestPathQueries = new WeakMap<object, RequestPathQuery>();
 
-
-
 /**
  * Raw SQL for the one write a webhook's answer waits for. Through Prisma's client a raw
  * statement costs ~1 ms more than the statement itself here (its query plan round trip); on

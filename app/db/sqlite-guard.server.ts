@@ -1,7 +1,10 @@
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
 export type SqlParameter = string | number | null;
-export type RequestPathQuery = (sql: string, values: SqlParameter[]) => Promise<Record<string, unknown>[] | null>;
+export type RequestPathQuery = (
+  sql: string,
+  values: SqlParameter[],
+) => Promise<Record<string, unknown>[] | null>;
 
 type SqliteAdapterFactory = PrismaBetterSQLite3;
 type SqliteAdapter = Awaited<ReturnType<SqliteAdapterFactory["connect"]>>;
@@ -113,4 +116,3 @@ export function queriesWaitForTransactions(factory: SqliteAdapterFactory): Pick<
     queryOnRequestPath: async (sql, values) => (connected ? connected(sql, values) : null),
   };
 }
-

@@ -1,11 +1,12 @@
 import { startJobs, type BackgroundJob, type BackgroundWork } from "~/pipeline/background.server";
 import { backfillJob } from "~/pipeline/backfill/job.server";
-import { pushTrackingChangesJob } from "~/pipeline/change-push/job.server";
-import { dispatchTrackingsJob } from "~/pipeline/dispatch/job.server";
 import { ingestDeliveriesJob } from "~/pipeline/ingest/job.server";
 import { applyTrackingMorePushesJob } from "~/pipeline/push-apply/job.server";
 import { reconcileStatusesJob } from "~/pipeline/reconcile/job.server";
 import { writeBackEventsJob } from "~/pipeline/write-back/job.server";
+import { refreshCarrierListsJob, selfCorrectCarriersJob } from "~/pipeline/carriers/job.server";
+import { pushTrackingChangesJob } from "~/pipeline/change-push/job.server";
+import { dispatchTrackingsJob } from "~/pipeline/dispatch/job.server";
 
 // The one list of background work: each pipeline stage owns its job (app/pipeline/<stage>);
 // this file only registers them.
@@ -20,6 +21,8 @@ export function backgroundJobs(): BackgroundJob[] {
     reconcileStatusesJob(),
     writeBackEventsJob(),
     backfillJob(),
+    refreshCarrierListsJob(),
+    selfCorrectCarriersJob(),
   ];
 }
 

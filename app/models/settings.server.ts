@@ -16,6 +16,8 @@ export interface ShopSettingsView {
   titleTemplate: string;
   cancelledFulfillmentAction: CancelledFulfillmentAction;
   writeBackEnabled: boolean;
+  /** Days a tracking may stay "not found" before its carrier is re-detected. */
+  carrierRecheckDays: number;
 }
 
 export type ShopSettingsChanges = Partial<
@@ -26,6 +28,7 @@ export type ShopSettingsChanges = Partial<
     | "titleTemplate"
     | "cancelledFulfillmentAction"
     | "writeBackEnabled"
+    | "carrierRecheckDays"
   >
 >;
 
@@ -44,6 +47,7 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
     cancelledFulfillmentAction:
       (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
     writeBackEnabled: row?.writeBackEnabled ?? true,
+    carrierRecheckDays: row?.carrierRecheckDays ?? 3,
   };
 }
 

@@ -31,3 +31,43 @@ export async function recordScopesGranted(shop: string, scopes: string[]): Promi
   forgetCachedSessions(shop);
   await prisma.session.updateMany({ where: { shop }, data: { scope: scopes.join(",") } });
 }
+
+/** The piece of the Admin API client reading the shop's country needs. */
+export interface ShopAdminGraphql {
+  graphql(query: string): Promise<Response>;
+}
+
+export const SHOP_COUNTRY_QUERY = `#graphql
+  query ShopCountry {
+    shop {
+      shopAddress {
+        countryCodeV2
+      }
+    }
+  }
+`;
+
+/**
+ * Where the shop's parcels ship from when a fulfillment does not say: carrier names mean
+ * different carriers in different countries. Unknown or malformed leaves the stored one.
+ */
+export async function recordShopCountry(shop: string, countryCode: unknown): Promise<string | null> {
+  const code =
+    typeof countryCode === "string" && /^[A-Za-z]{2}$/.test(countryCode) ? countryCode.toUpperCase() : null;
+  if (!code) return null;
+  await prisma.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, countryCode: code },
+    update: { countryCode: code },
+  });
+  return code;
+}
+
+/** At install: reads the shop's country from the Admin API. */
+export async function syncShopCountry(shop: string, admin: ShopAdminGraphql): Promise<string | null> {
+  const response = await admin.graphql(SHOP_COUNTRY_QUERY);
+  const body = (await response.json()) as {
+    data?: { shop?: { shopAddress?: { countryCodeV2?: string | null } | null } | null };
+  };
+  return recordShopCountry(shop, body.data?.shop?.shopAddress?.countryCodeV2);
+}

@@ -1,5 +1,5 @@
 import prisma from "~/db/client.server";
-import { TRACKINGMORE_CARRIERS } from "~/models/carriers/carriers.server";
+import { loadCarrierCatalog, SNAPSHOT_CATALOG, type CarrierCatalog } from "~/models/carriers/carriers.server";
 import { effectiveStatus } from "~/models/tracking-status/effective-status.server";
 
 // What a shop's customer may see of their own parcels on the storefront tracking page. The
@@ -28,8 +28,6 @@ export interface StorefrontLookup {
   email: string;
 }
 
-const CARRIER_NAMES = new Map(TRACKINGMORE_CARRIERS.map((c) => [c.code, c.name]));
-
 /** "#1001", "1001", " #1001 " → the order names Shopify may have stored ("#1001", "1001"). */
 export function orderNameCandidates(input: string): string[] {
   const bare = input.trim().replace(/^#+/, "").trim();
@@ -41,9 +39,9 @@ export function normaliseEmail(input: string): string {
   return input.trim().toLowerCase();
 }
 
-/** Carrier name for a TrackingMore code; the code itself when the table does not know it. */
-export function carrierDisplayName(code: string): string {
-  return CARRIER_NAMES.get(code) ?? code;
+/** Carrier name for a TrackingMore code (the shop's list, else the snapshot); else the code. */
+export function carrierDisplayName(code: string, catalog: CarrierCatalog = SNAPSHOT_CATALOG): string {
+  return catalog.name(code) ?? code;
 }
 
 /**
@@ -78,20 +76,25 @@ export async function findParcelsForCustomer(
   const names = orderNameCandidates(lookup.orderNumber);
   const email = normaliseEmail(lookup.email);
   if (!names.length || !email) return [];
-  const rows = await prisma.tracking.findMany({
-    where: {
-      shop,
-      orderName: { in: names },
-      customerEmail: { not: null },
-      syncState: { notIn: ["deleted", "pending_delete"] },
-    },
-    orderBy: { createdAt: "asc" },
-  });
+  const [rows, catalog] = await Promise.all([
+    prisma.tracking.findMany({
+      where: {
+        shop,
+        orderName: { in: names },
+        customerEmail: { not: null },
+        syncState: { notIn: ["deleted", "pending_delete"] },
+      },
+      orderBy: { createdAt: "asc" },
+    }),
+    loadCarrierCatalog(shop),
+  ]);
   // Emails are compared here, not in SQL: SQLite has no case-insensitive mode in Prisma.
   return rows
     .filter((row) => normaliseEmail(row.customerEmail ?? "") === email)
     .map((row) => ({
-      carrierName: row.carrierCode ? carrierDisplayName(row.carrierCode) : (row.trackingCompany ?? ""),
+      carrierName: row.carrierCode
+        ? carrierDisplayName(row.carrierCode, catalog)
+        : (row.trackingCompany ?? ""),
       trackingNumber: row.trackingNumber,
       status: effectiveStatus(row.carrierStatus ?? row.status, row.manualStatus),
       lastEvent: row.lastEvent,

@@ -2,6 +2,7 @@
 // ApiError with a documented meta.code. Codes and shapes follow /work/shared/trackingmore-v2.md;
 // where that contract says "unconfirmed", the choice made is noted next to the code.
 import { carrierList, detectCarriers, findCarrier } from "./carriers";
+import { planFor } from "./progression";
 import { stableHash } from "./hash";
 import {
   effectiveStatus,
@@ -369,6 +370,8 @@ const handlers: Record<string, Handler> = {
       ctx.account.trackings.delete(trackingKey(carrier, number));
       t.carrierCode = target;
       t.editedAt = ctx.now;
+      // The new carrier's own tracking history (a number sent under the wrong carrier is found).
+      t.plan = planFor(target, number, findCarrier(target)?.type === "globalpost");
       ctx.account.trackings.set(trackingKey(target, number), t);
     }
     return { data: { Usertag: "" } };

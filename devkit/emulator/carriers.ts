@@ -10,9 +10,30 @@ export interface CarrierRecord {
 
 // Read once at import: the request path must never touch the disk. The app's copy of
 // TrackingMore's carrier list is the one list both use.
-const records: CarrierRecord[] = JSON.parse(
-  readFileSync(new URL("../../app/models/carriers/trackingmore-carriers.json", import.meta.url), "utf8"),
-);
+// TrackingMore has added carriers since that 2020 snapshot; the emulator's live list has a few,
+// so the app's merge of its snapshot with the account's list can be exercised.
+export const ADDED_SINCE_SNAPSHOT: CarrierRecord[] = [
+  {
+    code: "amazon",
+    name: "Amazon Logistics",
+    name_cn: "亚马逊物流",
+    homepage: "https://track.amazon.com",
+    type: "express",
+  },
+  {
+    code: "postnord-no",
+    name: "PostNord Norway",
+    name_cn: "PostNord 挪威",
+    homepage: "https://www.postnord.no",
+    type: "express",
+  },
+];
+const records: CarrierRecord[] = [
+  ...JSON.parse(
+    readFileSync(new URL("../../app/models/carriers/trackingmore-carriers.json", import.meta.url), "utf8"),
+  ),
+  ...ADDED_SINCE_SNAPSHOT,
+];
 const byCode = new Map(records.map((c) => [c.code, c]));
 
 function toWire(c: CarrierRecord, chinese: boolean) {
@@ -64,8 +85,14 @@ const POST_BY_COUNTRY: Record<string, string[]> = {
 
 const UPU = /^[A-Z]{2}\d{9}([A-Z]{2})$/;
 
-/** Number-shape rules for the common carriers, tried in order; first match wins a place first. */
-const RULES: { pattern: RegExp; codes: string[] }[] = [
+/**
+ * Number-shape rules for the common carriers, tried in order; first match wins a place first.
+ * A rule with an `owner` says whose numbers they really are: tracked under any other carrier
+ * they are never found (a tracking sent with the wrong carrier), so self-correction can be seen.
+ */
+const RULES: { pattern: RegExp; codes: string[]; owner?: string }[] = [
+  // DHL Paket's JJD numbers: detection offers DHL Express first, as the real one may.
+  { pattern: /^JJD\d{18}$/, codes: ["dhl", "dhl-germany", "deutsche-post"], owner: "dhl-germany" },
   { pattern: /^1Z[0-9A-Z]{16}$/, codes: ["ups"] },
   { pattern: /^9\d{21}$/, codes: ["usps"] },
   { pattern: /^\d{20,22}$/, codes: ["usps", "fedex"] },
@@ -79,6 +106,12 @@ const RULES: { pattern: RegExp; codes: string[] }[] = [
   { pattern: /^\d{12}$/, codes: ["fedex", "sto"] },
   { pattern: /^\d{10}$/, codes: ["dhl"] },
 ];
+
+/** The carrier whose number this is, when a rule says so. */
+export function ownerOf(trackingNumber: string): string | null {
+  const number = trackingNumber.trim().toUpperCase();
+  return RULES.find((rule) => rule.owner && rule.pattern.test(number))?.owner ?? null;
+}
 
 export function detectCarriers(trackingNumber: string): { name: string; code: string }[] {
   const number = trackingNumber.trim().toUpperCase();

@@ -1,6 +1,7 @@
 // Deterministic shipment life cycles. Everything about a shipment's story (outcome, pace,
 // places) follows from a hash of carrier + number, so the same number tells the same story in
 // every test run; tests move through it with clock.advance().
+import { ownerOf } from "./carriers";
 import { stableHash } from "./hash";
 
 export type Outcome = "delivered" | "undelivered" | "exception" | "expired" | "notfound";
@@ -53,6 +54,9 @@ const MARKERS: [string, Outcome][] = [
 ];
 
 export function plannedOutcome(carrierCode: string, trackingNumber: string): Outcome {
+  const owner = ownerOf(trackingNumber);
+  // A number with an owner is found (and delivered) under that carrier only.
+  if (owner) return owner === carrierCode ? "delivered" : "notfound";
   const upper = trackingNumber.toUpperCase();
   for (const [marker, outcome] of MARKERS) if (upper.includes(marker)) return outcome;
   const bucket = stableHash(`${carrierCode}/${trackingNumber}`) % 100;

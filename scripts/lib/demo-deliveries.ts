@@ -154,6 +154,30 @@ const order1007: DemoFulfillment = {
   lineItems: [{ title: "Wireless Headphones", quantity: 1 }],
 };
 
+const order1008: DemoFulfillment = {
+  orderId: 5817263095007,
+  orderName: "#1008",
+  fulfillmentId: 4_900_000_008,
+  // The shop is in Germany, where Shopify's "DHL" (beside "DHL Express") is DHL Paket.
+  trackingCompany: "DHL",
+  trackingNumbers: ["JJD000390007788990011"],
+  customer: ada,
+  lineItems: [{ title: "Cuckoo Clock", quantity: 1 }],
+};
+const order1009: DemoFulfillment = {
+  orderId: 5817263095008,
+  orderName: "#1009",
+  fulfillmentId: 4_900_000_009,
+  // The merchant picked "DHL Express" for a DHL Paket parcel: never found there, self-corrected.
+  trackingCompany: "DHL Express",
+  trackingNumbers: ["JJD000390007788990022"],
+  customer: grace,
+  lineItems: [{ title: "Beer Stein", quantity: 2 }],
+};
+
+/** The parcel sent under the wrong carrier, and where self-correction moves it. */
+export const SELF_CORRECTED = { trackingNumber: "JJD000390007788990022", from: "dhl", to: "dhl-germany" };
+
 /** What TrackingMore must hold after the demo, exactly once each. */
 export interface ExpectedTracking {
   trackingNumber: string;
@@ -199,6 +223,13 @@ export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario 
     signDelivery({ topic: "fulfillments/create", shop, body: fulfillmentPayload(spec) }, apiSecret);
   const multiParcel = create(order1002);
   const arrivals = [
+    {
+      label: "shop/update: the shop's address is in Germany",
+      delivery: signDelivery(
+        { topic: "shop/update", shop, body: { id: 60_000_001, domain: shop, country_code: "DE" } },
+        apiSecret,
+      ),
+    },
     { label: "#1001 fulfilled, one UPS parcel", delivery: create(order1001) },
     { label: "#1002 fulfilled, two FedEx parcels", delivery: multiParcel },
     {
@@ -229,6 +260,8 @@ export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario 
       delivery: create(order1006),
     },
     { label: "#1007 DHL Express, customer email and phone withheld by Shopify", delivery: create(order1007) },
+    { label: '#1008 "DHL" from the German shop (DHL Paket)', delivery: create(order1008) },
+    { label: '#1009 "DHL Express" for a DHL Paket number (the wrong carrier)', delivery: create(order1009) },
   ];
   const createdAfterArrivals = [
     expected(order1001, "1Z999AA10123456784", "ups"),
@@ -237,6 +270,8 @@ export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario 
     expected(order1003, "1Z4E7A290312345678", "ups"),
     expected(order1005, "9400111899223197428490", "usps"),
     expected(order1007, "1234567890", "dhl"),
+    expected(order1008, "JJD000390007788990011", "dhl-germany"),
+    expected(order1009, SELF_CORRECTED.trackingNumber, SELF_CORRECTED.from),
   ];
   const cancellations = [
     {
@@ -256,7 +291,11 @@ export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario 
     },
   ];
   const final = createdAfterArrivals.map((t) =>
-    t.trackingNumber === "9400111899223197428490" ? { ...t, archived: true } : t,
+    t.trackingNumber === "9400111899223197428490"
+      ? { ...t, archived: true }
+      : t.trackingNumber === SELF_CORRECTED.trackingNumber
+        ? { ...t, carrierCode: SELF_CORRECTED.to }
+        : t,
   );
   return {
     arrivals,

@@ -102,4 +102,3 @@ export async function emulatorStats(origin: string) {
     createItemsSent: Record<string, Record<string, number>>;
   };
 }
-

@@ -145,6 +145,7 @@ describe("npm run shop -- set", () => {
       "titleTemplate={{first_item}} and more",
       "cancelledFulfillmentAction=delete",
       "writeBackEnabled=no",
+      "carrierRecheckDays=5",
     );
     expect(result.code).toBe(EXIT_OK);
     expect(await getShopSettings(shop)).toMatchObject({
@@ -153,6 +154,7 @@ describe("npm run shop -- set", () => {
       titleTemplate: "{{first_item}} and more",
       cancelledFulfillmentAction: "delete",
       writeBackEnabled: false,
+      carrierRecheckDays: 5,
     });
   });
 
@@ -166,6 +168,8 @@ describe("npm run shop -- set", () => {
       "colour=red",
       "orderIdFormat",
       "titleTemplate= ",
+      "carrierRecheckDays=0",
+      "carrierRecheckDays=2.5",
     ]) {
       const result = await run("set", shop, "writeBackEnabled=false", bad);
       expect(result.code, bad).toBe(EXIT_USAGE);

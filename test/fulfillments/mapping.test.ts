@@ -4,12 +4,14 @@ import {
   renderTitle,
   type MappingOptions,
 } from "~/pipeline/ingest/mapping.server";
+import { EMPTY_CARRIER_CONTEXT } from "~/models/carriers/carriers.server";
+import { overrideKey } from "~/models/carriers/resolve";
 import { fulfillmentPayload } from "../../devkit/shopify";
 
 const options: MappingOptions = {
   orderIdFormat: "name",
   titleTemplate: "{{first_item}}{{more_items}}",
-  carrierOverrides: new Map(),
+  carriers: EMPTY_CARRIER_CONTEXT,
 };
 
 describe("mapFulfillmentToTrackings", () => {
@@ -109,10 +111,40 @@ describe("mapFulfillmentToTrackings", () => {
       null,
       {
         ...options,
-        carrierOverrides: new Map([["speedy bulgarian freight", "speedy"]]),
+        carriers: {
+          ...EMPTY_CARRIER_CONTEXT,
+          overrides: new Map([[overrideKey("", "speedy bulgarian freight"), "speedy"]]),
+        },
       },
     );
     expect(overridden.drafts[0]).toMatchObject({ carrierCode: "speedy", carrierSource: "shop_override" });
+  });
+
+  it("resolves the company for the country the parcel ships from: its origin, else the shop's", () => {
+    const germanShop = { ...options, carriers: { ...EMPTY_CARRIER_CONTEXT, shopCountry: "DE" } };
+    const fromShop = mapFulfillmentToTrackings(
+      fulfillmentPayload({ trackingCompany: "DHL" }),
+      null,
+      germanShop,
+    );
+    expect(fromShop.drafts[0]).toMatchObject({
+      carrierCode: "dhl-germany",
+      carrierSource: "shopify_table",
+      originCountry: "DE",
+    });
+    // A German shop fulfilling from its UK warehouse: the location's country decides.
+    const fromUk = mapFulfillmentToTrackings(
+      { ...fulfillmentPayload({ trackingCompany: "DHL Parcel" }), origin_address: { country_code: "gb" } },
+      null,
+      germanShop,
+    );
+    expect(fromUk.drafts[0]).toMatchObject({ carrierCode: "dhl-uk", originCountry: "GB" });
+    const unknownCountry = mapFulfillmentToTrackings(
+      fulfillmentPayload({ trackingCompany: "DHL" }),
+      null,
+      options,
+    );
+    expect(unknownCountry.drafts[0]).toMatchObject({ carrierCode: "dhl", originCountry: null });
   });
 
   it("deduplicates a number pasted twice", () => {

@@ -73,6 +73,8 @@ describe("npm run demo", () => {
         "794644790132",
         "794644790145",
         "9400111899223197428490",
+        "JJD000390007788990011",
+        "JJD000390007788990022",
       ].sort(),
     );
     for (const [number, copies] of byNumber) expect(copies, number).toHaveLength(1);
@@ -133,7 +135,12 @@ describe("npm run demo", () => {
     expect(result.local).toHaveLength(2);
 
     // What the operator sees.
-    expect(output).toContain("TrackingMore now has 6 trackings");
+    expect(output).toContain("TrackingMore now has 8 trackings");
+    // The German shop's "DHL" is DHL Paket; the parcel sent as DHL Express was self-corrected.
+    expect(one("JJD000390007788990011").carrierCode).toBe("dhl-germany");
+    expect(one("JJD000390007788990022").carrierCode).toBe("dhl-germany");
+    expect(one("JJD000390007788990022").status).not.toBe("notfound");
+    expect(output).toMatch(/#1009 JJD000390007788990022: not found as DHL; detection says Deutsche Post DHL/);
     expect(output).toMatch(
       new RegExp(`/app\\?embedded=1&shop=${DEMO_SHOP.replace(/\./g, "\\.")}&host=[^&]+&id_token=`),
     );

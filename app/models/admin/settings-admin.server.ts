@@ -7,7 +7,7 @@ import {
   type CancelledFulfillmentAction,
   type OrderIdFormat,
 } from "~/models/settings.server";
-import { isKnownCarrierCode, normaliseCompanyName } from "~/models/carriers/carriers.server";
+import { loadCarrierCatalog, normaliseCompanyName } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import { TrackingMoreError } from "~/trackingmore";
 
@@ -67,31 +67,47 @@ export async function saveBehaviour(shop: string, input: BehaviourInput) {
 export async function listCarrierOverrides(shop: string) {
   const rows = await prisma.carrierOverride.findMany({
     where: { shop },
-    orderBy: { trackingCompany: "asc" },
+    orderBy: [{ trackingCompany: "asc" }, { country: "asc" }],
   });
-  return rows.map((r) => ({ id: r.id, trackingCompany: r.trackingCompany, carrierCode: r.carrierCode }));
+  return rows.map((r) => ({
+    id: r.id,
+    trackingCompany: r.trackingCompany,
+    country: r.country,
+    carrierCode: r.carrierCode,
+  }));
 }
 
-/** Replaces the shop's overrides with the table the merchant saved. */
+/**
+ * Replaces the shop's overrides with the table the merchant saved. `country` (two letters, or
+ * empty for every country) scopes an override to parcels shipped from that country.
+ */
 export async function saveCarrierOverrides(
   shop: string,
-  rows: { trackingCompany: string; carrierCode: string }[],
+  rows: { trackingCompany: string; carrierCode: string; country?: string }[],
 ) {
   const fieldErrors: Record<string, string> = {};
   const seen = new Set<string>();
+  const catalog = await loadCarrierCatalog(shop);
   const clean = rows
     .map((row, index) => ({
       index,
-      trackingCompany: normaliseCompanyName(row.trackingCompany ?? ""),
-      carrierCode: (row.carrierCode ?? "").trim().toLowerCase(),
+      trackingCompany: normaliseCompanyName(String(row.trackingCompany ?? "")),
+      country: String(row.country ?? "")
+        .trim()
+        .toUpperCase(),
+      carrierCode: String(row.carrierCode ?? "")
+        .trim()
+        .toLowerCase(),
     }))
     .filter((row) => row.trackingCompany || row.carrierCode);
   for (const row of clean) {
+    const key = `${row.trackingCompany}\u0000${row.country}`;
     if (!row.trackingCompany) fieldErrors[`overrides.${row.index}.trackingCompany`] = "required";
-    else if (seen.has(row.trackingCompany))
-      fieldErrors[`overrides.${row.index}.trackingCompany`] = "duplicate";
-    seen.add(row.trackingCompany);
-    if (!CARRIER_CODE.test(row.carrierCode) || !isKnownCarrierCode(row.carrierCode))
+    else if (seen.has(key)) fieldErrors[`overrides.${row.index}.trackingCompany`] = "duplicate";
+    seen.add(key);
+    if (row.country && !/^[A-Z]{2}$/.test(row.country))
+      fieldErrors[`overrides.${row.index}.country`] = "invalid_country";
+    if (!CARRIER_CODE.test(row.carrierCode) || !catalog.has(row.carrierCode))
       fieldErrors[`overrides.${row.index}.carrierCode`] = "unknown_carrier";
   }
   if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
@@ -99,7 +115,12 @@ export async function saveCarrierOverrides(
     prisma.carrierOverride.deleteMany({ where: { shop } }),
     ...clean.map((row) =>
       prisma.carrierOverride.create({
-        data: { shop, trackingCompany: row.trackingCompany, carrierCode: row.carrierCode },
+        data: {
+          shop,
+          trackingCompany: row.trackingCompany,
+          country: row.country,
+          carrierCode: row.carrierCode,
+        },
       }),
     ),
   ]);

@@ -1,5 +1,6 @@
-import { displaySyncState } from "./trackings-list.server";
 import prisma from "~/db/client.server";
+import { loadCarrierCatalog } from "~/models/carriers/carriers.server";
+import { displaySyncState } from "./trackings-list.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
   isAtTrackingMore,
@@ -20,12 +21,18 @@ export interface CheckpointView {
 }
 
 export async function getTrackingDetail(shop: string, id: string) {
-  const row = await prisma.tracking.findFirst({ where: { id, shop, syncState: { not: "deleted" } } });
+  const [row, catalog] = await Promise.all([
+    prisma.tracking.findFirst({ where: { id, shop, syncState: { not: "deleted" } } }),
+    loadCarrierCatalog(shop),
+  ]);
   if (!row) throw new NotFoundError(`No tracking ${id}`);
   return {
     id: row.id,
     trackingNumber: row.trackingNumber,
     carrierCode: row.carrierCode,
+    carrierName: row.carrierCode ? catalog.name(row.carrierCode) : null,
+    carrierSource: row.carrierSource,
+    trackingCompany: row.trackingCompany,
     orderId: row.orderId,
     orderName: row.orderName,
     title: row.title,

@@ -1,80 +1,56 @@
 import prisma from "~/db/client.server";
-import { SHOPIFY_COMPANY_TO_TRACKINGMORE } from "./shopify-companies";
-import trackingMoreCarriers from "./trackingmore-carriers.json";
+import { buildCatalog, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
+import { loadLiveCarriers } from "./carrier-list.server";
+import { normaliseCountry, overrideKey, type CarrierContext } from "./resolve";
 
-// Which TrackingMore carrier a parcel belongs to: Shopify's company name through our table,
-// then the shop's own overrides (which win: the merchant knows their contract best), then
-// TrackingMore's detection, cached per number shape.
+// Which TrackingMore carrier a parcel belongs to: the shop's overrides (the merchant knows their
+// contract best), then the reviewed table of Shopify's names for the country the parcel ships
+// from (resolve.ts), then the account's carrier list, then TrackingMore's detection, cached per
+// number shape.
 
-export interface TrackingMoreCarrier {
-  code: string;
-  name: string;
-  name_cn: string;
-  homepage: string;
-  type: string;
+export {
+  normaliseCompanyName,
+  SNAPSHOT_CATALOG,
+  type TrackingMoreCarrier,
+  type CarrierCatalog,
+} from "./catalog";
+export {
+  resolveCarrier,
+  EMPTY_CARRIER_CONTEXT,
+  type CarrierContext,
+  type CarrierOverrides,
+  type CarrierSource,
+  type ResolvedCarrier,
+} from "./resolve";
+
+// Built catalogs by shop, valid while the shop's live list is unchanged: ingest asks per batch.
+const catalogs = new Map<string, { fetchedAt: number; catalog: CarrierCatalog }>();
+
+export async function loadCarrierCatalog(shop: string): Promise<CarrierCatalog> {
+  const stamp = await prisma.carrierListCache.findUnique({ where: { shop }, select: { fetchedAt: true } });
+  if (!stamp?.fetchedAt) return SNAPSHOT_CATALOG;
+  const cached = catalogs.get(shop);
+  if (cached && cached.fetchedAt === stamp.fetchedAt.getTime()) return cached.catalog;
+  const catalog = buildCatalog(await loadLiveCarriers(shop));
+  catalogs.set(shop, { fetchedAt: stamp.fetchedAt.getTime(), catalog });
+  return catalog;
 }
 
-export const TRACKINGMORE_CARRIERS: readonly TrackingMoreCarrier[] = trackingMoreCarriers;
-const KNOWN_CODES = new Set(TRACKINGMORE_CARRIERS.map((c) => c.code));
-
-export function isKnownCarrierCode(code: string): boolean {
-  return KNOWN_CODES.has(code);
-}
-
-/** Case, accents-insensitive spacing and punctuation: "dhl  express", "DHL-Express" → "dhl express". */
-export function normaliseCompanyName(name: string): string {
-  return name
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\s\-_.,/()]+/g, " ")
-    .trim();
-}
-
-const TABLE = new Map(
-  Object.entries(SHOPIFY_COMPANY_TO_TRACKINGMORE).map(([company, code]) => [
-    normaliseCompanyName(company),
-    code,
-  ]),
-);
-
-export type CarrierSource = "shopify_table" | "shop_override" | "detected" | "merchant";
-
-export interface ResolvedCarrier {
-  carrierCode: string;
-  source: CarrierSource;
-}
-
-/** The built-in table only: a code, or null when Shopify's name has no TrackingMore code. */
-export function carrierFromShopifyCompany(company: string | null | undefined): string | null {
-  if (!company) return null;
-  const normalised = normaliseCompanyName(company);
-  const mapped = TABLE.get(normalised);
-  if (mapped) return mapped;
-  // A company typed as TrackingMore's own code ("yunexpress", "china-post") is taken as is.
-  const asCode = normalised.replace(/ /g, "-");
-  return KNOWN_CODES.has(asCode) ? asCode : null;
-}
-
-export type CarrierOverrides = ReadonlyMap<string, string>;
-
-export async function loadCarrierOverrides(shop: string): Promise<CarrierOverrides> {
-  const rows = await prisma.carrierOverride.findMany({
-    where: { shop },
-    select: { trackingCompany: true, carrierCode: true },
-  });
-  return new Map(rows.map((row) => [normaliseCompanyName(row.trackingCompany), row.carrierCode]));
-}
-
-export function resolveCarrier(
-  company: string | null | undefined,
-  overrides: CarrierOverrides,
-): ResolvedCarrier | null {
-  if (company) {
-    const override = overrides.get(normaliseCompanyName(company));
-    if (override) return { carrierCode: override, source: "shop_override" };
-  }
-  const fromTable = carrierFromShopifyCompany(company);
-  return fromTable ? { carrierCode: fromTable, source: "shopify_table" } : null;
+/** Everything resolving a company name needs for one shop. */
+export async function loadCarrierContext(shop: string): Promise<CarrierContext> {
+  const [rows, catalog, shopRow] = await Promise.all([
+    prisma.carrierOverride.findMany({
+      where: { shop },
+      select: { trackingCompany: true, country: true, carrierCode: true },
+    }),
+    loadCarrierCatalog(shop),
+    prisma.shop.findUnique({ where: { domain: shop }, select: { countryCode: true } }),
+  ]);
+  return {
+    overrides: new Map(rows.map((row) => [overrideKey(row.country, row.trackingCompany), row.carrierCode])),
+    catalog,
+    shopCountry: normaliseCountry(shopRow?.countryCode),
+  };
 }
 
 /**
@@ -98,11 +74,31 @@ export async function cachedDetection(trackingNumber: string): Promise<string | 
   return row?.carrierCode ?? null;
 }
 
-export async function rememberDetection(trackingNumber: string, carrierCode: string): Promise<void> {
+/** Every carrier detection offered for this number's shape, most likely first; null if never asked. */
+export async function cachedCandidates(trackingNumber: string): Promise<string[] | null> {
+  const row = await prisma.carrierDetectionCache.findUnique({
+    where: { shape: trackingNumberShape(trackingNumber) },
+    select: { carrierCode: true, candidates: true },
+  });
+  if (!row?.candidates) return null;
+  try {
+    const parsed: unknown = JSON.parse(row.candidates);
+    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === "string") : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function rememberDetection(
+  trackingNumber: string,
+  carrierCode: string,
+  candidates?: readonly string[],
+): Promise<void> {
   const shape = trackingNumberShape(trackingNumber);
+  const list = candidates ? JSON.stringify(candidates) : undefined;
   await prisma.carrierDetectionCache.upsert({
     where: { shape },
-    create: { shape, carrierCode },
-    update: { carrierCode },
+    create: { shape, carrierCode, candidates: list },
+    update: { carrierCode, ...(list ? { candidates: list } : {}) },
   });
 }

@@ -1,7 +1,7 @@
 import prisma from "~/db/client.server";
 import { ValidationError } from "~/lib/errors.server";
 import { logger } from "~/logger.server";
-import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
+import { loadCarrierContext } from "~/models/carriers/carriers.server";
 import { applyFulfillment } from "~/pipeline/ingest/ingest.server";
 import { mapFulfillmentToTrackings, type MappingOptions } from "~/pipeline/ingest/mapping.server";
 import type { ShopifyFulfillment, ShopifyOrder } from "~/pipeline/ingest/shopify-payloads";
@@ -220,7 +220,7 @@ async function mappingOptions(shop: string): Promise<MappingOptions> {
   return {
     orderIdFormat: settings.orderIdFormat,
     titleTemplate: settings.titleTemplate,
-    carrierOverrides: await loadCarrierOverrides(shop),
+    carriers: await loadCarrierContext(shop),
   };
 }
 

@@ -1,10 +1,10 @@
 import prisma from "~/db/client.server";
 import { NOT_AT_TRACKINGMORE } from "~/models/tracking-state";
 import { ValidationError } from "~/lib/errors.server";
-import { isKnownCarrierCode } from "~/models/carriers/carriers.server";
+import { loadCarrierCatalog, SNAPSHOT_CATALOG, type CarrierCatalog } from "~/models/carriers/carriers.server";
 import { manualStatusFields } from "~/models/tracking-status/effective-status.server";
 import { recordFulfillmentProgress } from "~/pipeline/write-back/aggregate.server";
-import { EDITABLE_TEXT_FIELDS } from "../../models/tracking-fields";
+import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
 
 // The durable change queue. A merchant's edit is written to our database first, in the same
 // statement that records it as waiting for TrackingMore; the push job
@@ -37,7 +37,11 @@ export function isAtTrackingMore(row: { syncState: string }): boolean {
 }
 
 /** Trims, turns "" into null, and checks every field; throws before anything is saved. */
-export function validateTrackingChanges(changes: TrackingChanges): TrackingChanges {
+/** `catalog`: the carriers the shop's TrackingMore account knows (its live list and the snapshot). */
+export function validateTrackingChanges(
+  changes: TrackingChanges,
+  catalog: CarrierCatalog = SNAPSHOT_CATALOG,
+): TrackingChanges {
   const clean: TrackingChanges = {};
   const fieldErrors: Record<string, string> = {};
   for (const field of EDITABLE_TEXT_FIELDS) {
@@ -70,7 +74,7 @@ export function validateTrackingChanges(changes: TrackingChanges): TrackingChang
   }
   if ("carrierCode" in changes && changes.carrierCode !== undefined) {
     const code = typeof changes.carrierCode === "string" ? changes.carrierCode.trim().toLowerCase() : "";
-    if (!CARRIER_CODE.test(code) || !isKnownCarrierCode(code)) fieldErrors.carrierCode = "unknown_carrier";
+    if (!CARRIER_CODE.test(code) || !catalog.has(code)) fieldErrors.carrierCode = "unknown_carrier";
     else clean.carrierCode = code;
   }
   if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
@@ -127,7 +131,10 @@ export async function queueTrackingChanges(
   changes: TrackingChanges,
   options: QueueOptions = {},
 ): Promise<{ updated: number }> {
-  const clean = validateTrackingChanges(changes);
+  const clean = validateTrackingChanges(
+    changes,
+    "carrierCode" in changes ? await loadCarrierCatalog(shop) : SNAPSHOT_CATALOG,
+  );
   if (Object.keys(clean).length === 0 || trackingIds.length === 0) return { updated: 0 };
   const now = new Date();
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import prisma, { type Prisma } from "~/db/client.server";
 import { insertStatements, isUniqueConstraintError, newRowId } from "~/db/sql.server";
 import { logger } from "~/logger.server";
-import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
+import { loadCarrierContext } from "~/models/carriers/carriers.server";
 import { getShopSettings, type ShopSettingsView } from "~/models/settings.server";
 import {
   isAtTrackingMore,
@@ -233,13 +233,13 @@ interface ShopContext {
 }
 
 async function loadShopContext(shop: string): Promise<ShopContext> {
-  const [settings, carrierOverrides] = await Promise.all([getShopSettings(shop), loadCarrierOverrides(shop)]);
+  const [settings, carriers] = await Promise.all([getShopSettings(shop), loadCarrierContext(shop)]);
   return {
     settings,
     options: {
       orderIdFormat: settings.orderIdFormat,
       titleTemplate: settings.titleTemplate,
-      carrierOverrides,
+      carriers,
     },
   };
 }
@@ -283,6 +283,7 @@ function newTrackingRow(shop: string, draft: TrackingDraft) {
     carrierCode: draft.carrierCode,
     carrierSource: draft.carrierSource,
     trackingCompany: draft.trackingCompany,
+    originCountry: draft.originCountry,
     title: draft.title,
     tmOrderId: draft.tmOrderId,
     customerName: draft.customerName,
@@ -396,7 +397,9 @@ async function upsertTrackingFromDraft(shop: string, draft: TrackingDraft): Prom
   const carrierChanged =
     draft.carrierCode !== "" &&
     draft.carrierCode !== existing.carrierCode &&
-    existing.carrierSource !== "merchant";
+    existing.carrierSource !== "merchant" &&
+    // A carrier self-correction switched stays, unless the merchant names another company.
+    (existing.carrierSwitches === 0 || draft.trackingCompany !== existing.trackingCompany);
   if (notYetSent) {
     const data: Prisma.TrackingUpdateInput = {
       ...missing,

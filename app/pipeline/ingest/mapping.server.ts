@@ -1,5 +1,5 @@
 import type { OrderIdFormat } from "~/models/settings.server";
-import type { CarrierOverrides, CarrierSource } from "~/models/carriers/carriers.server";
+import type { CarrierContext, CarrierSource } from "~/models/carriers/carriers.server";
 import { resolveCarrier } from "~/models/carriers/carriers.server";
 import type { ShopifyAddress, ShopifyFulfillment, ShopifyLineItem, ShopifyOrder } from "./shopify-payloads";
 
@@ -10,6 +10,8 @@ import type { ShopifyAddress, ShopifyFulfillment, ShopifyLineItem, ShopifyOrder 
 export interface TrackingDraft {
   trackingNumber: string;
   trackingCompany: string | null;
+  /** Where the parcel ships from (the fulfillment's origin, else the shop's country). */
+  originCountry: string | null;
   /** "" when no carrier could be resolved without TrackingMore's detection. */
   carrierCode: string;
   carrierSource: CarrierSource | null;
@@ -42,7 +44,8 @@ export interface FulfillmentMapping {
 export interface MappingOptions {
   orderIdFormat: OrderIdFormat;
   titleTemplate: string;
-  carrierOverrides: CarrierOverrides;
+  /** The shop's overrides, carrier list and country, for resolving the company name. */
+  carriers: CarrierContext;
 }
 
 export class UnmappableFulfillmentError extends Error {
@@ -117,6 +120,11 @@ export function renderTitle(
   return present(title.length > 200 ? `${title.slice(0, 199)}…` : title);
 }
 
+function countryOf(value: unknown): string | null {
+  const text = present(value);
+  return text && /^[A-Za-z]{2}$/.test(text) ? text.toUpperCase() : null;
+}
+
 function dateOf(value: unknown): Date | null {
   const text = present(value);
   if (!text) return null;
@@ -137,7 +145,8 @@ export function mapFulfillmentToTrackings(
   const orderName = present(order?.name) ?? orderNameFromFulfillmentName(fulfillment.name);
   const trackingCompany = present(fulfillment.tracking_company);
   const trackingNumbers = trackingNumbersOf(fulfillment);
-  const carrier = resolveCarrier(trackingCompany, options.carrierOverrides);
+  const originCountry = countryOf(fulfillment.origin_address?.country_code) ?? options.carriers.shopCountry;
+  const carrier = resolveCarrier(trackingCompany, options.carriers, originCountry);
 
   const destination = fulfillment.destination ?? null;
   const shipping = order?.shipping_address ?? null;
@@ -156,12 +165,13 @@ export function mapFulfillmentToTrackings(
     present(shipping?.phone) ??
     present(order?.phone) ??
     present(customer?.phone);
-  const countryCode = present(destination?.country_code) ?? present(shipping?.country_code);
+  const countryCode = countryOf(destination?.country_code) ?? countryOf(shipping?.country_code);
   const lineItems = (fulfillment.line_items?.length ? fulfillment.line_items : order?.line_items) ?? [];
 
   const drafts = trackingNumbers.map<TrackingDraft>((trackingNumber) => ({
     trackingNumber,
     trackingCompany,
+    originCountry,
     carrierCode: carrier?.carrierCode ?? "",
     carrierSource: carrier?.source ?? null,
     orderId,
@@ -172,7 +182,7 @@ export function mapFulfillmentToTrackings(
     customerName,
     customerEmail,
     customerPhone,
-    destinationCode: countryCode && /^[A-Za-z]{2}$/.test(countryCode) ? countryCode.toUpperCase() : null,
+    destinationCode: countryCode,
     logisticsChannel:
       present(fulfillment.service) && fulfillment.service !== "manual"
         ? present(fulfillment.service)

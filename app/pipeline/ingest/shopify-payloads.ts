@@ -31,6 +31,8 @@ export interface ShopifyFulfillment {
   tracking_numbers?: (string | null)[] | null;
   email?: string | null;
   destination?: ShopifyAddress | null;
+  /** Where the parcel ships from, when the fulfillment's location has an address. */
+  origin_address?: ShopifyAddress | null;
   line_items?: ShopifyLineItem[] | null;
   admin_graphql_api_id?: string | null;
 }

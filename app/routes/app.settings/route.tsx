@@ -11,23 +11,26 @@ import {
   saveBehaviour,
   saveCarrierOverrides,
 } from "~/models/admin/settings-admin.server";
+import { carrierMappingReport } from "~/models/carriers/mapping-report.server";
 import { getShopSettings } from "~/models/settings.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { ApiKeyCard } from "./components/api-key-card";
 import { BackfillCard } from "./components/backfill-card";
 import { BehaviourCard } from "./components/behaviour-card";
+import { CarrierMappingReportCard } from "./components/carrier-mapping-report-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, overrides, backfill] = await Promise.all([
+  const [settings, overrides, backfill, mappingReport] = await Promise.all([
     getShopSettings(session.shop),
     listCarrierOverrides(session.shop),
     latestBackfill(session.shop),
+    carrierMappingReport(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill });
+  return json({ settings, overrides, backfill, mappingReport });
 };
 
 export type SettingsActionData =
@@ -56,7 +59,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         });
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {
-        let rows: { trackingCompany: string; carrierCode: string }[] = [];
+        let rows: { trackingCompany: string; carrierCode: string; country?: string }[] = [];
         try {
           rows = JSON.parse(String(form.get("overrides") ?? "[]")) as typeof rows;
         } catch {
@@ -89,7 +92,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill } = useLoaderData<typeof loader>();
+  const { settings, overrides, backfill, mappingReport } = useLoaderData<typeof loader>();
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -128,6 +131,7 @@ export default function SettingsPage() {
               fieldErrors={fieldErrors}
               onSubmit={send}
             />
+            <CarrierMappingReportCard rows={mappingReport} />
             <BackfillCard job={backfill} />
           </BlockStack>
         </Layout.Section>

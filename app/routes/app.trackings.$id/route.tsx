@@ -8,6 +8,7 @@ import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
+import { carrierSwitchesOf } from "~/pipeline/carriers/self-correct.server";
 import { retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import {
   queueTrackingChanges,
@@ -17,6 +18,7 @@ import {
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
+import { CarrierSwitchesCard } from "./components/carrier-switches-card";
 import { CheckpointTimeline } from "./components/checkpoint-timeline";
 import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
 import { TrackingForm } from "./components/tracking-form";
@@ -24,7 +26,8 @@ import { TrackingForm } from "./components/tracking-form";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    return json({ tracking: await getTrackingDetail(session.shop, params.id ?? "") });
+    const tracking = await getTrackingDetail(session.shop, params.id ?? "");
+    return json({ tracking, carrierSwitches: await carrierSwitchesOf(session.shop, tracking.id) });
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;
@@ -96,7 +99,7 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking } = useLoaderData<typeof loader>();
+  const { tracking, carrierSwitches } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -117,7 +120,7 @@ export default function TrackingDetailPage() {
           <SyncBadge syncState={tracking.syncState} />
         </InlineStack>
       }
-      subtitle={tracking.carrierCode || t("trackings.noCarrier")}
+      subtitle={tracking.carrierName ?? (tracking.carrierCode || t("trackings.noCarrier"))}
       primaryAction={{
         content: t("detail.refresh"),
         disabled: !tracking.atTrackingMore || busy,
@@ -189,6 +192,12 @@ export default function TrackingDetailPage() {
                 )}
               </BlockStack>
             </Card>
+            <CarrierSwitchesCard
+              carrierName={tracking.carrierName ?? (tracking.carrierCode || null)}
+              carrierSource={tracking.carrierSource}
+              trackingCompany={tracking.trackingCompany}
+              switches={carrierSwitches}
+            />
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -38,7 +38,8 @@ async function startWithOneRateLimit<T>(run: () => Promise<T>): Promise<{ finish
   return { finished: running };
 }
 
-const createsSent = () => pipeline.current().emulator.stats().createItemsSent[pipeline.current().apiKey] ?? {};
+const createsSent = () =>
+  pipeline.current().emulator.stats().createItemsSent[pipeline.current().apiKey] ?? {};
 
 afterEach(() => {
   setDispatchLeaseMs();

@@ -2,7 +2,7 @@ import { BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify
 import { useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
 
-type Row = { trackingCompany: string; carrierCode: string };
+type Row = { trackingCompany: string; country: string; carrierCode: string };
 
 interface Props {
   overrides: Row[];
@@ -15,7 +15,7 @@ interface Props {
 export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }: Props) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>(() =>
-    overrides.map(({ trackingCompany, carrierCode }) => ({ trackingCompany, carrierCode })),
+    overrides.map(({ trackingCompany, country, carrierCode }) => ({ trackingCompany, country, carrierCode })),
   );
   const change = (index: number, field: keyof Row, value: string) =>
     setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
@@ -30,11 +30,11 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
           {t("settings.overrides.title")}
         </Text>
         <Text as="p" tone="subdued">
-          {t("settings.overrides.help")}
+          {t("settings.overrides.help")} {t("settings.overrides.countryHelp")}
         </Text>
         {rows.length === 0 && <Text as="p">{t("settings.overrides.empty")}</Text>}
         {rows.map((row, index) => (
-          <InlineStack key={index} gap="200" blockAlign="end" wrap={false}>
+          <InlineStack key={index} gap="200" blockAlign="end">
             <div style={{ flexGrow: 1 }}>
               <TextField
                 label={t("settings.overrides.company")}
@@ -42,6 +42,17 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
                 value={row.trackingCompany}
                 onChange={(value) => change(index, "trackingCompany", value)}
                 error={error(index, "trackingCompany")}
+              />
+            </div>
+            <div style={{ width: "7rem", flexShrink: 0 }}>
+              <TextField
+                label={t("settings.overrides.country")}
+                placeholder={t("settings.overrides.countryAny")}
+                autoComplete="off"
+                maxLength={2}
+                value={row.country}
+                onChange={(value) => change(index, "country", value.toUpperCase())}
+                error={error(index, "country")}
               />
             </div>
             <div style={{ flexGrow: 1 }}>
@@ -64,7 +75,9 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
         ))}
         <InlineStack gap="200" align="end">
           <Button
-            onClick={() => setRows((current) => [...current, { trackingCompany: "", carrierCode: "" }])}
+            onClick={() =>
+              setRows((current) => [...current, { trackingCompany: "", country: "", carrierCode: "" }])
+            }
           >
             {t("settings.overrides.add")}
           </Button>

@@ -83,4 +83,90 @@ describe("/app/settings", () => {
       expect.objectContaining({ trackingCompany: "my courier", carrierCode: "dhl" }),
     ]);
   });
+
+  it("scopes a carrier mapping to the country parcels ship from, and refuses a bad country", async () => {
+    const refused = await save({
+      intent: "overrides",
+      overrides: JSON.stringify([{ trackingCompany: "DHL", country: "Germany", carrierCode: "dhl" }]),
+    });
+    expect(await refused.json()).toEqual({
+      ok: false,
+      fieldErrors: { "overrides.0.country": "invalid_country" },
+    });
+    expect(await prisma.carrierOverride.count({ where: { shop } })).toBe(0);
+    const saved = await save({
+      intent: "overrides",
+      overrides: JSON.stringify([
+        { trackingCompany: "DHL", country: "at", carrierCode: "austria-post" },
+        { trackingCompany: "DHL", country: "", carrierCode: "dhl" },
+      ]),
+    });
+    expect(saved.status).toBe(200);
+    const data = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
+      overrides: { trackingCompany: string; country: string; carrierCode: string }[];
+    };
+    expect(data.overrides.map((o) => [o.trackingCompany, o.country, o.carrierCode])).toEqual([
+      ["dhl", "", "dhl"],
+      ["dhl", "AT", "austria-post"],
+    ]);
+    const duplicate = await save({
+      intent: "overrides",
+      overrides: JSON.stringify([
+        { trackingCompany: "DHL", country: "AT", carrierCode: "austria-post" },
+        { trackingCompany: "dhl", country: "at", carrierCode: "dhl" },
+      ]),
+    });
+    expect(await duplicate.json()).toEqual({
+      ok: false,
+      fieldErrors: { "overrides.1.trackingCompany": "duplicate" },
+    });
+  });
+
+  it("shows which carrier each company name went to in the last 30 days and how many were found", async () => {
+    await prisma.tracking.deleteMany({ where: { shop } });
+    const day = 86_400_000;
+    const row = (n: number, fields: Record<string, unknown>) => ({
+      shop,
+      orderId: `o${n}`,
+      trackingNumber: `N${n}`,
+      trackingCompany: "DHL",
+      originCountry: "DE",
+      carrierCode: "dhl",
+      carrierSource: "shopify_table",
+      syncState: "synced",
+      ...fields,
+    });
+    await prisma.tracking.createMany({
+      data: [
+        row(1, { status: "notfound" }),
+        row(2, { status: "notfound" }),
+        row(3, { status: "pending" }),
+        row(4, { carrierCode: "dhl-germany", status: "transit" }),
+        row(5, { carrierCode: "dhl-germany", status: "delivered" }),
+        row(6, { carrierCode: "dhl-germany", status: "notfound" }),
+        // Older than 30 days, and another shop's: not counted.
+        row(7, {
+          carrierCode: "dhl-germany",
+          status: "delivered",
+          createdAt: new Date(Date.now() - 31 * day),
+        }),
+        { ...row(8, { status: "delivered" }), shop: "someone-else.myshopify.com" },
+      ],
+    });
+    const data = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
+      mappingReport: {
+        carrierCode: string;
+        carrierName: string;
+        trackings: number;
+        found: number;
+        notFound: number;
+      }[];
+    };
+    expect(
+      data.mappingReport.map((r) => [r.carrierCode, r.carrierName, r.trackings, r.found, r.notFound]),
+    ).toEqual([
+      ["dhl", "DHL", 3, 0, 2],
+      ["dhl-germany", "Deutsche Post DHL", 3, 2, 1],
+    ]);
+  });
 });

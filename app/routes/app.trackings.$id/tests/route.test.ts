@@ -38,6 +38,40 @@ describe("/app/trackings/:id", () => {
     expect((await load("no-such-id")).status).toBe(404);
   });
 
+  it("shows the carrier by name, how it was chosen, and its automatic switches (only its own shop's)", async () => {
+    const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
+    await prisma.tracking.update({
+      where: { id: row.id },
+      data: { carrierSource: "detected", trackingCompany: "DHL" },
+    });
+    const at = new Date("2026-11-24T08:00:00Z");
+    await prisma.carrierSwitch.createMany({
+      data: [
+        {
+          shop,
+          trackingId: row.id,
+          fromCarrier: "dhl",
+          toCarrier: "usps",
+          reason: "notfound",
+          createdAt: at,
+        },
+        { shop: otherShop, trackingId: row.id, fromCarrier: "ups", toCarrier: "fedex", reason: "notfound" },
+      ],
+    });
+    const data = (await (await load(row.id)).json()) as {
+      tracking: { carrierName: string; carrierSource: string; trackingCompany: string };
+      carrierSwitches: { fromName: string; toName: string; reason: string; at: string }[];
+    };
+    expect(data.tracking).toMatchObject({
+      carrierName: "USPS",
+      carrierSource: "detected",
+      trackingCompany: "DHL",
+    });
+    expect(data.carrierSwitches).toEqual([
+      expect.objectContaining({ fromName: "DHL", toName: "USPS", reason: "notfound", at: at.toISOString() }),
+    ]);
+  });
+
   it("saves edited fields locally and at TrackingMore", async () => {
     const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
     const response = await act(row.id, {

@@ -146,9 +146,7 @@ describe("POST /app/trackings (bulk actions)", () => {
     // Dead-lettered: the list's "needs attention" filter shows it.
     expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).deadAt).not.toBeNull();
     const attention = await list("?state=needs_attention");
-    expect(attention.rows.map((r) => [r.id, r.syncState])).toEqual([
-      [ghost.id, "needs_attention"],
-    ]);
+    expect(attention.rows.map((r) => [r.id, r.syncState])).toEqual([[ghost.id, "needs_attention"]]);
   });
 
   it("keeps the change pending when TrackingMore is down", async () => {

@@ -1,0 +1,123 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN "countryCode" TEXT;
+
+-- AlterTable
+ALTER TABLE "CarrierDetectionCache" ADD COLUMN "candidates" TEXT;
+
+-- CreateTable
+CREATE TABLE "CarrierListCache" (
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "carriers" TEXT,
+    "fetchedAt" DATETIME,
+    "attemptedAt" DATETIME,
+    "lastError" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "CarrierSwitch" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "trackingId" TEXT NOT NULL,
+    "fromCarrier" TEXT NOT NULL,
+    "toCarrier" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_ShopSettings" (
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "trackingMoreApiKeyCipher" TEXT,
+    "trackingMoreApiKeyHint" TEXT,
+    "trackingMoreAccountEmailCipher" TEXT,
+    "createOnFulfillment" BOOLEAN NOT NULL DEFAULT true,
+    "orderIdFormat" TEXT NOT NULL DEFAULT 'name',
+    "titleTemplate" TEXT NOT NULL DEFAULT '{{first_item}}{{more_items}}',
+    "cancelledFulfillmentAction" TEXT NOT NULL DEFAULT 'archive',
+    "writeBackEnabled" BOOLEAN NOT NULL DEFAULT true,
+    "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+INSERT INTO "new_ShopSettings" ("cancelledFulfillmentAction", "createOnFulfillment", "createdAt", "orderIdFormat", "shop", "titleTemplate", "trackingMoreAccountEmailCipher", "trackingMoreApiKeyCipher", "trackingMoreApiKeyHint", "updatedAt", "writeBackEnabled") SELECT "cancelledFulfillmentAction", "createOnFulfillment", "createdAt", "orderIdFormat", "shop", "titleTemplate", "trackingMoreAccountEmailCipher", "trackingMoreApiKeyCipher", "trackingMoreApiKeyHint", "updatedAt", "writeBackEnabled" FROM "ShopSettings";
+DROP TABLE "ShopSettings";
+ALTER TABLE "new_ShopSettings" RENAME TO "ShopSettings";
+CREATE TABLE "new_CarrierOverride" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "trackingCompany" TEXT NOT NULL,
+    "country" TEXT NOT NULL DEFAULT '',
+    "carrierCode" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+INSERT INTO "new_CarrierOverride" ("carrierCode", "createdAt", "id", "shop", "trackingCompany") SELECT "carrierCode", "createdAt", "id", "shop", "trackingCompany" FROM "CarrierOverride";
+DROP TABLE "CarrierOverride";
+ALTER TABLE "new_CarrierOverride" RENAME TO "CarrierOverride";
+CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "CarrierOverride"("shop", "trackingCompany", "country");
+CREATE TABLE "new_Tracking" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "orderName" TEXT,
+    "fulfillmentId" TEXT,
+    "trackingNumber" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL DEFAULT '',
+    "carrierSource" TEXT,
+    "trackingCompany" TEXT,
+    "originCountry" TEXT,
+    "carrierSwitches" INTEGER NOT NULL DEFAULT 0,
+    "carrierCheckedAt" DATETIME,
+    "trackingMoreId" TEXT,
+    "title" TEXT,
+    "tmOrderId" TEXT,
+    "customerName" TEXT,
+    "customerEmail" TEXT,
+    "customerPhone" TEXT,
+    "destinationCode" TEXT,
+    "logisticsChannel" TEXT,
+    "orderCreatedAt" DATETIME,
+    "archived" BOOLEAN NOT NULL DEFAULT false,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "substatus" TEXT,
+    "manualStatus" INTEGER,
+    "lastEvent" TEXT,
+    "lastEventAt" DATETIME,
+    "checkpoints" TEXT,
+    "transitDays" INTEGER,
+    "estimatedDeliveryAt" DATETIME,
+    "statusUpdatedAt" DATETIME,
+    "carrierStatus" TEXT,
+    "milestones" TEXT,
+    "remoteUpdatedAt" DATETIME,
+    "writeBackError" TEXT,
+    "syncState" TEXT NOT NULL DEFAULT 'pending',
+    "pendingChanges" TEXT,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
+    "lastError" TEXT,
+    "syncedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+INSERT INTO "new_Tracking" ("archived", "attempts", "carrierCode", "carrierSource", "carrierStatus", "checkpoints", "createdAt", "customerEmail", "customerName", "customerPhone", "destinationCode", "estimatedDeliveryAt", "fulfillmentId", "id", "lastError", "lastEvent", "lastEventAt", "leaseOwner", "leaseUntil", "logisticsChannel", "manualStatus", "milestones", "nextAttemptAt", "orderCreatedAt", "orderId", "orderName", "pendingChanges", "remoteUpdatedAt", "shop", "status", "statusUpdatedAt", "substatus", "syncState", "syncedAt", "title", "tmOrderId", "trackingCompany", "trackingMoreId", "trackingNumber", "transitDays", "updatedAt", "writeBackError") SELECT "archived", "attempts", "carrierCode", "carrierSource", "carrierStatus", "checkpoints", "createdAt", "customerEmail", "customerName", "customerPhone", "destinationCode", "estimatedDeliveryAt", "fulfillmentId", "id", "lastError", "lastEvent", "lastEventAt", "leaseOwner", "leaseUntil", "logisticsChannel", "manualStatus", "milestones", "nextAttemptAt", "orderCreatedAt", "orderId", "orderName", "pendingChanges", "remoteUpdatedAt", "shop", "status", "statusUpdatedAt", "substatus", "syncState", "syncedAt", "title", "tmOrderId", "trackingCompany", "trackingMoreId", "trackingNumber", "transitDays", "updatedAt", "writeBackError" FROM "Tracking";
+DROP TABLE "Tracking";
+ALTER TABLE "new_Tracking" RENAME TO "Tracking";
+CREATE INDEX "Tracking_shop_createdAt_idx" ON "Tracking"("shop", "createdAt");
+CREATE INDEX "Tracking_shop_status_createdAt_idx" ON "Tracking"("shop", "status", "createdAt");
+CREATE INDEX "Tracking_shop_syncState_idx" ON "Tracking"("shop", "syncState");
+CREATE INDEX "Tracking_shop_trackingNumber_idx" ON "Tracking"("shop", "trackingNumber");
+CREATE INDEX "Tracking_shop_orderName_idx" ON "Tracking"("shop", "orderName");
+CREATE INDEX "Tracking_shop_customerEmail_idx" ON "Tracking"("shop", "customerEmail");
+CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmentId");
+CREATE INDEX "Tracking_syncState_nextAttemptAt_idx" ON "Tracking"("syncState", "nextAttemptAt");
+CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNumber", "carrierCode");
+CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "CarrierSwitch_shop_trackingId_createdAt_idx" ON "CarrierSwitch"("shop", "trackingId", "createdAt");

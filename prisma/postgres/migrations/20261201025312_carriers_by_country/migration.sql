@@ -1,0 +1,49 @@
+-- DropIndex
+DROP INDEX "CarrierOverride_shop_trackingCompany_key";
+
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "countryCode" TEXT;
+
+-- AlterTable
+ALTER TABLE "ShopSettings" ADD COLUMN     "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3;
+
+-- AlterTable
+ALTER TABLE "CarrierOverride" ADD COLUMN     "country" TEXT NOT NULL DEFAULT '';
+
+-- AlterTable
+ALTER TABLE "CarrierDetectionCache" ADD COLUMN     "candidates" TEXT;
+
+-- AlterTable
+ALTER TABLE "Tracking" ADD COLUMN     "carrierCheckedAt" TIMESTAMP(3),
+ADD COLUMN     "carrierSwitches" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "originCountry" TEXT;
+
+-- CreateTable
+CREATE TABLE "CarrierListCache" (
+    "shop" TEXT NOT NULL,
+    "carriers" TEXT,
+    "fetchedAt" TIMESTAMP(3),
+    "attemptedAt" TIMESTAMP(3),
+    "lastError" TEXT,
+
+    CONSTRAINT "CarrierListCache_pkey" PRIMARY KEY ("shop")
+);
+
+-- CreateTable
+CREATE TABLE "CarrierSwitch" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "trackingId" TEXT NOT NULL,
+    "fromCarrier" TEXT NOT NULL,
+    "toCarrier" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CarrierSwitch_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "CarrierSwitch_shop_trackingId_createdAt_idx" ON "CarrierSwitch"("shop", "trackingId", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "CarrierOverride"("shop", "trackingCompany", "country");
