@@ -1,5 +1,5 @@
 import prisma from "~/db/client.server";
-import { sqlParameterMarkers } from "~/db/sql.server";
+import { databaseRefusal, sqlParameterMarkers } from "~/db/sql.server";
 import { logger } from "~/logger.server";
 import {
   applyTrackingSnapshots,
@@ -121,7 +121,12 @@ export async function applyClaimedPushes(
       await queue.eachItem(
         readable,
         async (push) => {
-          applied += await applyPushes([{ ...push, order: 0 }], clock);
+          try {
+            applied += await applyPushes([{ ...push, order: 0 }], clock);
+          } catch (error) {
+            const refusal = databaseRefusal(error);
+            throw refusal ? new Error(refusal, { cause: error }) : error;
+          }
         },
         { now: clock },
       );
@@ -171,7 +176,9 @@ async function applyPushes(pushes: ReadPush[], clock: () => Date): Promise<numbe
     where: { shop: { in: shops }, trackingNumber: { in: numbers } },
     select: SNAPSHOT_ROW_SELECT,
   });
-  const rowsByKey = new Map(trackings.map((row) => [rowKey(row.shop, row.carrierCode, row.trackingNumber), row]));
+  const rowsByKey = new Map(
+    trackings.map((row) => [rowKey(row.shop, row.carrierCode, row.trackingNumber), row]),
+  );
 
   const byToken = new Map<string, string[]>();
   for (const { claim } of pushes) byToken.set(claim.token, [...(byToken.get(claim.token) ?? []), claim.key]);

@@ -57,11 +57,14 @@ interface EventDraft {
 /** The event the parcels' progress calls for (whether or not it was recorded already). */
 function progressEvent(parcels: ParcelProgress[], now: Date): EventDraft | null {
   if (parcels.length === 0) return null;
-  // Least advanced first; among equals the one that got there last decides when it happened.
+  // Least advanced first; among equals the one that got there last decides when it happened,
+  // and among those the first tracking number (not the order the database returned them in).
   const decisive = parcels.reduce((best, p) => {
     const byRank = progressRank(p.status) - progressRank(best.status);
     if (byRank !== 0) return byRank < 0 ? p : best;
-    return (p.lastEventAt?.getTime() ?? 0) > (best.lastEventAt?.getTime() ?? 0) ? p : best;
+    const byTime = (p.lastEventAt?.getTime() ?? 0) - (best.lastEventAt?.getTime() ?? 0);
+    if (byTime !== 0) return byTime > 0 ? p : best;
+    return p.trackingNumber < best.trackingNumber ? p : best;
   });
   const checkpoints = parseStoredCheckpoints(decisive.checkpoints);
   const status = fulfillmentEventStatusFor({
