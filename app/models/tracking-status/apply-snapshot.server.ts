@@ -232,7 +232,10 @@ export async function applyTrackingSnapshot(
 
 // Many snapshots at once (TrackingMore's pushes, a hundred a round): the same rules, decided in
 // memory, written with one statement for the rows and one for the events, in the caller's
-// transaction. Through Prisma's client each row cost three to four round trips of ~1 ms.
+// transaction. Through Prisma's client each row cost three to four round trips of ~1 ms. The
+// rows' statement is an UPDATE joined to a VALUES list: for 100 rows it took a median 5.7 ms
+// on SQLite and 35 ms on PostgreSQL, against 20 / 43 ms for UPDATE … SET col = CASE id …, and
+// 25 / 232 ms for one UPDATE a row (2 shared cores, 2026-12-01).
 
 /** A snapshot for a row, with its place among all the snapshots applied together. */
 export interface OrderedSnapshot {
