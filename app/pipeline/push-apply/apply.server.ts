@@ -71,7 +71,8 @@ export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Pro
   const claims = await queue.claim({
     where: { sql: "1 = 1", values: [] },
     orderBy: `"receivedAt", "id"`,
-    limit: options.batchSize ?? BATCH_SIZE,
+    // A round that starts in a burst would stop after the first few anyway.
+    limit: options.stopEarly?.() ? STOP_CHECK_EVERY : (options.batchSize ?? BATCH_SIZE),
     now: clock(),
   });
   if (claims.length === 0) return 0;

@@ -369,12 +369,16 @@ describe("applyReceivedPushes", () => {
     }
     await keep(shop, pushes);
 
-    expect(await applyReceivedPushes({ stopEarly: () => true })).toBe(10);
+    // A burst begins once the round has started: it ends after the first ten.
+    let asked = 0;
+    expect(await applyReceivedPushes({ stopEarly: () => asked++ > 0 })).toBe(10);
     const left = await prisma.trackingMorePush.findMany({ orderBy: { receivedAt: "asc" } });
     // The oldest ten went first; the rest were let go unharmed (no attempt counted).
     expect(left.map((p) => p.trackingNumber)).toEqual(pushes.slice(10).map((p) => p.trackingNumber));
     expect(left.every((p) => p.leaseOwner === null && p.attempts === 0)).toBe(true);
-    expect(await applyReceivedPushes({ stopEarly: () => false })).toBe(15);
+    // A round that starts in a burst takes ten.
+    expect(await applyReceivedPushes({ stopEarly: () => true })).toBe(10);
+    expect(await applyReceivedPushes({ stopEarly: () => false })).toBe(5);
     expect(await prisma.trackingMorePush.count()).toBe(0);
   });
 });
