@@ -82,3 +82,14 @@ export function insertStatements(
   }
   return statements;
 }
+
+/**
+ * The database's own words for a refused raw statement (Prisma's P2010 wraps them in a long
+ * message about its query engine); null for other errors.
+ */
+export function databaseRefusal(error: unknown): string | null {
+  if (typeof error !== "object" || error === null) return null;
+  const message = (error as { meta?: { driverAdapterError?: { cause?: { originalMessage?: unknown } } } })
+    .meta?.driverAdapterError?.cause?.originalMessage;
+  return typeof message === "string" && message ? `The database refused the write: ${message}` : null;
+}

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import prisma from "~/db/client.server";
 import { saveTrackingMoreAccountEmail, saveTrackingMoreApiKey } from "~/models/settings.server";
-import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
+import { applyReceivedPushes } from "~/pipeline/push-apply/apply.server";
 import { action } from "~/routes/webhooks.trackingmore";
 import { callRoute } from "../support/routes";
 import { interceptAdminGraphql, type GraphqlCall } from "../support/shopify-api-mock";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
+import { applyReceivedPushes } from "~/pipeline/push-apply/apply.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { TrackingMoreClient, resetRateLimiters } from "~/trackingmore";
 import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../../devkit/emulator";
@@ -68,7 +68,7 @@ describe("a parcel's life on the emulator clock, written back to Shopify", () =>
         // Restarted: the apply job stores the status and queues the event in one transaction,
         // then dies again before the write-back job runs.
         restarted = true;
-        await applyReceivedPushes({ workerId: "after-restart" });
+        await applyReceivedPushes();
         const waiting = await prisma.fulfillmentEventRecord.findFirstOrThrow({
           where: { shop, fulfillmentId: "7001", status: "OUT_FOR_DELIVERY" },
         });

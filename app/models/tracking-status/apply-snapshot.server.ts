@@ -1,7 +1,13 @@
-import prisma, { type Prisma } from "~/db/client.server";
-import { isUniqueConstraintError } from "~/db/sql.server";
+import { appConfig } from "~/config.server";
+import prisma, { type Prisma, type TransactionClient } from "~/db/client.server";
+import { isUniqueConstraintError, sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
 import type { Checkpoint, CarrierLeg, Tracking as RemoteTracking } from "~/trackingmore";
-import { recordFulfillmentProgress } from "~/pipeline/write-back/aggregate.server";
+import {
+  recordFulfillmentProgress,
+  recordFulfillmentsProgress,
+  type FulfillmentChanges,
+  type QueuedEvent,
+} from "~/pipeline/write-back/aggregate.server";
 import type { FulfillmentEventStatus, StoredCheckpoint } from "~/pipeline/write-back/event-mapping.server";
 import { effectiveStatus } from "./effective-status.server";
 
@@ -35,6 +41,7 @@ export const SNAPSHOT_ROW_SELECT = {
   milestones: true,
   transitDays: true,
   remoteUpdatedAt: true,
+  statusUpdatedAt: true,
   syncState: true,
   pendingChanges: true,
 } satisfies Prisma.TrackingSelect;
@@ -142,19 +149,20 @@ function isRetryableConflict(error: unknown): boolean {
   return isUniqueConstraintError(error) || (error as { code?: unknown } | null)?.code === "P2034";
 }
 
-/**
- * Stores the snapshot on the row when it is not older than what is stored, and queues the
- * fulfillment's Shopify event in the same transaction.
- */
-export async function applyTrackingSnapshot(
-  row: SnapshotRow,
-  snapshot: RemoteTracking,
-  now: Date = new Date(),
-): Promise<ApplyResult> {
+export type SnapshotDecision =
+  | { outcome: "stale" | "unchanged" }
+  | {
+      outcome: "applied";
+      fields: ReturnType<typeof snapshotFields>;
+      version: Date | null;
+      statusChanged: boolean;
+    };
+
+/** Whether a snapshot changes the row, and how: the rules every way of applying one shares. */
+export function decideSnapshot(row: SnapshotRow, snapshot: RemoteTracking): SnapshotDecision {
   const version = snapshotVersion(snapshot);
   const stored = row.remoteUpdatedAt;
-  if (stored && (!version || version < stored))
-    return { outcome: "stale", statusChanged: false, event: null };
+  if (stored && (!version || version < stored)) return { outcome: "stale" };
   const fields = snapshotFields(row, snapshot);
   if (
     stored &&
@@ -162,7 +170,7 @@ export async function applyTrackingSnapshot(
     version.getTime() === stored.getTime() &&
     checkpointCount(fields.checkpoints) < checkpointCount(row.checkpoints)
   ) {
-    return { outcome: "stale", statusChanged: false, event: null };
+    return { outcome: "stale" };
   }
   // A row TrackingMore has told us nothing about yet holds nulls where a snapshot of a parcel
   // with no scans holds empty values: the first poll after a big import must not rewrite (and
@@ -176,8 +184,22 @@ export async function applyTrackingSnapshot(
     fields.milestones === (row.milestones ?? NO_MILESTONES) &&
     (fields.transitDays ?? null) === row.transitDays &&
     (fields.lastEvent ?? null) === row.lastEvent;
-  if (unchanged) return { outcome: "unchanged", statusChanged: false, event: null };
-  const statusChanged = fields.status !== row.status;
+  if (unchanged) return { outcome: "unchanged" };
+  return { outcome: "applied", fields, version, statusChanged: fields.status !== row.status };
+}
+
+/**
+ * Stores the snapshot on the row when it is not older than what is stored, and queues the
+ * fulfillment's Shopify event in the same transaction.
+ */
+export async function applyTrackingSnapshot(
+  row: SnapshotRow,
+  snapshot: RemoteTracking,
+  now: Date = new Date(),
+): Promise<ApplyResult> {
+  const decision = decideSnapshot(row, snapshot);
+  if (decision.outcome !== "applied") return { outcome: decision.outcome, statusChanged: false, event: null };
+  const { fields, version, statusChanged } = decision;
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -206,4 +228,139 @@ export async function applyTrackingSnapshot(
       if (attempt >= MAX_TRANSACTION_TRIES || !isRetryableConflict(error)) throw error;
     }
   }
+}
+
+// Many snapshots at once (TrackingMore's pushes, a hundred a round): the same rules, decided in
+// memory, written with one statement for the rows and one for the events, in the caller's
+// transaction. Through Prisma's client each row cost three to four round trips of ~1 ms. The
+// rows' statement is an UPDATE joined to a VALUES list: for 100 rows it took a median 5.7 ms
+// on SQLite and 35 ms on PostgreSQL, against 20 / 43 ms for UPDATE … SET col = CASE id …, and
+// 25 / 232 ms for one UPDATE a row (2 shared cores, 2026-12-01).
+
+/** A snapshot for a row, with its place among all the snapshots applied together. */
+export interface OrderedSnapshot {
+  snapshot: RemoteTracking;
+  /** Snapshots are applied in this order (the order they were received in). */
+  order: number;
+}
+
+export interface SnapshotPlan {
+  before: SnapshotRow;
+  /** The row after every snapshot that changed it. */
+  after: SnapshotRow;
+  /** The row after each snapshot that changed it, in order. */
+  steps: { order: number; row: SnapshotRow }[];
+}
+
+/**
+ * Applies snapshots to a row in memory, one after another by order, as applyTrackingSnapshot
+ * would one call at a time; null when none of them changes it.
+ */
+export function planSnapshots(
+  row: SnapshotRow,
+  snapshots: OrderedSnapshot[],
+  now: Date,
+): SnapshotPlan | null {
+  let current = row;
+  const steps: SnapshotPlan["steps"] = [];
+  for (const { snapshot, order } of [...snapshots].sort((a, b) => a.order - b.order)) {
+    const decision = decideSnapshot(current, snapshot);
+    if (decision.outcome !== "applied") continue;
+    const { fields, version, statusChanged } = decision;
+    current = {
+      ...current,
+      ...fields,
+      substatus: fields.substatus ?? null,
+      lastEvent: fields.lastEvent ?? null,
+      transitDays: fields.transitDays ?? null,
+      remoteUpdatedAt: version ?? current.remoteUpdatedAt,
+      statusUpdatedAt: statusChanged ? now : current.statusUpdatedAt,
+    };
+    steps.push({ order, row: current });
+  }
+  return steps.length > 0 ? { before: row, after: current, steps } : null;
+}
+
+export interface AppliedSnapshots {
+  /** The plans written (a row that a newer snapshot reached meanwhile is not). */
+  written: SnapshotPlan[];
+  events: QueuedEvent[];
+}
+
+/** Tracking columns a plan writes, with their PostgreSQL types (parameters arrive as text). */
+const PLAN_COLUMNS: [keyof SnapshotRow, string][] = [
+  ["id", "text"],
+  ["status", "text"],
+  ["carrierStatus", "text"],
+  ["substatus", "text"],
+  ["manualStatus", "integer"],
+  ["lastEvent", "text"],
+  ["lastEventAt", "timestamp(3)"],
+  ["checkpoints", "text"],
+  ["milestones", "text"],
+  ["transitDays", "integer"],
+  ["remoteUpdatedAt", "timestamp(3)"],
+  ["statusUpdatedAt", "timestamp(3)"],
+];
+/** Rows a statement: 100 rows of 13 parameters stay far under both databases' limits. */
+const PLANS_A_STATEMENT = 200;
+
+/**
+ * Writes the plans (planSnapshots) in the caller's transaction: a row is written only while
+ * what is stored is not newer than the plan (a poll or another worker may have stored a newer
+ * snapshot since the row was read), then the fulfillments' events are queued.
+ */
+export async function applyTrackingSnapshots(
+  tx: TransactionClient,
+  plans: SnapshotPlan[],
+  now: Date,
+): Promise<AppliedSnapshots> {
+  const postgres = appConfig().databaseProvider === "postgresql";
+  const column = (name: string, type: string) => (postgres ? `"v"."${name}"::${type}` : `"v"."${name}"`);
+  const writtenIds = new Set<string>();
+  for (let start = 0; start < plans.length; start += PLANS_A_STATEMENT) {
+    const chunk = plans.slice(start, start + PLANS_A_STATEMENT);
+    const width = PLAN_COLUMNS.length + 1;
+    const values = chunk.flatMap(({ after }) => [
+      ...PLAN_COLUMNS.map(([name]) => {
+        const value = after[name];
+        return value instanceof Date ? sqlDateTime(value) : (value as string | number | null);
+      }),
+      sqlDateTime(now),
+    ]);
+    const tuples = chunk.map((_, i) => `(${sqlParameterMarkers(width, i * width).join(", ")})`);
+    const set = PLAN_COLUMNS.slice(1)
+      .map(([name, type]) => `"${name}" = ${column(name, type)}`)
+      .concat(`"updatedAt" = ${column("updatedAt", "timestamp(3)")}`)
+      .join(", ");
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `WITH "v" (${[...PLAN_COLUMNS.map(([name]) => `"${name}"`), `"updatedAt"`].join(", ")}) AS (VALUES ${tuples.join(", ")})
+       UPDATE "Tracking" SET ${set} FROM "v"
+       WHERE "Tracking"."id" = "v"."id"
+         AND ("Tracking"."remoteUpdatedAt" IS NULL OR "Tracking"."remoteUpdatedAt" <= ${column("remoteUpdatedAt", "timestamp(3)")})
+       RETURNING "Tracking"."id" AS "id"`,
+      ...values,
+    );
+    for (const row of rows) writtenIds.add(row.id);
+  }
+  const written = plans.filter((plan) => writtenIds.has(plan.before.id));
+
+  const byFulfillment = new Map<string, FulfillmentChanges>();
+  const steps = written
+    .filter((plan) => plan.before.fulfillmentId)
+    .flatMap((plan) => plan.steps.map((step) => ({ plan, step })))
+    .sort((a, b) => a.step.order - b.step.order);
+  for (const { plan, step } of steps) {
+    const { shop, fulfillmentId, id } = plan.before;
+    const key = `${shop}\u0000${fulfillmentId}`;
+    let changes = byFulfillment.get(key);
+    if (!changes) {
+      changes = { shop, fulfillmentId: fulfillmentId!, before: new Map(), changes: [] };
+      byFulfillment.set(key, changes);
+    }
+    if (!changes.before.has(id)) changes.before.set(id, plan.before);
+    changes.changes.push({ parcelId: id, state: step.row });
+  }
+  const events = await recordFulfillmentsProgress(tx, [...byFulfillment.values()], now);
+  return { written, events };
 }

@@ -1,6 +1,6 @@
 import { intakeIsBusy } from "~/lib/intake-pressure.server";
 import type { BackgroundJob } from "~/pipeline/background.server";
-import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
+import { applyReceivedPushes } from "./apply.server";
 
 /** Stores the statuses TrackingMore pushed (the webhook only verified and kept them). */
 export function applyTrackingMorePushesJob(): BackgroundJob {

@@ -1,16 +1,10 @@
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { appConfig } from "~/config.server";
-import prisma, { queryOnRequestPath } from "~/db/client.server";
+import { queryOnRequestPath } from "~/db/client.server";
 import { insertStatements, newRowId, sqlParameterMarkers } from "~/db/sql.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
 import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
-import { parseTracking } from "~/trackingmore";
-import {
-  applyTrackingSnapshot,
-  SNAPSHOT_ROW_SELECT,
-} from "../../models/tracking-status/apply-snapshot.server";
-import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
 // TrackingMore pushes every shop's changes to one URL, signed with the account's email rather
 // than by Shopify. A tracking number can belong to several shops: each candidate shop's own
@@ -191,69 +185,3 @@ const keepPush = batchedCalls(
     return pushes.map(() => undefined);
   },
 );
-
-export interface ApplyPushesOptions {
-  now?: () => Date;
-  workerId?: string;
-  batchSize?: number;
-  leaseMs?: number;
-  /** Asked after every STOP_CHECK_EVERY pushes: true ends the round there (the rest waits). */
-  stopEarly?: () => boolean;
-}
-
-const STOP_CHECK_EVERY = 10;
-
-/**
- * Applies received pushes, oldest first; returns how many were applied. A push whose apply
- * fails stays and is tried again later; the snapshot's own time keeps late ones harmless.
- */
-export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Promise<number> {
-  const clock = options.now ?? (() => new Date());
-  const workerId = options.workerId ?? `push-apply-${randomUUID()}`;
-  const leaseMs = options.leaseMs ?? 60_000;
-  const now = clock();
-  const due = await prisma.trackingMorePush.findMany({
-    where: { nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    orderBy: { receivedAt: "asc" },
-    take: options.batchSize ?? 100,
-    select: { id: true, leaseUntil: true },
-  });
-  let applied = 0;
-  for (const [index, candidate] of due.entries()) {
-    if (index > 0 && index % STOP_CHECK_EVERY === 0 && options.stopEarly?.()) break;
-    const claimed = await prisma.trackingMorePush.updateMany({
-      where: { id: candidate.id, leaseUntil: candidate.leaseUntil },
-      data: {
-        leaseOwner: workerId,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        attempts: { increment: 1 },
-      },
-    });
-    if (claimed.count === 0) continue;
-    const push = await prisma.trackingMorePush.findUniqueOrThrow({ where: { id: candidate.id } });
-    try {
-      const snapshot = parseTracking(JSON.parse(push.data));
-      const shops = JSON.parse(push.shops) as string[];
-      const rows = await prisma.tracking.findMany({
-        where: { shop: { in: shops }, trackingNumber: push.trackingNumber, carrierCode: push.carrierCode },
-        select: SNAPSHOT_ROW_SELECT,
-      });
-      for (const row of rows) await applyTrackingSnapshot(row, snapshot, clock());
-      await prisma.trackingMorePush.delete({ where: { id: push.id } });
-      applied++;
-    } catch (error) {
-      const delayMs = retryDelayMs(push.attempts + 1, { firstMs: 5_000 });
-      await prisma.trackingMorePush.updateMany({
-        where: { id: push.id, leaseOwner: workerId },
-        data: {
-          leaseOwner: null,
-          leaseUntil: null,
-          nextAttemptAt: new Date(clock().getTime() + delayMs),
-          lastError: error instanceof Error ? error.message : String(error),
-        },
-      });
-      pushLog.error({ err: error, pushId: push.id }, "applying a TrackingMore push failed");
-    }
-  }
-  return applied;
-}
