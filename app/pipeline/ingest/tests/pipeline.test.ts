@@ -8,8 +8,8 @@ import {
   localTrackings,
   withPipelineEmulator,
   trackingsAtTrackingMore,
-} from "../support/pipeline";
-import { webhookRequest } from "../support/shopify";
+} from "../../../../test/support/pipeline";
+import { webhookRequest } from "../../../../test/support/shopify";
 import { receiveFulfillmentWebhook } from "~/webhooks/webhooks.server";
 import { ingestLagMs } from "~/pipeline/ingest/ingest.server";
 import { ingestDeliveriesJob } from "~/pipeline/ingest/job.server";

@@ -4,7 +4,7 @@ import {
   renderTitle,
   type MappingOptions,
 } from "~/pipeline/ingest/mapping.server";
-import { fulfillmentPayload } from "../support/pipeline";
+import { fulfillmentPayload } from "../../../../test/support/pipeline";
 
 const options: MappingOptions = {
   orderIdFormat: "name",

@@ -1,0 +1,205 @@
+import { describe, expect, it, vi } from "vitest";
+import prisma from "~/db/client.server";
+import { ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
+import { listDeadLetters, retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
+import { deliver, fulfillmentPayload, withPipelineEmulator } from "../../../../test/support/pipeline";
+
+// Issue 10: one delivery's trouble (a payload that cannot be read, a fulfillment with a
+// thousand numbers, an error while applying it, a worker that lost its lease) never holds back
+// another's, is never retried for ever, and is visible with its reason.
+
+const faults = vi.hoisted(() => ({
+  /** Tracking companies whose carrier lookup throws (a stage error for one delivery). */
+  carrierThrowsFor: new Set<string>(),
+  /** Runs when the ingest round loads a shop's settings: a point in the middle of a round. */
+  duringRound: undefined as undefined | ((shop: string) => Promise<void>),
+}));
+
+vi.mock("~/models/carriers/carriers.server", async (importOriginal) => {
+  const original = await importOriginal<typeof import("~/models/carriers/carriers.server")>();
+  return {
+    ...original,
+    resolveCarrier: (...args: Parameters<typeof original.resolveCarrier>) => {
+      if (args[0] && faults.carrierThrowsFor.has(args[0])) throw new Error(`carrier lookup failed for ${args[0]}`);
+      return original.resolveCarrier(...args);
+    },
+  };
+});
+
+vi.mock("~/models/settings.server", async (importOriginal) => {
+  const original = await importOriginal<typeof import("~/models/settings.server")>();
+  return {
+    ...original,
+    getShopSettings: async (shop: string) => {
+      await faults.duringRound?.(shop);
+      return original.getShopSettings(shop);
+    },
+  };
+});
+
+const pipeline = withPipelineEmulator("failures");
+const newShop = () => pipeline.newShop();
+
+const numbersOf = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(8, "0")}`);
+
+async function trackingNumbers(shop: string): Promise<string[]> {
+  const rows = await prisma.tracking.findMany({ where: { shop }, select: { trackingNumber: true } });
+  return rows.map((r) => r.trackingNumber).sort();
+}
+
+const minutes = (from: Date, n: number) => new Date(from.getTime() + n * 60_000);
+
+describe("ingest: one delivery's trouble is its own", () => {
+  it("ingests good deliveries of two shops at once beside a malformed one and a 1,000-number one", async () => {
+    const [shopA, shopB] = [await newShop(), await newShop()];
+    const goodA = numbersOf("1ZGOODA", 3);
+    const goodB = numbersOf("1ZGOODB", 3);
+    for (const n of goodA) await deliver("fulfillments/create", shopA, fulfillmentPayload({ numbers: [n] }));
+    const malformed = `malformed-${shopA}`;
+    await deliver(
+      "fulfillments/create",
+      shopA,
+      { ...fulfillmentPayload(), tracking_numbers: "1Z999AA10000009999" },
+      malformed,
+    );
+    const big = numbersOf("BIG", 1_000);
+    const bigPayload = fulfillmentPayload({ numbers: big });
+    await deliver("fulfillments/create", shopB, bigPayload);
+    for (const n of goodB) await deliver("fulfillments/create", shopB, fulfillmentPayload({ numbers: [n] }));
+
+    await ingestPendingDeliveries();
+
+    expect(await trackingNumbers(shopA)).toEqual(goodA);
+    expect(await trackingNumbers(shopB)).toEqual([...big, ...goodB].sort());
+    const [letter, ...others] = await listDeadLetters(shopA);
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({ stage: "ingest", id: malformed, subject: "fulfillments/create", attempts: 1 });
+    expect(letter.reason).toMatch(/tracking_numbers/);
+    expect(await listDeadLetters(shopB)).toEqual([]);
+    expect(
+      await prisma.webhookDelivery.count({ where: { shop: { in: [shopA, shopB] }, processedAt: null } }),
+    ).toBe(1);
+    // Nothing is left to claim: the dead letter waits for someone to look at it.
+    expect(await ingestPendingDeliveries()).toBe(0);
+
+    // The whole order follows (orders/fulfilled): the same 1,000 parcels, each still there once.
+    await deliver("orders/fulfilled", shopB, {
+      id: bigPayload.order_id,
+      name: "#5001",
+      created_at: "2026-11-19T08:00:00Z",
+      fulfillments: [bigPayload],
+    });
+    await ingestPendingDeliveries();
+    const bigRows = await prisma.tracking.findMany({
+      where: { shop: shopB, trackingNumber: { startsWith: "BIG" } },
+      select: { orderCreatedAt: true },
+    });
+    expect(bigRows).toHaveLength(1_000);
+    expect(bigRows.every((r) => r.orderCreatedAt?.toISOString() === "2026-11-19T08:00:00.000Z")).toBe(true);
+    expect(await prisma.webhookDelivery.count({ where: { shop: shopB, processedAt: null } })).toBe(0);
+
+    // Retried from the dead letters, data that cannot be read is dead-lettered again, at once.
+    expect(await retryDeadLetters(shopA)).toBe(1);
+    await ingestPendingDeliveries({ now: minutes(new Date(), 1) });
+    const [again] = await listDeadLetters(shopA);
+    expect(again).toMatchObject({ id: malformed, attempts: 1 });
+    expect(again.reason).toMatch(/tracking_numbers/);
+  });
+
+  it("ingests 5,000 numbers of one fulfillment once, and an update of it changes nothing", async () => {
+    const shop = await newShop();
+    const numbers = numbersOf("HUGE", 5_000);
+    const payload = fulfillmentPayload({ numbers });
+    await deliver("fulfillments/create", shop, payload);
+    await ingestPendingDeliveries();
+    expect(await trackingNumbers(shop)).toEqual(numbers);
+    await deliver("fulfillments/update", shop, { ...payload, updated_at: "2026-11-20T11:00:00-05:00" });
+    await ingestPendingDeliveries();
+    expect(await prisma.tracking.count({ where: { shop } })).toBe(5_000);
+    expect(await prisma.tracking.count({ where: { shop, archived: true } })).toBe(0);
+    expect(await prisma.webhookDelivery.count({ where: { shop, processedAt: null } })).toBe(0);
+  });
+
+  it("an error for one delivery leaves its batch-mates done; it is retried with back-off, then dead-lettered", async () => {
+    const shop = await newShop();
+    const good = numbersOf("1ZMATE", 4);
+    for (const n of good) await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+    const failing = `exploding-${shop}`;
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ company: "Exploding Freight", numbers: ["EXPLODE00000001"] }),
+      failing,
+    );
+    faults.carrierThrowsFor.add("Exploding Freight");
+    try {
+      let now = new Date();
+      await ingestPendingDeliveries({ now });
+      expect(await trackingNumbers(shop)).toEqual(good);
+      const first = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: failing } });
+      expect(first).toMatchObject({ processedAt: null, deadAt: null, attempts: 1, leaseOwner: null });
+      expect(first.lastError).toMatch(/carrier lookup failed/);
+      expect(first.nextAttemptAt!.getTime()).toBeGreaterThan(now.getTime());
+      // Not before its back-off is over.
+      await ingestPendingDeliveries({ now: new Date(now.getTime() + 1_000) });
+      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: failing } })).toMatchObject({
+        attempts: 1,
+      });
+
+      for (let round = 0; round < 10; round++) {
+        now = minutes(now, 60);
+        await ingestPendingDeliveries({ now });
+      }
+      const [letter] = await listDeadLetters(shop);
+      expect(letter).toMatchObject({ stage: "ingest", id: failing, attempts: 5 });
+      expect(letter.reason).toMatch(/carrier lookup failed/);
+
+      // The trouble passes; the merchant retries the dead letter and it is ingested, once.
+      faults.carrierThrowsFor.clear();
+      expect(await retryDeadLetters(shop, { ids: [failing] })).toBe(1);
+      await ingestPendingDeliveries({ now: minutes(new Date(), 1) });
+      expect(await trackingNumbers(shop)).toEqual([...good, "EXPLODE00000001"].sort());
+      expect(await listDeadLetters(shop)).toEqual([]);
+      expect(await prisma.webhookDelivery.count({ where: { shop, processedAt: null } })).toBe(0);
+    } finally {
+      faults.carrierThrowsFor.clear();
+    }
+  });
+
+  it("a worker whose lease ran out mid-round writes nothing; the new owner ingests the delivery once", async () => {
+    const shop = await newShop();
+    const webhookId = `stale-${shop}`;
+    await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1ZSTALE000000001"] }), webhookId);
+    const start = new Date();
+    faults.duringRound = async (roundShop) => {
+      if (roundShop !== shop) return;
+      faults.duringRound = undefined;
+      // The round stalled past its lease; another worker claimed the delivery meanwhile.
+      await prisma.webhookDelivery.update({
+        where: { webhookId },
+        data: { leaseOwner: "another-worker", leaseUntil: minutes(start, 2) },
+      });
+    };
+    try {
+      await ingestPendingDeliveries({ now: start });
+    } finally {
+      faults.duringRound = undefined;
+    }
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).toMatchObject({
+      processedAt: null,
+      outcome: null,
+      leaseOwner: "another-worker",
+      attempts: 0,
+    });
+    expect(await prisma.fulfillment.count({ where: { shop } })).toBe(0);
+    expect(await prisma.tracking.count({ where: { shop } })).toBe(0);
+
+    // The other worker died too; once its lease is over the delivery is ingested, once.
+    await ingestPendingDeliveries({ now: minutes(start, 3) });
+    expect(await trackingNumbers(shop)).toEqual(["1ZSTALE000000001"]);
+    expect(
+      (await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome,
+    ).toBe("ingested");
+  });
+});
