@@ -3,6 +3,7 @@ import { insertStatements, isUniqueConstraintError, newRowId } from "~/db/sql.se
 import { logger } from "~/logger.server";
 import { loadCarrierOverrides } from "~/models/carriers/carriers.server";
 import { getShopSettings, type ShopSettingsView } from "~/models/settings.server";
+import type { SyncState } from "~/models/tracking-state";
 import {
   isAtTrackingMore,
   queueTrackingChanges,
@@ -41,6 +42,7 @@ export const ingestQueue = new DurableQueue({
 const log = logger.child({ component: "ingest" });
 
 type TrackingRow = Prisma.TrackingGetPayload<object>;
+type TrackingChanges = Parameters<typeof queueTrackingChanges>[2];
 
 const BATCH_SIZE = 50;
 /** Values in one `IN (…)` list: far below SQLite's and PostgreSQL's bound-parameter limits. */
@@ -395,11 +397,40 @@ export async function applyFulfillment(
     });
     for (const row of rows) if (!existingByNumber.has(row.trackingNumber)) existingByNumber.set(row.trackingNumber, row);
   }
+  // Writes are grouped by what they change: a repeated delivery of a fulfillment with a
+  // thousand parcels is a few statements, not a thousand.
+  const updates = new Grouped<Prisma.TrackingUpdateManyMutationInput>();
+  const pushes = new Grouped<TrackingChanges>();
   let created = 0;
   for (const draft of mapping.drafts) {
-    if (await upsertTrackingFromDraft(shop, draft, existingByNumber.get(draft.trackingNumber))) created += 1;
+    const existing = existingByNumber.get(draft.trackingNumber);
+    if (!existing) {
+      if (await createTracking(shop, draft)) created += 1;
+      continue;
+    }
+    const plan = planDraftChanges(existing, draft);
+    if (plan.local) updates.add(plan.local, existing.id);
+    if (plan.push) pushes.add(plan.push, existing.id);
   }
+  for (const { value: data, ids } of updates.groups())
+    for (const chunk of chunks(ids)) await prisma.tracking.updateMany({ where: { shop, id: { in: chunk } }, data });
+  for (const { value: changes, ids } of pushes.groups())
+    for (const chunk of chunks(ids)) await queueTrackingChanges(shop, chunk, changes);
   return { created };
+}
+
+/** Values with the ids they apply to, grouped by equal value. */
+class Grouped<T> {
+  private readonly byKey = new Map<string, { value: T; ids: string[] }>();
+  add(value: T, id: string) {
+    const key = JSON.stringify(value);
+    const group = this.byKey.get(key) ?? { value, ids: [] };
+    group.ids.push(id);
+    this.byKey.set(key, group);
+  }
+  groups() {
+    return this.byKey.values();
+  }
 }
 
 async function applyCancellation(shop: string, trackingIds: string[], settings: ShopSettingsView) {
@@ -422,25 +453,27 @@ const FILLABLE_FIELDS = [
 ] as const;
 
 /** Returns true when a new tracking row was created. */
-async function upsertTrackingFromDraft(
-  shop: string,
-  draft: TrackingDraft,
-  existing: TrackingRow | undefined,
-): Promise<boolean> {
-  if (!existing) {
-    try {
-      await prisma.tracking.create({ data: newTrackingRow(shop, draft) });
-      return true;
-    } catch (error) {
-      // A concurrent ingest of the same parcel (orders/fulfilled racing fulfillments/create).
-      if (isUniqueConstraintError(error)) return false;
-      throw error;
-    }
+async function createTracking(shop: string, draft: TrackingDraft): Promise<boolean> {
+  try {
+    await prisma.tracking.create({ data: newTrackingRow(shop, draft) });
+    return true;
+  } catch (error) {
+    // A concurrent ingest of the same parcel (orders/fulfilled racing fulfillments/create).
+    if (isUniqueConstraintError(error)) return false;
+    throw error;
   }
+}
 
-  const notYetSent = !isAtTrackingMore(existing);
+/**
+ * What a draft changes on the parcel's existing row: `local` is written here; `push` is queued
+ * for TrackingMore when it already has the tracking (see queueTrackingChanges).
+ */
+function planDraftChanges(
+  existing: TrackingRow,
+  draft: TrackingDraft,
+): { local?: Prisma.TrackingUpdateManyMutationInput; push?: TrackingChanges } {
   // Fill what an earlier, thinner payload lacked (fulfillments/create has no order customer).
-  const missing: Pick<Prisma.TrackingUpdateInput, (typeof FILLABLE_FIELDS)[number]> = {};
+  const missing: Pick<Prisma.TrackingUpdateManyMutationInput, (typeof FILLABLE_FIELDS)[number]> = {};
   for (const field of FILLABLE_FIELDS) {
     if (existing[field] == null && draft[field] != null) Object.assign(missing, { [field]: draft[field] });
   }
@@ -448,40 +481,38 @@ async function upsertTrackingFromDraft(
     draft.carrierCode !== "" &&
     draft.carrierCode !== existing.carrierCode &&
     existing.carrierSource !== "merchant";
-  if (notYetSent) {
-    // A repeated delivery (orders/fulfilled after fulfillments/create) usually adds nothing.
-    if (Object.keys(missing).length === 0 && existing.fulfillmentId && !carrierChanged) return false;
-    const data: Prisma.TrackingUpdateInput = {
+  if (!isAtTrackingMore(existing)) {
+    // A repeated delivery (orders/fulfilled after fulfillments/create) often adds nothing.
+    if (Object.keys(missing).length === 0 && existing.fulfillmentId && !carrierChanged) return {};
+    const local: Prisma.TrackingUpdateManyMutationInput = {
       ...missing,
       fulfillmentId: existing.fulfillmentId ?? draft.fulfillmentId,
     };
     if (carrierChanged)
-      Object.assign(data, {
+      Object.assign(local, {
         carrierCode: draft.carrierCode,
         carrierSource: draft.carrierSource,
         trackingCompany: draft.trackingCompany,
-        syncState: "pending",
+        syncState: "pending" satisfies SyncState,
       });
-    await prisma.tracking.update({ where: { id: existing.id }, data });
-    return false;
+    return { local };
   }
-  const changes: Parameters<typeof queueTrackingChanges>[2] = {};
-  if (missing.title) changes.title = draft.title;
-  if (missing.customerName) changes.customerName = draft.customerName;
-  if (missing.customerEmail) changes.customerEmail = draft.customerEmail;
-  if (missing.customerPhone) changes.customerPhone = draft.customerPhone;
-  if (missing.destinationCode) changes.destinationCode = draft.destinationCode;
-  if (missing.logisticsChannel) changes.logisticsChannel = draft.logisticsChannel;
-  if (carrierChanged) changes.carrierCode = draft.carrierCode;
-  if (Object.keys(changes).length > 0) await queueTrackingChanges(shop, [existing.id], changes);
-  if (missing.orderName || missing.orderCreatedAt) {
-    await prisma.tracking.update({
-      where: { id: existing.id },
-      data: {
-        orderName: existing.orderName ?? draft.orderName,
-        orderCreatedAt: existing.orderCreatedAt ?? draft.orderCreatedAt,
-      },
-    });
-  }
-  return false;
+  const push: TrackingChanges = {};
+  if (missing.title) push.title = draft.title;
+  if (missing.customerName) push.customerName = draft.customerName;
+  if (missing.customerEmail) push.customerEmail = draft.customerEmail;
+  if (missing.customerPhone) push.customerPhone = draft.customerPhone;
+  if (missing.destinationCode) push.destinationCode = draft.destinationCode;
+  if (missing.logisticsChannel) push.logisticsChannel = draft.logisticsChannel;
+  if (carrierChanged) push.carrierCode = draft.carrierCode;
+  return {
+    push: Object.keys(push).length > 0 ? push : undefined,
+    local:
+      missing.orderName || missing.orderCreatedAt
+        ? {
+            orderName: existing.orderName ?? draft.orderName,
+            orderCreatedAt: existing.orderCreatedAt ?? draft.orderCreatedAt,
+          }
+        : undefined,
+  };
 }

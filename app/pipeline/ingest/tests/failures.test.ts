@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import prisma from "~/db/client.server";
-import { ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
+import { ingestLagMs, ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
 import { listDeadLetters, retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import { deliver, fulfillmentPayload, withPipelineEmulator } from "../../../../test/support/pipeline";
 
@@ -11,6 +11,8 @@ import { deliver, fulfillmentPayload, withPipelineEmulator } from "../../../../t
 const faults = vi.hoisted(() => ({
   /** Tracking companies whose carrier lookup throws (a stage error for one delivery). */
   carrierThrowsFor: new Set<string>(),
+  /** Tracking numbers whose new row cannot be built (a bulk write failing for one delivery). */
+  rowThrowsFor: new Set<string>(),
   /** Runs when the ingest round loads a shop's settings: a point in the middle of a round. */
   duringRound: undefined as undefined | ((shop: string) => Promise<void>),
 }));
@@ -33,6 +35,18 @@ vi.mock("~/models/settings.server", async (importOriginal) => {
     getShopSettings: async (shop: string) => {
       await faults.duringRound?.(shop);
       return original.getShopSettings(shop);
+    },
+  };
+});
+
+vi.mock("~/pipeline/ingest/rows.server", async (importOriginal) => {
+  const original = await importOriginal<typeof import("~/pipeline/ingest/rows.server")>();
+  return {
+    ...original,
+    newTrackingRow: (...args: Parameters<typeof original.newTrackingRow>) => {
+      if (faults.rowThrowsFor.has(args[1].trackingNumber))
+        throw new Error(`cannot write the row of ${args[1].trackingNumber}`);
+      return original.newTrackingRow(...args);
     },
   };
 });
@@ -80,8 +94,10 @@ describe("ingest: one delivery's trouble is its own", () => {
     expect(
       await prisma.webhookDelivery.count({ where: { shop: { in: [shopA, shopB] }, processedAt: null } }),
     ).toBe(1);
-    // Nothing is left to claim: the dead letter waits for someone to look at it.
+    // Nothing is left to claim: the dead letter waits for someone to look at it, and is not
+    // ingest falling behind.
     expect(await ingestPendingDeliveries()).toBe(0);
+    expect(await ingestLagMs()).toBe(0);
 
     // The whole order follows (orders/fulfilled): the same 1,000 parcels, each still there once.
     await deliver("orders/fulfilled", shopB, {
@@ -165,6 +181,65 @@ describe("ingest: one delivery's trouble is its own", () => {
     } finally {
       faults.carrierThrowsFor.clear();
     }
+  });
+
+  it("a delivery whose rows cannot be written fails alone: the rest of its batch is written", async () => {
+    const shop = await newShop();
+    const good = numbersOf("1ZBATCH", 4);
+    for (const n of good.slice(0, 2)) await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+    const failing = `unwritable-${shop}`;
+    await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1ZROWFAIL0000001"] }), failing);
+    for (const n of good.slice(2)) await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+    faults.rowThrowsFor.add("1ZROWFAIL0000001");
+    const now = new Date();
+    try {
+      await ingestPendingDeliveries({ now });
+    } finally {
+      faults.rowThrowsFor.clear();
+    }
+    expect(await trackingNumbers(shop)).toEqual(good);
+    const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: failing } });
+    expect(row).toMatchObject({ processedAt: null, deadAt: null, attempts: 1 });
+    expect(row.lastError).toMatch(/cannot write the row/);
+    // Its retry, once the back-off is over, writes it.
+    await ingestPendingDeliveries({ now: minutes(now, 5) });
+    expect(await trackingNumbers(shop)).toEqual([...good, "1ZROWFAIL0000001"].sort());
+    expect(await prisma.webhookDelivery.count({ where: { shop, processedAt: null } })).toBe(0);
+  });
+
+  it("a shop whose settings cannot be read waits alone; another shop's deliveries in the round are ingested", async () => {
+    const [broken, fine] = [await newShop(), await newShop()];
+    await deliver("fulfillments/create", broken, fulfillmentPayload({ numbers: ["1ZBROKEN00000001"] }));
+    await deliver("fulfillments/create", fine, fulfillmentPayload({ numbers: ["1ZFINE0000000001"] }));
+    faults.duringRound = async (shop) => {
+      if (shop === broken) throw new Error("settings unavailable");
+    };
+    const now = new Date();
+    try {
+      await ingestPendingDeliveries({ now });
+    } finally {
+      faults.duringRound = undefined;
+    }
+    expect(await trackingNumbers(fine)).toEqual(["1ZFINE0000000001"]);
+    expect(await trackingNumbers(broken)).toEqual([]);
+    expect(await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: broken } })).toMatchObject({
+      attempts: 1,
+      lastError: "settings unavailable",
+    });
+    await ingestPendingDeliveries({ now: minutes(now, 5) });
+    expect(await trackingNumbers(broken)).toEqual(["1ZBROKEN00000001"]);
+  });
+
+  it("workers ingesting at the same time take disjoint deliveries: every parcel once", async () => {
+    const shop = await newShop();
+    const numbers = numbersOf("1ZTWIN", 60);
+    for (let i = 0; i < numbers.length; i += 2)
+      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: numbers.slice(i, i + 2) }));
+    const claimed = await Promise.all([1, 2, 3].map(() => ingestPendingDeliveries({ limit: 10 })));
+    expect(claimed.reduce((a, b) => a + b, 0)).toBe(30);
+    while ((await ingestPendingDeliveries()) > 0);
+    expect(await trackingNumbers(shop)).toEqual(numbers);
+    expect(await prisma.webhookDelivery.count({ where: { shop, outcome: "ingested" } })).toBe(30);
   });
 
   it("a worker whose lease ran out mid-round writes nothing; the new owner ingests the delivery once", async () => {
