@@ -71,7 +71,11 @@ function chunks<T>(items: T[], size = IN_LIST_CHUNK): T[][] {
 /** How long the oldest delivery due for ingest has been waiting; 0 when none is. */
 export async function ingestLagMs(now: Date = new Date()): Promise<number> {
   const oldest = await prisma.webhookDelivery.findFirst({
-    where: { processedAt: null, deadAt: null, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
+    where: {
+      processedAt: null,
+      deadAt: null,
+      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+    },
     orderBy: { receivedAt: "asc" },
     select: { receivedAt: true },
   });
@@ -120,7 +124,10 @@ async function recordFailure(delivery: ClaimedDelivery, error: unknown, now: Dat
   await ingestQueue
     .fail(delivery.claim, error, { now, extra })
     .catch((failError) =>
-      log.error({ err: failError, shop: delivery.shop, webhookId: delivery.webhookId }, "could not record a failure"),
+      log.error(
+        { err: failError, shop: delivery.shop, webhookId: delivery.webhookId },
+        "could not record a failure",
+      ),
     );
 }
 
@@ -181,7 +188,8 @@ function parseDelivery(delivery: ClaimedDelivery, context: ShopContext): ParsedD
     );
     return { ...delivery, outcome: "ingested", mappings };
   } catch (error) {
-    if (error instanceof UnmappableFulfillmentError) throw new PermanentFailure(error.message, { cause: error });
+    if (error instanceof UnmappableFulfillmentError)
+      throw new PermanentFailure(error.message, { cause: error });
     throw error;
   }
 }
@@ -280,7 +288,10 @@ async function writeNewFulfillments(
         })),
       )
     : [];
-  const byOutcomeAndToken = new Map<string, { outcome: ParsedDelivery["outcome"]; token: string; ids: string[] }>();
+  const byOutcomeAndToken = new Map<
+    string,
+    { outcome: ParsedDelivery["outcome"]; token: string; ids: string[] }
+  >();
   for (const d of deliveries) {
     const key = `${d.outcome} ${d.claim.token}`;
     const group = byOutcomeAndToken.get(key) ?? { outcome: d.outcome, token: d.claim.token, ids: [] };
@@ -302,7 +313,9 @@ async function writeNewFulfillments(
         }
       }
       if (settledCount !== deliveries.length)
-        throw new LeaseLostError(`${deliveries.length - settledCount} of the round's deliveries were taken over`);
+        throw new LeaseLostError(
+          `${deliveries.length - settledCount} of the round's deliveries were taken over`,
+        );
       for (const { sql, values } of [
         ...insertStatements("Fulfillment", fulfillments),
         ...insertStatements("Tracking", trackings),
@@ -395,7 +408,8 @@ export async function applyFulfillment(
       where: { shop, trackingNumber: { in: numbers } },
       orderBy: { createdAt: "asc" },
     });
-    for (const row of rows) if (!existingByNumber.has(row.trackingNumber)) existingByNumber.set(row.trackingNumber, row);
+    for (const row of rows)
+      if (!existingByNumber.has(row.trackingNumber)) existingByNumber.set(row.trackingNumber, row);
   }
   // Writes are grouped by what they change: a repeated delivery of a fulfillment with a
   // thousand parcels is a few statements, not a thousand.
@@ -413,7 +427,8 @@ export async function applyFulfillment(
     if (plan.push) pushes.add(plan.push, existing.id);
   }
   for (const { value: data, ids } of updates.groups())
-    for (const chunk of chunks(ids)) await prisma.tracking.updateMany({ where: { shop, id: { in: chunk } }, data });
+    for (const chunk of chunks(ids))
+      await prisma.tracking.updateMany({ where: { shop, id: { in: chunk } }, data });
   for (const { value: changes, ids } of pushes.groups())
     for (const chunk of chunks(ids)) await queueTrackingChanges(shop, chunk, changes);
   return { created };

@@ -11,7 +11,7 @@ import type { FulfillmentTopic } from "./inbox.server";
 /** Text Shopify may send as a number; NUL removed (PostgreSQL's text refuses it). */
 const text = z
   .union([z.string(), z.number()])
-  .transform((value) => String(value).replace(/\u0000/g, ""))
+  .transform((value) => String(value).replaceAll("\u0000", ""))
   .nullish();
 
 /** An id: a number in REST payloads, a string in some (and in GraphQL's "gid://…/123" form). */
@@ -67,9 +67,7 @@ export const shopifyOrderSchema = z.object({
   contact_email: text,
   phone: text,
   created_at: text,
-  customer: z
-    .object({ first_name: text, last_name: text, email: text, phone: text })
-    .nullish(),
+  customer: z.object({ first_name: text, last_name: text, email: text, phone: text }).nullish(),
   shipping_address: shopifyAddressSchema.nullish(),
   line_items: z.array(shopifyLineItemSchema).nullish(),
   fulfillments: z.array(shopifyFulfillmentSchema).nullish(),
@@ -96,7 +94,11 @@ function requireIds(
   if (!shopifyIdOf(fulfillment.id) && !shopifyIdOf(fulfillment.admin_graphql_api_id))
     context.addIssue({ code: "custom", path: [...path, "id"], message: "the fulfillment has no id" });
   if (!shopifyIdOf(fulfillment.order_id) && !shopifyIdOf(orderId))
-    context.addIssue({ code: "custom", path: [...path, "order_id"], message: "the fulfillment has no order id" });
+    context.addIssue({
+      code: "custom",
+      path: [...path, "order_id"],
+      message: "the fulfillment has no order id",
+    });
 }
 
 const fulfillmentDelivery = shopifyFulfillmentSchema.superRefine((fulfillment, context) =>
@@ -104,7 +106,8 @@ const fulfillmentDelivery = shopifyFulfillmentSchema.superRefine((fulfillment, c
 );
 
 const orderDelivery = shopifyOrderSchema.superRefine((order, context) => {
-  if (!shopifyIdOf(order.id)) context.addIssue({ code: "custom", path: ["id"], message: "the order has no id" });
+  if (!shopifyIdOf(order.id))
+    context.addIssue({ code: "custom", path: ["id"], message: "the order has no id" });
   order.fulfillments?.forEach((fulfillment, i) =>
     requireIds(fulfillment, context, ["fulfillments", i], order.id),
   );
@@ -114,8 +117,7 @@ const orderDelivery = shopifyOrderSchema.superRefine((order, context) => {
 export type DeliveredFulfillment = { fulfillment: ShopifyFulfillment; order: ShopifyOrder | null };
 
 export type ParsedPayload =
-  | { success: true; fulfillments: DeliveredFulfillment[] }
-  | { success: false; reason: string };
+  { success: true; fulfillments: DeliveredFulfillment[] } | { success: false; reason: string };
 
 const MAX_ISSUES = 5;
 

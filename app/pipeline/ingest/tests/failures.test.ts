@@ -3,6 +3,9 @@ import prisma from "~/db/client.server";
 import { ingestLagMs, ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
 import { listDeadLetters, retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import { deliver, fulfillmentPayload, withPipelineEmulator } from "../../../../test/support/pipeline";
+import type * as Carriers from "~/models/carriers/carriers.server";
+import type * as Settings from "~/models/settings.server";
+import type * as Rows from "~/pipeline/ingest/rows.server";
 
 // Issue 10: one delivery's trouble (a payload that cannot be read, a fulfillment with a
 // thousand numbers, an error while applying it, a worker that lost its lease) never holds back
@@ -18,18 +21,19 @@ const faults = vi.hoisted(() => ({
 }));
 
 vi.mock("~/models/carriers/carriers.server", async (importOriginal) => {
-  const original = await importOriginal<typeof import("~/models/carriers/carriers.server")>();
+  const original = await importOriginal<typeof Carriers>();
   return {
     ...original,
     resolveCarrier: (...args: Parameters<typeof original.resolveCarrier>) => {
-      if (args[0] && faults.carrierThrowsFor.has(args[0])) throw new Error(`carrier lookup failed for ${args[0]}`);
+      if (args[0] && faults.carrierThrowsFor.has(args[0]))
+        throw new Error(`carrier lookup failed for ${args[0]}`);
       return original.resolveCarrier(...args);
     },
   };
 });
 
 vi.mock("~/models/settings.server", async (importOriginal) => {
-  const original = await importOriginal<typeof import("~/models/settings.server")>();
+  const original = await importOriginal<typeof Settings>();
   return {
     ...original,
     getShopSettings: async (shop: string) => {
@@ -40,7 +44,7 @@ vi.mock("~/models/settings.server", async (importOriginal) => {
 });
 
 vi.mock("~/pipeline/ingest/rows.server", async (importOriginal) => {
-  const original = await importOriginal<typeof import("~/pipeline/ingest/rows.server")>();
+  const original = await importOriginal<typeof Rows>();
   return {
     ...original,
     newTrackingRow: (...args: Parameters<typeof original.newTrackingRow>) => {
@@ -88,7 +92,12 @@ describe("ingest: one delivery's trouble is its own", () => {
     expect(await trackingNumbers(shopB)).toEqual([...big, ...goodB].sort());
     const [letter, ...others] = await listDeadLetters(shopA);
     expect(others).toEqual([]);
-    expect(letter).toMatchObject({ stage: "ingest", id: malformed, subject: "fulfillments/create", attempts: 1 });
+    expect(letter).toMatchObject({
+      stage: "ingest",
+      id: malformed,
+      subject: "fulfillments/create",
+      attempts: 1,
+    });
     expect(letter.reason).toMatch(/tracking_numbers/);
     expect(await listDeadLetters(shopB)).toEqual([]);
     expect(
@@ -159,9 +168,11 @@ describe("ingest: one delivery's trouble is its own", () => {
       expect(first.nextAttemptAt!.getTime()).toBeGreaterThan(now.getTime());
       // Not before its back-off is over.
       await ingestPendingDeliveries({ now: new Date(now.getTime() + 1_000) });
-      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: failing } })).toMatchObject({
-        attempts: 1,
-      });
+      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: failing } })).toMatchObject(
+        {
+          attempts: 1,
+        },
+      );
 
       for (let round = 0; round < 10; round++) {
         now = minutes(now, 60);
@@ -186,10 +197,17 @@ describe("ingest: one delivery's trouble is its own", () => {
   it("a delivery whose rows cannot be written fails alone: the rest of its batch is written", async () => {
     const shop = await newShop();
     const good = numbersOf("1ZBATCH", 4);
-    for (const n of good.slice(0, 2)) await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+    for (const n of good.slice(0, 2))
+      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
     const failing = `unwritable-${shop}`;
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1ZROWFAIL0000001"] }), failing);
-    for (const n of good.slice(2)) await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ numbers: ["1ZROWFAIL0000001"] }),
+      failing,
+    );
+    for (const n of good.slice(2))
+      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
     faults.rowThrowsFor.add("1ZROWFAIL0000001");
     const now = new Date();
     try {
@@ -245,7 +263,12 @@ describe("ingest: one delivery's trouble is its own", () => {
   it("a worker whose lease ran out mid-round writes nothing; the new owner ingests the delivery once", async () => {
     const shop = await newShop();
     const webhookId = `stale-${shop}`;
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1ZSTALE000000001"] }), webhookId);
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ numbers: ["1ZSTALE000000001"] }),
+      webhookId,
+    );
     const start = new Date();
     faults.duringRound = async (roundShop) => {
       if (roundShop !== shop) return;
@@ -273,8 +296,8 @@ describe("ingest: one delivery's trouble is its own", () => {
     // The other worker died too; once its lease is over the delivery is ingested, once.
     await ingestPendingDeliveries({ now: minutes(start, 3) });
     expect(await trackingNumbers(shop)).toEqual(["1ZSTALE000000001"]);
-    expect(
-      (await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome,
-    ).toBe("ingested");
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe(
+      "ingested",
+    );
   });
 });

@@ -17,7 +17,9 @@ function reasonOf(parsed: ParsedPayload) {
 describe("parseFulfillmentPayload", () => {
   it("reads a fulfillments/create payload as Shopify sends it, ignoring fields it does not use", () => {
     const payload = fulfillmentPayload({ id: 7, orderId: 70, numbers: ["1Z1", "1Z2"] });
-    const [{ fulfillment, order }] = fulfillmentsOf(parseFulfillmentPayload("fulfillments/create", body(payload)));
+    const [{ fulfillment, order }] = fulfillmentsOf(
+      parseFulfillmentPayload("fulfillments/create", body(payload)),
+    );
     expect(order).toBeNull();
     expect(fulfillment).toMatchObject({ id: 7, order_id: 70, tracking_numbers: ["1Z1", "1Z2"] });
     expect(fulfillment.destination?.name).toBe("Ada Lovelace");
@@ -35,7 +37,10 @@ describe("parseFulfillmentPayload", () => {
           tracking_numbers: [12345678, null, "AB\u00001"],
           destination: null,
           email: null,
-          line_items: [{ title: "Hat", quantity: "2" }, { title: null, quantity: "many" }],
+          line_items: [
+            { title: "Hat", quantity: "2" },
+            { title: null, quantity: "many" },
+          ],
         }),
       ),
     );
@@ -61,11 +66,14 @@ describe("parseFulfillmentPayload", () => {
       ),
     );
     expect(fulfillments).toHaveLength(1);
-    expect(fulfillments[0].fulfillment).toMatchObject({ order_id: 90, admin_graphql_api_id: "gid://shopify/Fulfillment/9" });
+    expect(fulfillments[0].fulfillment).toMatchObject({
+      order_id: 90,
+      admin_graphql_api_id: "gid://shopify/Fulfillment/9",
+    });
     expect(fulfillments[0].order).toMatchObject({ id: 90, name: "#1090" });
-    expect(fulfillmentsOf(parseFulfillmentPayload("orders/fulfilled", body({ id: 91, fulfillments: null })))).toEqual(
-      [],
-    );
+    expect(
+      fulfillmentsOf(parseFulfillmentPayload("orders/fulfilled", body({ id: 91, fulfillments: null }))),
+    ).toEqual([]);
   });
 
   it("refuses a list that is not a list, naming the field", () => {
@@ -93,7 +101,9 @@ describe("parseFulfillmentPayload", () => {
   });
 
   it("refuses a body that is not a JSON object", () => {
-    expect(reasonOf(parseFulfillmentPayload("fulfillments/create", "{"))).toBe("Shopify's payload is not JSON");
+    expect(reasonOf(parseFulfillmentPayload("fulfillments/create", "{"))).toBe(
+      "Shopify's payload is not JSON",
+    );
     expect(reasonOf(parseFulfillmentPayload("fulfillments/create", "[1, 2]"))).toMatch(/expected object/);
     expect(reasonOf(parseFulfillmentPayload("fulfillments/create", null))).toMatch(/expected object/);
   });
