@@ -108,14 +108,21 @@ export async function ingestPendingDeliveries(options: { limit?: number; now?: D
   for (const row of rows) {
     const claim = claimOf.get(row.webhookId);
     if (!claim) continue;
-    const delivery = { ...row, topic: row.topic as FulfillmentTopic, claim };
-    byShop.set(row.shop, [...(byShop.get(row.shop) ?? []), delivery]);
+    const group = byShop.get(row.shop) ?? [];
+    group.push({ ...row, topic: row.topic as FulfillmentTopic, claim });
+    byShop.set(row.shop, group);
   }
   // A round with thousands of parcels can outlast one lease: keep it while we work.
-  await ingestQueue.whileHeld(claims, async () => {
-    for (const [shop, deliveries] of byShop) await ingestShopDeliveries(shop, deliveries, now);
+  await ingestQueue.whileHeld(claims, async (stillHeld) => {
+    for (const [shop, deliveries] of byShop) await ingestShopDeliveries(shop, deliveries, now, stillHeld);
   });
   return claims.length;
+}
+
+/** What a log line may say about an error: a database error's message can carry row values. */
+function errorSummary(error: unknown): { error: string; code?: unknown } {
+  if (!(error instanceof Error)) return { error: typeof error };
+  return { error: error.name, code: (error as { code?: unknown }).code };
 }
 
 /** Records a failed attempt; unreadable payloads are marked `invalid` as they are dead-lettered. */
@@ -125,13 +132,18 @@ async function recordFailure(delivery: ClaimedDelivery, error: unknown, now: Dat
     .fail(delivery.claim, error, { now, extra })
     .catch((failError) =>
       log.error(
-        { err: failError, shop: delivery.shop, webhookId: delivery.webhookId },
+        { ...errorSummary(failError), shop: delivery.shop, webhookId: delivery.webhookId },
         "could not record a failure",
       ),
     );
 }
 
-async function ingestShopDeliveries(shop: string, deliveries: ClaimedDelivery[], now: Date) {
+async function ingestShopDeliveries(
+  shop: string,
+  deliveries: ClaimedDelivery[],
+  now: Date,
+  stillHeld: () => Set<string>,
+) {
   let context: ShopContext;
   try {
     context = await loadShopContext(shop);
@@ -153,7 +165,7 @@ async function ingestShopDeliveries(shop: string, deliveries: ClaimedDelivery[],
   try {
     ({ bulk, oneByOne } = await splitNewFromKnown(shop, parsed));
   } catch (error) {
-    log.warn({ err: error, shop }, "could not sort deliveries; applying them one by one");
+    log.warn({ ...errorSummary(error), shop }, "could not sort deliveries; applying them one by one");
   }
   if (bulk.length > 0) {
     try {
@@ -163,17 +175,29 @@ async function ingestShopDeliveries(shop: string, deliveries: ClaimedDelivery[],
       // each on its own, so the others are done and the culprit fails alone. Deliveries another
       // worker took over are its now.
       if (!isUniqueConstraintError(error))
-        log.warn({ err: error, shop, deliveries: bulk.length }, "bulk ingest failed; applying one by one");
-      const held = await ingestQueue.renew(
-        bulk.map((d) => d.claim),
-        now,
-      );
+        log.warn(
+          { ...errorSummary(error), shop, deliveries: bulk.length },
+          "bulk ingest failed; applying one by one",
+        );
+      // Settling is fenced either way: if the check fails, try them all.
+      const held = await ingestQueue
+        .renew(
+          bulk.map((d) => d.claim),
+          now,
+        )
+        .catch(() => new Set(bulk.map((d) => d.webhookId)));
       oneByOne = [...bulk.filter((d) => held.has(d.webhookId)), ...oneByOne];
     }
   }
-  await ingestQueue.eachItem(oneByOne, (delivery) => applyDelivery(shop, delivery, context.settings, now), {
-    now: () => now,
-  });
+  await ingestQueue.eachItem(
+    oneByOne,
+    async (delivery) => {
+      // A renewal found the claim taken over: the delivery is another worker's now.
+      if (!stillHeld().has(delivery.webhookId)) return;
+      await applyDelivery(shop, delivery, context.settings, now);
+    },
+    { now: () => now },
+  );
 }
 
 /** What the payload says, as drafts; a payload that cannot be read is a PermanentFailure. */

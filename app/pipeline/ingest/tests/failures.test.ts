@@ -300,4 +300,43 @@ describe("ingest: one delivery's trouble is its own", () => {
       "ingested",
     );
   });
+
+  it("a stale worker's settle of an update (the careful path) writes nothing either", async () => {
+    const shop = await newShop();
+    const original = fulfillmentPayload({ numbers: ["1ZSTALE000000101"] });
+    await deliver("fulfillments/create", shop, original);
+    await ingestPendingDeliveries();
+    const webhookId = `stale-update-${shop}`;
+    await deliver(
+      "fulfillments/update",
+      shop,
+      { ...original, tracking_numbers: ["1ZSTALE000000102"], updated_at: "2026-11-20T11:00:00-05:00" },
+      webhookId,
+    );
+    const start = new Date();
+    faults.duringRound = async (roundShop) => {
+      if (roundShop !== shop) return;
+      faults.duringRound = undefined;
+      await prisma.webhookDelivery.update({
+        where: { webhookId },
+        data: { leaseOwner: "another-worker", leaseUntil: minutes(start, 2) },
+      });
+    };
+    try {
+      await ingestPendingDeliveries({ now: start });
+    } finally {
+      faults.duringRound = undefined;
+    }
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).toMatchObject({
+      processedAt: null,
+      leaseOwner: "another-worker",
+      payload: expect.any(String),
+    });
+    // Applying it again is harmless: the new owner settles it, and each parcel is there once.
+    await ingestPendingDeliveries({ now: minutes(start, 3) });
+    expect(await trackingNumbers(shop)).toEqual(["1ZSTALE000000101", "1ZSTALE000000102"]);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe(
+      "ingested",
+    );
+  });
 });
