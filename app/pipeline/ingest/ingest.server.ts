@@ -99,17 +99,22 @@ export async function ingestPendingDeliveries(options: { limit?: number; now?: D
   });
   if (claims.length === 0) return 0;
   const claimOf = new Map(claims.map((claim) => [claim.key, claim]));
-  const rows = await prisma.webhookDelivery.findMany({
-    where: { leaseOwner: { in: [...new Set(claims.map((c) => c.token))] }, processedAt: null },
-    orderBy: [{ receivedAt: "asc" }],
-    select: { webhookId: true, shop: true, topic: true, payload: true },
-  });
+  const tokens = [...new Set(claims.map((c) => c.token))];
+  const rows = [];
+  for (const keys of chunks([...claimOf.keys()])) {
+    rows.push(
+      ...(await prisma.webhookDelivery.findMany({
+        where: { webhookId: { in: keys }, leaseOwner: { in: tokens }, processedAt: null },
+        select: { webhookId: true, shop: true, topic: true, payload: true, receivedAt: true },
+      })),
+    );
+  }
+  // Oldest first within a shop: a round may hold a fulfillment's create and its update.
+  rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const byShop = new Map<string, ClaimedDelivery[]>();
-  for (const row of rows) {
-    const claim = claimOf.get(row.webhookId);
-    if (!claim) continue;
+  for (const { receivedAt: _receivedAt, ...row } of rows) {
     const group = byShop.get(row.shop) ?? [];
-    group.push({ ...row, topic: row.topic as FulfillmentTopic, claim });
+    group.push({ ...row, topic: row.topic as FulfillmentTopic, claim: claimOf.get(row.webhookId)! });
     byShop.set(row.shop, group);
   }
   // A round with thousands of parcels can outlast one lease: keep it while we work.
