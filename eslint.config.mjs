@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points talk to the operator on stdout/stderr.
-    files: ["scripts/**", "test/emulator/main.ts", "app/cli/**"],
+    files: ["scripts/**", "devkit/emulator/main.ts", "app/cli/**"],
     rules: { "no-console": "off" },
   },
   prettier,

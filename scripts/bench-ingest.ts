@@ -28,14 +28,9 @@ import {
   startAppServer,
 } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
-import { runLoad, sampleMemory, type LoadResult } from "./lib/load";
-import {
-  fulfillmentPayload,
-  sendDelivery,
-  signDelivery,
-  type Customer,
-  type SignedDelivery,
-} from "./lib/shopify-webhooks";
+import { runLoad, sampleMemory, sendDelivery, type LoadResult } from "./lib/load";
+import { seededRandom } from "../devkit/random";
+import { fulfillmentPayload, signDelivery, type Customer, type SignedDelivery } from "../devkit/shopify";
 
 const SECTION = "Fulfillment ingest and dispatch";
 const SHOP = "bench-shop.myshopify.com";
@@ -51,17 +46,6 @@ function argValue(args: string[], name: string, fallback: number): number {
   const value = Number(args[i + 1]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive whole number`);
   return value;
-}
-
-/** Deterministic, so every run replays the same load. */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CARRIERS: { company: string; number: (k: number) => string }[] = [
@@ -89,7 +73,8 @@ export interface BenchLoad {
 
 /** `count` deliveries: 10% repeat an earlier one (same webhook id), 20% of the rest carry 2–3 numbers. */
 export function buildLoad(count: number, shop: string, secret: string, seed = 4): BenchLoad {
-  const random = mulberry32(seed);
+  // Seeded, so every run replays the same load.
+  const random = seededRandom(seed);
   const duplicates = Math.round(count * 0.1);
   const unique = count - duplicates;
   const originals: SignedDelivery[] = [];
@@ -128,7 +113,7 @@ export function buildLoad(count: number, shop: string, secret: string, seed = 4)
         ...(i % 4 === 0 ? [{ title: "Wool Socks", quantity: 2, sku: "SOCK-2" }] : []),
       ],
     });
-    originals.push(signDelivery({ topic: "fulfillments/create", shop, payload }, secret));
+    originals.push(signDelivery({ topic: "fulfillments/create", shop, body: payload }, secret));
   }
   // A repeat arrives after its original, sometimes right behind it (while it is in flight).
   const keyed = originals.map((delivery, i) => ({ key: i, delivery }));
@@ -149,7 +134,7 @@ async function startEmulatorProcess(
 ): Promise<{ baseUrl: string; origin: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     tsx(),
-    ["test/emulator/main.ts", "--port", "0", "--account", `${API_KEY}:bench@example.com:1000000`],
+    ["devkit/emulator/main.ts", "--port", "0", "--account", `${API_KEY}:bench@example.com:1000000`],
     {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },

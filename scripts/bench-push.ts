@@ -6,7 +6,6 @@
 //
 //   npm run bench -- --only push [--pushes 1000] [--concurrency 16] [--no-build] [--no-write]
 // Exits 0 when the p99 target is met, 3 when it is missed, 1 when a push was lost or refused.
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,6 +25,7 @@ import {
 } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
 import { postBody, runLoad } from "./lib/load";
+import { signedPushBody, wireTracking } from "../devkit/trackingmore-wire";
 
 export interface PushBenchOptions {
   pushes?: number;
@@ -60,40 +60,28 @@ const SHOP = "bench-push.myshopify.com";
 const EMAIL = "owner@bench-push.example";
 export const PUSH_TARGET_P99_MS = 25;
 
-const zoneless = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
-
+/** A parcel's first transit scan, an hour ago, as TrackingMore pushes it. */
 function pushBody(trackingNumber: string): string {
   const scannedAt = new Date(Date.now() - 3_600_000);
-  const timeStr = String(Math.floor(Date.now() / 1000));
-  return JSON.stringify({
-    meta: { code: 200, type: "Success", message: "Success" },
-    data: {
-      id: `tm-${trackingNumber}`,
-      tracking_number: trackingNumber,
-      carrier_code: "dhl",
+  return signedPushBody(
+    EMAIL,
+    wireTracking({
+      trackingNumber,
+      carrierCode: "dhl",
       status: "transit",
-      substatus: "transit001",
-      updated_at: scannedAt.toISOString(),
-      itemTimeLength: 0,
-      lastEvent: `Item accepted by carrier,Shenzhen, CN,${zoneless(scannedAt)}`,
-      lastUpdateTime: zoneless(scannedAt),
-      origin_info: {
-        carrier_code: "dhl",
-        ItemReceived: zoneless(scannedAt),
-        trackinfo: [
-          {
-            Date: zoneless(scannedAt),
-            StatusDescription: "Item accepted by carrier",
-            Details: "Shenzhen, CN",
-            checkpoint_status: "transit",
-            substatus: "transit001",
-          },
-        ],
-      },
-      destination_info: { carrier_code: "dhl", trackinfo: [] },
-    },
-    verifyInfo: { timeStr, signature: createHmac("sha256", EMAIL).update(timeStr).digest("hex") },
-  });
+      transitDays: 0,
+      itemReceived: scannedAt,
+      checkpoints: [
+        {
+          at: scannedAt,
+          status: "transit",
+          substatus: "transit001",
+          description: "Item accepted by carrier",
+          location: "Shenzhen, CN",
+        },
+      ],
+    }),
+  );
 }
 
 async function seed(databaseUrl: string, count: number): Promise<string[]> {

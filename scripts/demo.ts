@@ -7,11 +7,11 @@
 //
 // --exit stops after printing (the test uses it); otherwise the app keeps running until Ctrl-C.
 // --emulator uses an emulator already running (it needs the account demo-key).
-import { createHmac, randomUUID } from "node:crypto";
 import { rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { startEmulator, type EmulatorHandle } from "../test/emulator";
+import { startEmulator, type EmulatorHandle } from "../devkit/emulator";
+import { BROWSER_USER_AGENT, fakeShopify, type SignedDelivery } from "../devkit/shopify";
 import type { Tracking, TrackingMoreClient } from "../app/trackingmore";
 import {
   appEnvironment,
@@ -31,7 +31,7 @@ import {
   demoScenario,
   type ExpectedTracking,
 } from "./lib/demo-deliveries";
-import { sendDelivery, type SignedDelivery } from "./lib/shopify-webhooks";
+import { sendDelivery } from "./lib/load";
 
 const SETTLE_TIMEOUT_MS = 60_000;
 const DEFAULT_DATABASE_FILE = path.join(root, "prisma/demo.sqlite");
@@ -69,42 +69,16 @@ function parseOptions(argv: string[]): DemoOptions {
   };
 }
 
-/** A session token as App Bridge makes it, so the admin opens without Shopify in between. */
+/** The admin as Shopify admin opens it, with a fresh session token: no Shopify in between. */
 function adminUrl(appUrl: string, shop: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const header = encode({ alg: "HS256", typ: "JWT" });
-  const payload = encode({
-    iss: `https://${shop}/admin`,
-    dest: `https://${shop}`,
-    aud: DEMO_SHOPIFY_API_KEY,
-    sub: "1",
-    exp: now + 60,
-    nbf: now - 5,
-    iat: now - 5,
-    jti: randomUUID(),
-    sid: randomUUID(),
-  });
-  const signature = createHmac("sha256", DEMO_SHOPIFY_API_SECRET)
-    .update(`${header}.${payload}`)
-    .digest("base64url");
-  const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString(
-    "base64url",
-  );
-  const url = new URL("/app", appUrl);
-  url.search = new URLSearchParams({
-    embedded: "1",
-    shop,
-    host,
-    id_token: `${header}.${payload}.${signature}`,
-  }).toString();
-  return url.toString();
+  const shopify = fakeShopify({ apiKey: DEMO_SHOPIFY_API_KEY, apiSecret: DEMO_SHOPIFY_API_SECRET, appUrl });
+  return shopify.embeddedAppUrl("/app", shop).toString();
 }
 
 /** The admin's HTTP status for a document request with a fresh session token. */
 async function adminAnswers(url: string): Promise<number> {
   const response = await fetch(url, {
-    headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36" },
+    headers: { "user-agent": BROWSER_USER_AGENT },
     redirect: "manual",
   });
   await response.arrayBuffer();

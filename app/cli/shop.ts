@@ -15,6 +15,12 @@ import {
 } from "~/models/settings.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import { TrackingMoreError } from "~/trackingmore";
+import {
+  DEAD_LETTER_STAGES,
+  listDeadLetters,
+  retryDeadLetters,
+  type DeadLetterStage,
+} from "~/pipeline/queue/dead-letters.server";
 
 export interface CliIO {
   out(line: string): void;
@@ -47,6 +53,10 @@ Commands:
       writeBackEnabled=true|false
   show <shop> [--json]
       The shop's settings (the key only by its last characters) and its trackings per sync state.
+  dead-letters <shop> [--json]
+      What the pipeline gave up on for the shop (after its retries, or a refusal), with reasons.
+  retry <shop> [--stage ingest|dispatch|change-push|write-back|backfill] [<id>...]
+      Put the shop's dead letters (all, a stage's, or the given ids) back in their queues.
   help
       This text.
 
@@ -267,12 +277,53 @@ async function show(args: string[], io: CliIO) {
   io.out(`fulfillments without number ${fulfillmentsWithoutNumber}`);
 }
 
+async function deadLetters(args: string[], io: CliIO) {
+  const { positional, booleans } = parseArguments(args, { withValue: [], boolean: ["json"] });
+  expectPositionals(positional, 1, "dead-letters <shop> [--json]");
+  const shop = shopArgument(positional[0]);
+  await requireKnownShop(shop);
+  const letters = await listDeadLetters(shop);
+  if (booleans.has("json")) {
+    io.out(JSON.stringify(letters, null, 2));
+    return;
+  }
+  if (letters.length === 0) {
+    io.out(`${shop}: nothing dead-lettered`);
+    return;
+  }
+  for (const letter of letters) {
+    io.out(
+      `${letter.deadAt.toISOString()}  ${letter.stage.padEnd(11)}  ${letter.id}  ${letter.subject}  (${letter.attempts} attempts)`,
+    );
+    if (letter.reason) io.out(`    ${letter.reason}`);
+  }
+}
+
+async function retry(args: string[], io: CliIO) {
+  const { positional, values } = parseArguments(args, { withValue: ["stage"], boolean: [] });
+  if (positional.length < 1) throw new UsageError("expected: retry <shop> [--stage <stage>] [<id>...]");
+  const shop = shopArgument(positional[0]);
+  const stage = values.stage;
+  if (stage !== undefined && !(DEAD_LETTER_STAGES as readonly string[]).includes(stage)) {
+    throw new UsageError(`unknown stage "${stage}": one of ${DEAD_LETTER_STAGES.join(", ")}`);
+  }
+  await requireKnownShop(shop);
+  const ids = positional.slice(1);
+  const retried = await retryDeadLetters(shop, {
+    stage: stage as DeadLetterStage | undefined,
+    ids: ids.length > 0 ? ids : undefined,
+  });
+  io.out(`${shop}: ${retried} dead letter${retried === 1 ? "" : "s"} back in their queues`);
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<void>> = {
   install,
   "set-key": setKey,
   "set-email": setEmail,
   set,
   show,
+  "dead-letters": deadLetters,
+  retry,
 };
 
 /** Runs one CLI command; returns the process exit code. Never exits the process itself. */

@@ -1,12 +1,16 @@
-import { startJobs, type BackgroundJob, type BackgroundWork } from "./background.server";
-import { backfillJob } from "../pipeline/backfill/job.server";
-import { dispatchTrackingsJob, ingestDeliveriesJob } from "../pipeline/ingest/job.server";
-import { pushTrackingChangesJob } from "../pipeline/change-push/push-changes.server";
-import { applyTrackingMorePushesJob } from "../pipeline/push-apply/job.server";
-import { reconcileStatusesJob } from "../pipeline/reconcile/job.server";
-import { writeBackEventsJob } from "../pipeline/write-back/job.server";
+import { startJobs, type BackgroundJob, type BackgroundWork } from "~/pipeline/background.server";
+import { backfillJob } from "~/pipeline/backfill/job.server";
+import { pushTrackingChangesJob } from "~/pipeline/change-push/job.server";
+import { dispatchTrackingsJob } from "~/pipeline/dispatch/job.server";
+import { ingestDeliveriesJob } from "~/pipeline/ingest/job.server";
+import { applyTrackingMorePushesJob } from "~/pipeline/push-apply/job.server";
+import { reconcileStatusesJob } from "~/pipeline/reconcile/job.server";
+import { writeBackEventsJob } from "~/pipeline/write-back/job.server";
 
-/** Every background job of the app. Each feature adds its job here. */
+// The one list of background work: each pipeline stage owns its job (app/pipeline/<stage>);
+// this file only registers them.
+
+/** Every background job of the app. */
 export function backgroundJobs(): BackgroundJob[] {
   return [
     ingestDeliveriesJob(),

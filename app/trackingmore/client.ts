@@ -92,6 +92,23 @@ interface CallSpec {
    * (timeout, dropped connection): the earlier attempt may have done the work already.
    */
   afterLostAnswer?: (error: TrackingMoreError) => Promise<unknown> | null;
+  signal?: AbortSignal;
+  retryLostAnswers?: boolean;
+}
+
+/** Per-call options of the calls that change data at TrackingMore. */
+export interface CallOptions {
+  /**
+   * Aborts the call before it is sent, or while it waits for the rate limit or a retry: the
+   * caller no longer wants it sent (a durable job whose claim was taken over). The abort reason
+   * is thrown as is.
+   */
+  signal?: AbortSignal;
+  /**
+   * false: a timeout or dropped connection is thrown at once instead of retried, so the caller
+   * can ask TrackingMore what the lost attempt did before sending anything again.
+   */
+  retryLostAnswers?: boolean;
 }
 
 const silentLogger: TrackingMoreLogger = { debug() {}, warn() {} };
@@ -191,13 +208,14 @@ export class TrackingMoreClient {
 
   // ---- batches ------------------------------------------------------------------------------
 
-  async batchCreate(items: CreateTrackingInput[]): Promise<BatchCreateResult> {
+  async batchCreate(items: CreateTrackingInput[], options: CallOptions = {}): Promise<BatchCreateResult> {
     this.checkBatchSize("POST /trackings/batch", items.length);
     const data = await this.call({
       method: "POST",
       endpoint: "/trackings/batch",
       path: "/trackings/batch",
       body: items.map(createToWire),
+      ...options,
     });
     return parseBatchCreate(data, items.length);
   }
@@ -264,7 +282,10 @@ export class TrackingMoreClient {
 
   // ---- queries ------------------------------------------------------------------------------
 
-  async listTrackings(query: ListTrackingsQuery = {}): Promise<TrackingPage> {
+  async listTrackings(
+    query: ListTrackingsQuery = {},
+    options: Pick<CallOptions, "signal"> = {},
+  ): Promise<TrackingPage> {
     if ((query.numbers?.length ?? 0) > MAX_BATCH_ITEMS || (query.orders?.length ?? 0) > MAX_BATCH_ITEMS) {
       throw tooMany("GET /trackings/get", "numbers/orders filters take at most 40 values");
     }
@@ -274,6 +295,7 @@ export class TrackingMoreClient {
       path: "/trackings/get",
       query: listQueryToWire(query),
       rateClass: "list",
+      ...options,
     });
     return parseTrackingPage(data);
   }
@@ -372,7 +394,9 @@ export class TrackingMoreClient {
     const endpoint = `${spec.method} ${spec.endpoint}`;
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
-      const release = await this.limiter.acquire(spec.rateClass ?? "default");
+      spec.signal?.throwIfAborted();
+      const release = await this.limiter.acquire(spec.rateClass ?? "default", spec.signal);
+      spec.signal?.throwIfAborted();
       this.logger.debug({ endpoint, attempt }, "trackingmore request");
       let error: TrackingMoreError;
       try {
@@ -385,7 +409,9 @@ export class TrackingMoreClient {
       } finally {
         release();
       }
-      const willRetry = error.retryable && attempt < this.retry.maxAttempts;
+      const lost = error.code === TIMEOUT_CODE || error.code === NETWORK_CODE;
+      const willRetry =
+        error.retryable && attempt < this.retry.maxAttempts && !(lost && spec.retryLostAnswers === false);
       this.logger.warn(
         { endpoint, attempt, code: error.code, httpStatus: error.httpStatus, willRetry },
         "trackingmore call failed",
@@ -395,11 +421,11 @@ export class TrackingMoreClient {
         if (recovery) return recovery;
         throw error;
       }
-      answerLost ||= error.code === TIMEOUT_CODE || error.code === NETWORK_CODE;
+      answerLost ||= lost;
       if (error.code === 429) {
         this.limiter.pauseAll(this.retry.rateLimitPauseMs);
       } else {
-        await this.clock.sleep(this.backoffMs(attempt));
+        await this.clock.sleep(this.backoffMs(attempt), spec.signal);
       }
     }
   }
@@ -419,10 +445,14 @@ export class TrackingMoreClient {
         method: spec.method,
         headers: { "Content-Type": "application/json", "Trackingmore-Api-Key": this.apiKey, ...spec.headers },
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: spec.signal
+          ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), spec.signal])
+          : AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();
     } catch (cause) {
+      // The caller's own abort is not TrackingMore's failure.
+      if (spec.signal?.aborted) throw spec.signal.reason;
       const timedOut =
         cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
       throw new TrackingMoreError({

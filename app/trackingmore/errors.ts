@@ -65,3 +65,25 @@ function classify(code: number): TrackingMoreErrorType {
   if (code >= 500 && code < 600) return "ServerError";
   return "BadRequest";
 }
+
+/** What a TrackingMore code means for the work that got it. */
+export type TrackingMoreOutcome =
+  | "already_exists"
+  | "quota_exhausted"
+  | "key_rejected"
+  | "not_found"
+  | "rate_limited"
+  | "transient"
+  | "refused";
+
+/** One classification of TrackingMore's codes, for call-level errors and batch items alike. */
+export function trackingMoreOutcome(code: number): TrackingMoreOutcome {
+  if (code === 4016) return "already_exists";
+  if (code === 429) return "rate_limited";
+  if (code === 0 || isRetryableCode(code)) return "transient";
+  const type = classify(code);
+  if (type === "QuotaExhausted") return "quota_exhausted";
+  if (type === "Unauthorized") return "key_rejected";
+  if (type === "NotFound") return "not_found";
+  return "refused";
+}

@@ -5,8 +5,17 @@ export {
   type TrackingMoreClientOptions,
   type TrackingMoreLogger,
   type RetryOptions,
+  type CallOptions,
 } from "./client";
-export { TrackingMoreError, SUCCESS_CODES, TIMEOUT_CODE, NETWORK_CODE, isRetryableCode } from "./errors";
+export {
+  TrackingMoreError,
+  SUCCESS_CODES,
+  TIMEOUT_CODE,
+  NETWORK_CODE,
+  isRetryableCode,
+  trackingMoreOutcome,
+  type TrackingMoreOutcome,
+} from "./errors";
 export { parseTracking, parseDate } from "./parse";
 export {
   DEFAULT_RATE_LIMITS,

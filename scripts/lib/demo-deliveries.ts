@@ -8,11 +8,19 @@ import {
   type Customer,
   type FulfillmentSpec,
   type SignedDelivery,
-} from "./shopify-webhooks";
+} from "../../devkit/shopify";
 
 export const DEMO_SHOP = "trackbridge-demo.myshopify.com";
 export const DEMO_TRACKINGMORE_KEY = "demo-key";
 export const DEMO_TRACKINGMORE_EMAIL = "demo@example.com";
+
+/** A fulfillment the demo tells the whole of: who, which order, which fulfillment. */
+type DemoFulfillment = FulfillmentSpec & {
+  orderId: number;
+  orderName: string;
+  fulfillmentId: number;
+  customer: Customer;
+};
 
 const ada: Customer = {
   firstName: "Ada",
@@ -76,7 +84,7 @@ const redacted: Customer = {
   countryCode: "CA",
 };
 
-const order1001: FulfillmentSpec = {
+const order1001: DemoFulfillment = {
   orderId: 5817263095000,
   orderName: "#1001",
   fulfillmentId: 4_900_000_001,
@@ -85,7 +93,7 @@ const order1001: FulfillmentSpec = {
   customer: ada,
   lineItems: [{ title: "Merino Wool Sweater", variantTitle: "M / Navy", quantity: 1, sku: "SW-M-NAVY" }],
 };
-const order1002: FulfillmentSpec = {
+const order1002: DemoFulfillment = {
   orderId: 5817263095001,
   orderName: "#1002",
   fulfillmentId: 4_900_000_002,
@@ -98,7 +106,7 @@ const order1002: FulfillmentSpec = {
   ],
   service: "FedEx Ground",
 };
-const order1003: FulfillmentSpec = {
+const order1003: DemoFulfillment = {
   orderId: 5817263095002,
   orderName: "#1003",
   fulfillmentId: 4_900_000_003,
@@ -108,7 +116,7 @@ const order1003: FulfillmentSpec = {
   customer: ivan,
   lineItems: [{ title: "Rose Oil Gift Set", quantity: 3 }],
 };
-const order1004: FulfillmentSpec = {
+const order1004: DemoFulfillment = {
   orderId: 5817263095003,
   orderName: "#1004",
   fulfillmentId: 4_900_000_004,
@@ -117,7 +125,7 @@ const order1004: FulfillmentSpec = {
   customer: linus,
   lineItems: [{ title: "Gift Card", quantity: 1 }],
 };
-const order1005: FulfillmentSpec = {
+const order1005: DemoFulfillment = {
   orderId: 5817263095004,
   orderName: "#1005",
   fulfillmentId: 4_900_000_005,
@@ -126,7 +134,7 @@ const order1005: FulfillmentSpec = {
   customer: grace,
   lineItems: [{ title: "Espresso Cups", variantTitle: "Set of 4", quantity: 1 }],
 };
-const order1006: FulfillmentSpec = {
+const order1006: DemoFulfillment = {
   orderId: 5817263095005,
   orderName: "#1006",
   fulfillmentId: 4_900_000_006,
@@ -136,7 +144,7 @@ const order1006: FulfillmentSpec = {
   customer: linus,
   lineItems: [{ title: "Bike Lights", quantity: 1 }],
 };
-const order1007: FulfillmentSpec = {
+const order1007: DemoFulfillment = {
   orderId: 5817263095006,
   orderName: "#1007",
   fulfillmentId: 4_900_000_007,
@@ -158,7 +166,7 @@ export interface ExpectedTracking {
 }
 
 function expected(
-  spec: FulfillmentSpec,
+  spec: DemoFulfillment,
   number: string,
   carrierCode: string,
   archived = false,
@@ -188,7 +196,7 @@ export interface DemoScenario {
 
 export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario {
   const create = (spec: FulfillmentSpec) =>
-    signDelivery({ topic: "fulfillments/create", shop, payload: fulfillmentPayload(spec) }, apiSecret);
+    signDelivery({ topic: "fulfillments/create", shop, body: fulfillmentPayload(spec) }, apiSecret);
   const multiParcel = create(order1002);
   const arrivals = [
     { label: "#1001 fulfilled, one UPS parcel", delivery: create(order1001) },
@@ -199,7 +207,7 @@ export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario 
         {
           topic: "orders/fulfilled",
           shop,
-          payload: orderFulfilledPayload({
+          body: orderFulfilledPayload({
             orderId: order1001.orderId,
             orderName: order1001.orderName,
             customer: ada,
@@ -237,7 +245,7 @@ export function demoScenario(apiSecret: string, shop = DEMO_SHOP): DemoScenario 
         {
           topic: "fulfillments/update",
           shop,
-          payload: fulfillmentPayload({
+          body: fulfillmentPayload({
             ...order1005,
             status: "cancelled",
             updatedAt: "2026-11-20T12:40:00-05:00",

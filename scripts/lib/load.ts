@@ -2,6 +2,7 @@
 // keep-alive connections, with per-request latency, and a memory sampler for a server process.
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import { deliveryHeaders, type SignedDelivery } from "../../devkit/shopify";
 
 export interface LoadResult {
   sent: number;
@@ -57,6 +58,18 @@ export function postBody(
     request.on("timeout", () => request.destroy(new Error(`no answer from ${String(url)} in time`)));
     request.on("error", reject);
     request.end(body);
+  });
+}
+
+/** POSTs a signed Shopify delivery to `${appUrl}/webhooks/<topic>` with Shopify's headers. */
+export function sendDelivery(
+  appUrl: string,
+  delivery: SignedDelivery,
+  options: { agent?: http.Agent; timeoutMs?: number } = {},
+): Promise<PostAnswer> {
+  return postBody(new URL(`/webhooks/${delivery.topic}`, appUrl), delivery.body, {
+    ...options,
+    headers: deliveryHeaders(delivery),
   });
 }
 

@@ -6,7 +6,7 @@ import {
   readTrackingMoreAccountEmail,
   readTrackingMoreApiKey,
 } from "~/models/settings.server";
-import { startEmulator, type EmulatorHandle } from "../emulator";
+import { startEmulator, type EmulatorHandle } from "../../devkit/emulator";
 
 const SHOP = "cli-shop.myshopify.com";
 
@@ -220,6 +220,50 @@ describe("npm run shop -- show", () => {
     const result = await run("show", "unknown.myshopify.com");
     expect(result.code).toBe(EXIT_FAILED);
     expect(result.err).toContain("is not installed");
+  });
+});
+
+describe("npm run shop -- dead-letters and retry", () => {
+  it("lists the shop's dead letters with reasons and puts them back in their queues", async () => {
+    const shop = "cli-dead.myshopify.com";
+    expect((await run("install", shop)).code).toBe(EXIT_OK);
+    const tracking = await prisma.tracking.create({
+      data: {
+        shop,
+        orderId: "1",
+        trackingNumber: "CLI-DEAD-1",
+        carrierCode: "usps",
+        deadAt: new Date(),
+        attempts: 12,
+        lastError: "TrackingMore is not reachable right now (timeout); retrying automatically",
+      },
+    });
+    await prisma.webhookDelivery.create({
+      data: {
+        webhookId: "cli-dead-delivery",
+        shop,
+        topic: "orders/fulfilled",
+        deadAt: new Date(),
+        lastError: "fulfillments.0.tracking_numbers: expected an array",
+      },
+    });
+
+    const listed = await run("dead-letters", shop);
+    expect(listed.code).toBe(EXIT_OK);
+    expect(listed.out).toMatch(/dispatch\s+\S+\s+CLI-DEAD-1\s+\(12 attempts\)/);
+    expect(listed.out).toMatch(/expected an array/);
+    const json = JSON.parse((await run("dead-letters", shop, "--json")).out) as { stage: string }[];
+    expect(json.map((l) => l.stage).sort()).toEqual(["dispatch", "ingest"]);
+
+    expect((await run("retry", shop, "--stage", "nowhere")).code).toBe(EXIT_USAGE);
+    expect((await run("retry", shop, "--stage", "dispatch")).out).toMatch(/1 dead letter back/);
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: tracking.id } })).toMatchObject({
+      deadAt: null,
+      attempts: 0,
+      lastError: null,
+    });
+    expect((await run("retry", shop)).out).toMatch(/1 dead letter back/);
+    expect((await run("dead-letters", shop)).out).toMatch(/nothing dead-lettered/);
   });
 });
 

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { applyTestEnvironment } from "../support/env";
-import { mintSessionToken } from "../support/shopify";
+import { embeddedAppUrl, mintSessionToken } from "../../devkit/shopify";
+import { applyTestEnvironment, TEST_APP } from "../support/env";
 
 // The built app (scripts/serve.mjs) in a child process on a free port, and headless Chromium
 // driving it as a merchant would inside Shopify admin.
@@ -121,10 +121,6 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-function hostParam(shop: string): string {
-  return Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
-}
-
 /**
  * A browser context that behaves like Shopify admin's iframe, without Shopify:
  *
@@ -166,7 +162,7 @@ export async function embeddedContext(
       return;
     }
     await route.continue({
-      headers: { ...request.headers(), authorization: `Bearer ${mintSessionToken(shop)}` },
+      headers: { ...request.headers(), authorization: `Bearer ${mintSessionToken(shop, TEST_APP)}` },
     });
   });
   return context;
@@ -174,11 +170,7 @@ export async function embeddedContext(
 
 /** Opens an admin page as Shopify admin opens the app in its iframe. */
 export async function openAdminPage(page: Page, app: RunningApp, shop: string, pathname: string) {
-  const url = new URL(pathname, app.origin);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", shop);
-  url.searchParams.set("host", hostParam(shop));
-  url.searchParams.set("id_token", mintSessionToken(shop));
+  const url = embeddedAppUrl(app.origin, pathname, shop, mintSessionToken(shop, TEST_APP));
   const response = await page.goto(url.toString(), { waitUntil: "networkidle" });
   if (!response || response.status() !== 200) {
     throw new Error(`GET ${pathname} answered ${response?.status()}: ${await response?.text()}`);

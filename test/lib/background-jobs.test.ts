@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startJobs, type BackgroundJob } from "~/jobs/background.server";
+import { startJobs, type BackgroundJob } from "~/pipeline/background.server";
 import { noteIntake } from "~/lib/intake-pressure.server";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { msSinceIntake } from "~/lib/intake-pressure.server";
 import { answerHotWebhook, MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/fast-lane.server";
-import { fulfillmentPayload, installShop } from "../support/pipeline";
-import { signWebhookBody } from "../support/shopify";
-import { seedShop, seedTracking, signedPushBody, wireTracking } from "../status/helpers";
+import { deliveryHeaders, fulfillmentPayload, signDelivery, signWebhookBody } from "../../devkit/shopify";
+import { installShop } from "../support/pipeline";
+import { TEST_API_SECRET } from "../support/env";
+import { seedShop, seedTracking } from "../status/helpers";
+import { signedPushBody, wireTracking } from "../../devkit/trackingmore-wire";
 
 // The fast lane as scripts/serve.mjs mounts it: in front of everything else on a Node server.
 // What it does not answer falls through to the next handler (Express and Remix in production).
@@ -30,17 +32,13 @@ function postDelivery(
   options: { webhookId?: string; topic?: string; hmac?: string } = {},
 ) {
   const topic = options.topic ?? "fulfillments/create";
+  const delivery = signDelivery(
+    { topic, shop, body: rawBody, webhookId: options.webhookId },
+    TEST_API_SECRET,
+  );
   return fetch(`${origin}/webhooks/${topic}`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": topic,
-      "x-shopify-shop-domain": shop,
-      "x-shopify-api-version": "2026-10",
-      "x-shopify-webhook-id": options.webhookId ?? crypto.randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
-      "x-shopify-hmac-sha256": options.hmac ?? signWebhookBody(rawBody),
-    },
+    headers: deliveryHeaders(options.hmac ? { ...delivery, hmac: options.hmac } : delivery),
     body: rawBody,
   });
 }

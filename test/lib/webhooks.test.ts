@@ -44,7 +44,7 @@ describe("verifyShopifyWebhook agrees with Shopify's library", () => {
   });
 
   it("refuses what the library refuses: another secret, a changed body, a missing header", async () => {
-    const otherSecret = webhookRequest({ topic: "fulfillments/create", shop, body, secret: "not-ours" });
+    const otherSecret = webhookRequest({ topic: "fulfillments/create", shop, body, apiSecret: "not-ours" });
     const signed = webhookRequest({ topic: "fulfillments/create", shop, body });
     const changedBody = new Request(signed.url, {
       method: "POST",

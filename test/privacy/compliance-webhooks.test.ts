@@ -8,11 +8,11 @@ import { webhookRequest } from "../support/shopify";
 import {
   deliver,
   drainPipeline,
-  fulfillmentPayload,
   localTrackings,
   withPipelineEmulator,
   trackingsAtTrackingMore,
 } from "../support/pipeline";
+import { ADA, fulfillmentPayload } from "../../devkit/shopify";
 
 const pipeline = withPipelineEmulator("privacy");
 
@@ -20,11 +20,18 @@ let sequence = 0;
 async function shopWithTwoCustomers() {
   const shop = await pipeline.newShop();
   sequence += 1;
-  const ada = fulfillmentPayload({ numbers: [`1ZADA${sequence}${Date.now() % 1e9}`] });
+  const ada = fulfillmentPayload({ trackingNumbers: [`1ZADA${sequence}${Date.now() % 1e9}`] });
   const grace = fulfillmentPayload({
-    numbers: [`1ZGRC${sequence}${Date.now() % 1e9}`],
-    email: "grace@example.com",
-    destination: { name: "Grace Hopper", phone: "+1 555 0100", country_code: "US" },
+    trackingNumbers: [`1ZGRC${sequence}${Date.now() % 1e9}`],
+    customer: {
+      ...ADA,
+      firstName: "Grace",
+      lastName: "Hopper",
+      email: "grace@example.com",
+      phone: "+1 555 0100",
+      country: "United States",
+      countryCode: "US",
+    },
   });
   await deliver("fulfillments/create", shop, ada);
   await deliver("fulfillments/create", shop, grace);
@@ -80,7 +87,7 @@ describe("customers/redact", () => {
         topic: "customers/redact",
         shop,
         body: { customer: { email: "ada@example.com" } },
-        secret: "forged",
+        apiSecret: "forged",
       }),
     );
     expect(response.status).toBe(401);

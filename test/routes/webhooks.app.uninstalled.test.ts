@@ -36,7 +36,7 @@ describe("POST /webhooks/app/uninstalled", () => {
   it("answers 401 to a wrongly signed delivery and changes nothing", async () => {
     await seedOfflineSession(shop);
     const response = await callAction(
-      webhookRequest({ topic: "app/uninstalled", shop, body: { id: 1 }, secret: "not-the-app-secret" }),
+      webhookRequest({ topic: "app/uninstalled", shop, body: { id: 1 }, apiSecret: "not-the-app-secret" }),
     );
     expect(response.status).toBe(401);
     expect(await prisma.session.count({ where: { shop } })).toBe(1);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrackingMoreClient, type Tracking } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle } from "../emulator";
+import { startEmulator, type EmulatorHandle } from "../../devkit/emulator";
 import { DEMO_SHOP, DEMO_TRACKINGMORE_EMAIL, DEMO_TRACKINGMORE_KEY } from "../../scripts/lib/demo-deliveries";
 
 // `npm run demo -- --exit` against an emulator this test owns, so what TrackingMore holds is

@@ -4,78 +4,15 @@ import prisma from "~/db/client.server";
 import { saveTrackingMoreAccountEmail, saveTrackingMoreApiKey } from "~/models/settings.server";
 import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
 import { action } from "~/routes/webhooks.trackingmore";
-import { signWebhook } from "../emulator";
 import { callRoute } from "../support/routes";
 import { interceptAdminGraphql, type GraphqlCall } from "../support/shopify-api-mock";
 import { TEST_APP_URL } from "../support/env";
 
-// Shared by the status and write-back tests: TrackingMore pushes as the wire carries them,
-// a receiver that hands the emulator's pushes to our route, seeded rows, and a Shopify that
+// Shared by the status and write-back tests (pushes themselves: devkit/trackingmore-wire.ts): a
+// receiver that hands the emulator's pushes to our route, seeded rows, and a Shopify that
 // remembers the fulfillment events it was given.
 
 export const HOUR = 3_600_000;
-
-export interface WireCheckpoint {
-  at: Date;
-  status: string;
-  substatus?: string;
-  description: string;
-  location?: string;
-  leg?: "origin" | "destination";
-}
-
-const zoneless = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
-
-/** A tracking as TrackingMore's push or list carries it (snake_case, zone-less dates). */
-export function wireTracking(options: {
-  trackingNumber: string;
-  carrierCode?: string;
-  status: string;
-  substatus?: string | null;
-  checkpoints?: WireCheckpoint[];
-  updatedAt?: Date;
-  transitDays?: number;
-  itemReceived?: Date;
-}): Record<string, unknown> {
-  const checkpoints = options.checkpoints ?? [];
-  const leg = (which: "origin" | "destination") => ({
-    carrier_code: options.carrierCode ?? "usps",
-    ItemReceived: which === "origin" && options.itemReceived ? zoneless(options.itemReceived) : null,
-    trackinfo: checkpoints
-      .filter((c) => (c.leg ?? "origin") === which)
-      .reverse()
-      .map((c) => ({
-        Date: zoneless(c.at),
-        StatusDescription: c.description,
-        Details: c.location ?? "",
-        checkpoint_status: c.status,
-        substatus: c.substatus ?? null,
-      })),
-  });
-  const last = checkpoints[checkpoints.length - 1];
-  return {
-    id: `tm-${options.trackingNumber}`,
-    tracking_number: options.trackingNumber,
-    carrier_code: options.carrierCode ?? "usps",
-    status: options.status,
-    substatus: options.substatus ?? last?.substatus ?? null,
-    updated_at: (options.updatedAt ?? last?.at ?? new Date()).toISOString(),
-    itemTimeLength: options.transitDays ?? null,
-    lastEvent: last ? `${last.description},${last.location ?? ""},${zoneless(last.at)}` : "",
-    lastUpdateTime: last ? zoneless(last.at) : null,
-    origin_info: leg("origin"),
-    destination_info: leg("destination"),
-  };
-}
-
-export function signedPushBody(email: string, data: Record<string, unknown>, timeStr?: string): string {
-  const time = timeStr ?? String(Math.floor(Date.now() / 1000));
-  return JSON.stringify({
-    meta: { code: 200, type: "Success", message: "Success" },
-    data,
-    verifyInfo: { timeStr: time, signature: signWebhook(email, time) },
-  });
-}
 
 /** Posts a push to the route, then (unless told not to) runs the apply job as the worker would. */
 export async function postPush(body: string, { apply = true } = {}): Promise<Response> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { applyReceivedPushes, verifyPushSignature } from "~/pipeline/push-apply/push.server";
-import { signWebhook } from "../emulator";
-import { HOUR, postPush, seedShop, seedTracking, signedPushBody, wireTracking } from "./helpers";
+import { HOUR, postPush, seedShop, seedTracking } from "./helpers";
+import { signedPushBody, signTrackingMorePush, wireTracking } from "../../devkit/trackingmore-wire";
 
 const email = "owner@shop-a.example";
 const t0 = new Date(Date.UTC(2026, 10, 20, 8, 0, 0));
@@ -37,43 +37,47 @@ describe("verifyPushSignature", () => {
 
   it("accepts TrackingMore's HMAC of timeStr keyed by the account email", () => {
     expect(
-      verifyPushSignature(email, { timeStr: fresh, signature: signWebhook(email, fresh) }, { now }),
+      verifyPushSignature(email, { timeStr: fresh, signature: signTrackingMorePush(email, fresh) }, { now }),
     ).toBe(true);
     // Milliseconds are accepted too.
     const ms = String(now.getTime());
-    expect(verifyPushSignature(email, { timeStr: ms, signature: signWebhook(email, ms) }, { now })).toBe(
-      true,
-    );
+    expect(
+      verifyPushSignature(email, { timeStr: ms, signature: signTrackingMorePush(email, ms) }, { now }),
+    ).toBe(true);
   });
 
   it("refuses another email's signature, a tampered one, and stale or future times", () => {
     expect(
       verifyPushSignature(
         email,
-        { timeStr: fresh, signature: signWebhook("other@x.example", fresh) },
+        { timeStr: fresh, signature: signTrackingMorePush("other@x.example", fresh) },
         { now },
       ),
     ).toBe(false);
     expect(verifyPushSignature(email, { timeStr: fresh, signature: "abc" }, { now })).toBe(false);
     const stale = String(Math.floor(now.getTime() / 1000) - 11 * 60);
     expect(
-      verifyPushSignature(email, { timeStr: stale, signature: signWebhook(email, stale) }, { now }),
+      verifyPushSignature(email, { timeStr: stale, signature: signTrackingMorePush(email, stale) }, { now }),
     ).toBe(false);
     expect(
       verifyPushSignature(
         email,
-        { timeStr: stale, signature: signWebhook(email, stale) },
+        { timeStr: stale, signature: signTrackingMorePush(email, stale) },
         { now, maxAgeSeconds: 3600 },
       ),
     ).toBe(true);
     const future = String(Math.floor(now.getTime() / 1000) + 11 * 60);
     expect(
-      verifyPushSignature(email, { timeStr: future, signature: signWebhook(email, future) }, { now }),
+      verifyPushSignature(
+        email,
+        { timeStr: future, signature: signTrackingMorePush(email, future) },
+        { now },
+      ),
     ).toBe(false);
     expect(
       verifyPushSignature(
         email,
-        { timeStr: "yesterday", signature: signWebhook(email, "yesterday") },
+        { timeStr: "yesterday", signature: signTrackingMorePush(email, "yesterday") },
         { now },
       ),
     ).toBe(false);

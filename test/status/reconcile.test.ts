@@ -3,7 +3,7 @@ import prisma from "~/db/client.server";
 import { backgroundJobs } from "~/jobs/index.server";
 import { claimShopDueForSweep, reconcileShopStatuses } from "~/pipeline/reconcile/reconcile.server";
 import { TrackingMoreClient, resetRateLimiters, type Clock } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle } from "../emulator";
+import { startEmulator, type EmulatorHandle } from "../../devkit/emulator";
 import { HOUR, seedShop } from "./helpers";
 
 const START = Date.UTC(2026, 2, 1, 8);

@@ -121,7 +121,7 @@ describe("GET /api/orders/:orderId/trackings", () => {
     await seedTracking({ orderId: "850001", trackingNumber: "AUTH00000001" });
     const forged = new Request(`${TEST_APP_URL}/api/orders/850001/trackings`, {
       headers: {
-        authorization: `Bearer ${mintSessionToken(shop, { secret: "not-the-app-secret" })}`,
+        authorization: `Bearer ${mintSessionToken(shop, { apiSecret: "not-the-app-secret" })}`,
         origin: adminOrigin,
         "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36",
       },

@@ -1,21 +1,8 @@
-import { createHmac } from "node:crypto";
+import { signProxyQuery } from "../../devkit/shopify";
 import { TEST_API_SECRET, TEST_APP_URL } from "../support/env";
 
-// A storefront request as Shopify's app proxy forwards it: the query signed with the app's
-// secret (hex HMAC-SHA256 over the sorted `key=value` pairs, joined with nothing).
-
-export function signProxyQuery(params: URLSearchParams, secret = TEST_API_SECRET): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) {
-    if (key === "signature") continue;
-    grouped.set(key, [...(grouped.get(key) ?? []), value]);
-  }
-  const message = [...grouped]
-    .map(([key, values]) => `${key}=${values.join(",")}`)
-    .sort()
-    .join("");
-  return createHmac("sha256", secret).update(message).digest("hex");
-}
+// A storefront request as Shopify's app proxy forwards it to the test app: the query signed
+// with the app's secret (devkit/shopify/app-proxy.ts).
 
 export interface ProxyRequestOptions {
   shop: string;
@@ -36,7 +23,7 @@ export function proxyRequest(options: ProxyRequestOptions): Request {
     timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
     ...options.extraParams,
   });
-  params.set("signature", signProxyQuery(params, options.secret));
+  params.set("signature", signProxyQuery(params, options.secret ?? TEST_API_SECRET));
   const headers = new Headers(options.headers);
   headers.set("x-forwarded-for", options.ip ?? "203.0.113.10");
   if (!options.form) return new Request(`${TEST_APP_URL}/proxy?${params}`, { headers });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import prisma from "~/db/client.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
-import { startEmulator, type AccountInit, type EmulatorHandle } from "../emulator";
+import { startEmulator, type AccountInit, type EmulatorHandle } from "../../devkit/emulator";
 
 // Fixtures for the merchant admin's tests: an emulator the app talks to, installed shops with a
 // TrackingMore key, and trackings that TrackingMore really has.

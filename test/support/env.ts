@@ -5,6 +5,8 @@ export const TEST_API_SECRET = "test-api-secret-0123456789abcdef";
 export const TEST_APP_URL = "https://trackbridge.test";
 export const TEST_SCOPES = "read_orders,read_fulfillments,write_fulfillments,write_app_proxy";
 export const TEST_ENCRYPTION_KEY = "0".repeat(62) + "2a";
+/** The test app as Shopify knows it, for the Shopify fakes (devkit/shopify). */
+export const TEST_APP = { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appUrl: TEST_APP_URL };
 
 export function applyTestEnvironment(env: NodeJS.ProcessEnv = process.env) {
   env.NODE_ENV = "test";

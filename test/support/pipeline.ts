@@ -8,7 +8,7 @@ import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server"
 import { receiveFulfillmentWebhook } from "~/webhooks/webhooks.server";
 import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import { TrackingMoreClient, type Tracking } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../emulator";
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../devkit/emulator";
 import { seedOfflineSession, webhookRequest } from "./shopify";
 
 // The fulfillment pipeline end to end in one process: signed deliveries into the real webhook
@@ -74,59 +74,6 @@ export function withPipelineEmulator(shopPrefix: string, options: EmulatorOption
 export async function installShop(shop: string, apiKey?: string) {
   await seedOfflineSession(shop);
   if (apiKey) await saveTrackingMoreApiKey(shop, apiKey);
-}
-
-let fulfillmentSequence = 5_000_000;
-
-export interface FulfillmentFixture {
-  id?: number;
-  orderId?: number;
-  orderName?: string;
-  numbers?: string[];
-  company?: string | null;
-  status?: string;
-  updatedAt?: string;
-  email?: string | null;
-  destination?: Record<string, unknown> | null;
-}
-
-/** A fulfillments/create payload as Shopify sends it. */
-export function fulfillmentPayload(fixture: FulfillmentFixture = {}) {
-  const id = fixture.id ?? ++fulfillmentSequence;
-  const orderId = fixture.orderId ?? id + 1_000_000;
-  const orderName = fixture.orderName ?? `#${1000 + (id % 100_000)}`;
-  const numbers = fixture.numbers ?? [`1Z999AA1${String(id).padStart(10, "0")}`];
-  return {
-    id,
-    order_id: orderId,
-    name: `${orderName}.1`,
-    status: fixture.status ?? "success",
-    created_at: "2026-11-20T10:00:00-05:00",
-    updated_at: fixture.updatedAt ?? "2026-11-20T10:00:00-05:00",
-    service: "manual",
-    tracking_company: fixture.company === undefined ? "UPS" : fixture.company,
-    tracking_number: numbers[0] ?? null,
-    tracking_numbers: numbers,
-    tracking_url: null,
-    tracking_urls: [],
-    shipment_status: null,
-    location_id: 1,
-    email: fixture.email === undefined ? "ada@example.com" : fixture.email,
-    destination:
-      fixture.destination === undefined
-        ? {
-            first_name: "Ada",
-            last_name: "Lovelace",
-            name: "Ada Lovelace",
-            phone: "+44 20 7946 0958",
-            country_code: "GB",
-            country: "United Kingdom",
-            city: "London",
-          }
-        : fixture.destination,
-    line_items: [{ id: 1, title: "Analytical Engine", name: "Analytical Engine", quantity: 1 }],
-    admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`,
-  };
 }
 
 export async function deliver(topic: string, shop: string, body: unknown, webhookId: string = randomUUID()) {

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TrackingMoreClient, resetRateLimiters } from "../../app/trackingmore";
-import { plannedOutcome, signWebhook, startEmulator } from "../emulator";
+import { plannedOutcome, startEmulator } from "../../devkit/emulator";
+import { signTrackingMorePush } from "../../devkit/trackingmore-wire";
 import { raw, setup, type Setup, type WireJson } from "./helpers";
 
 const HOUR = 3_600_000;
@@ -156,8 +157,8 @@ describe("webhooks", () => {
       expect(timeStr).toMatch(/^\d{10}$/);
       expect(Math.abs(Number(timeStr) - Date.now() / 1000)).toBeLessThan(60);
       expect(signature).toBe(createHmac("sha256", env.email).update(timeStr).digest("hex"));
-      expect(signature).toBe(signWebhook(env.email, timeStr));
-      expect(signature).not.toBe(signWebhook("someone-else@example.com", timeStr));
+      expect(signature).toBe(signTrackingMorePush(env.email, timeStr));
+      expect(signature).not.toBe(signTrackingMorePush("someone-else@example.com", timeStr));
     } finally {
       hook.close();
     }

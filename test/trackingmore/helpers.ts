@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TrackingMoreClient, type TrackingMoreClientOptions } from "../../app/trackingmore";
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../emulator";
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../devkit/emulator";
 
 /**
  * A clock whose sleeps return without real waiting: sleepers wake one at a time, earliest

@@ -3,7 +3,7 @@ import prisma from "~/db/client.server";
 import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { TrackingMoreClient, resetRateLimiters } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../emulator";
+import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../../devkit/emulator";
 import { seedOfflineSession } from "../support/shopify";
 import {
   HOUR,
@@ -78,7 +78,7 @@ describe("a parcel's life on the emulator clock, written back to Shopify", () =>
       await applyReceivedPushes();
       const row = await prisma.tracking.findUniqueOrThrow({ where: { id: delivered.id } });
       if (row.status !== statuses[statuses.length - 1]) statuses.push(row.status);
-      await sendDueFulfillmentEvents({ workerId: restarted ? "second-restart" : "first-run" });
+      await sendDueFulfillmentEvents();
     }
 
     // Our rows followed each push.

@@ -2,13 +2,8 @@ import { describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { queueTrackingChanges } from "~/pipeline/change-push/tracking-changes.server";
 import { updateShopSettings } from "~/models/settings.server";
-import {
-  deliver,
-  drainPipeline,
-  fulfillmentPayload,
-  localTrackings,
-  withPipelineEmulator,
-} from "../support/pipeline";
+import { deliver, drainPipeline, localTrackings, withPipelineEmulator } from "../support/pipeline";
+import { fulfillmentPayload } from "../../devkit/shopify";
 
 // A status the merchant sets by hand (4 delivered, 7 exception) is shipment progress: Shopify's
 // order page and customer notifications must hear of it like a carrier's, once.
@@ -17,7 +12,7 @@ const pipeline = withPipelineEmulator("manual-status");
 
 async function syncedParcel() {
   const shop = await pipeline.newShop();
-  const payload = fulfillmentPayload({ numbers: [`1ZMAN${Date.now()}`] });
+  const payload = fulfillmentPayload({ trackingNumbers: [`1ZMAN${Date.now()}`] });
   await deliver("fulfillments/create", shop, payload);
   await drainPipeline();
   const [tracking] = await localTrackings(shop);

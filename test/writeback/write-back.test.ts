@@ -5,15 +5,8 @@ import { updateShopSettings } from "~/models/settings.server";
 import { fulfillmentEventStatusFor, placeOf } from "~/pipeline/write-back/event-mapping.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { seedOfflineSession } from "../support/shopify";
-import {
-  HOUR,
-  fakeShopifyEvents,
-  postPush,
-  seedShop,
-  seedTracking,
-  signedPushBody,
-  wireTracking,
-} from "../status/helpers";
+import { HOUR, fakeShopifyEvents, postPush, seedShop, seedTracking } from "../status/helpers";
+import { signedPushBody, wireTracking } from "../../devkit/trackingmore-wire";
 
 const email = "owner@writeback.example";
 const t0 = new Date(Date.UTC(2026, 10, 20, 8, 0, 0));
@@ -140,7 +133,8 @@ describe("write-back of fulfillment events", () => {
     expect(record).toMatchObject({
       state: "sent",
       shopifyEventId: "gid://shopify/FulfillmentEvent/1",
-      attempts: 1,
+      // Attempts count failures (the durable queue's back-off); this one never failed.
+      attempts: 0,
     });
   });
 
@@ -195,7 +189,8 @@ describe("write-back of fulfillment events", () => {
 
     expect(shopify.mutations()).toHaveLength(1);
     const record = await prisma.fulfillmentEventRecord.findFirstOrThrow({ where: { shop } });
-    expect(record.state).toBe("failed");
+    // Dead-lettered: kept with its reason, out of the queue until retried.
+    expect(record.deadAt).not.toBeNull();
     expect(record.lastError).toMatch(/no longer exists.*does not exist/);
     expect((await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).writeBackError).toMatch(
       /no longer exists/,
@@ -218,7 +213,7 @@ describe("write-back of fulfillment events", () => {
 
     expect(shopify.calls).toHaveLength(1);
     const record = await prisma.fulfillmentEventRecord.findFirstOrThrow({ where: { shop } });
-    expect(record).toMatchObject({ state: "failed" });
+    expect(record.deadAt).not.toBeNull();
     expect(record.lastError).toMatch(/write_fulfillments.*ACCESS_DENIED/);
     expect((await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).writeBackError).toMatch(
       /ACCESS_DENIED/,
@@ -342,7 +337,7 @@ describe("write-back of fulfillment events", () => {
         leaseUntil: new Date(Date.now() - 1_000),
       },
     });
-    await sendDueFulfillmentEvents({ workerId: "restarted-worker" });
+    await sendDueFulfillmentEvents();
 
     expect(shopify.events).toHaveLength(1);
     expect(shopify.mutations()).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { getShopSettings } from "~/models/settings.server";
+import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { LIST_STATUSES, type ListStatus } from "./trackings-list.server";
 
@@ -25,13 +26,16 @@ export interface DashboardData {
   };
   /** null when TrackingMore could not be asked (no key, or it did not answer). */
   quotaRemaining: number | null;
+  /** What the pipeline gave up on (all stages), newest first, for the merchant to retry. */
+  deadLetters: { total: number; recent: DeadLetter[] };
 }
+
+const RECENT_DEAD_LETTERS = 10;
 
 const SYNC_STATES_SHOWN = [
   "waiting_api_key",
   "quota_paused",
   "needs_carrier",
-  "needs_attention",
   "pending_update",
   "pending_delete",
 ] as const;
@@ -42,7 +46,16 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
 
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
-  const [settings, statusCounts, syncCounts, deletedByStatus, perDay, quotaRemaining] = await Promise.all([
+  const [
+    settings,
+    statusCounts,
+    syncCounts,
+    deletedByStatus,
+    perDay,
+    quotaRemaining,
+    deadCounts,
+    recentDead,
+  ] = await Promise.all([
     getShopSettings(shop),
     Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
     Promise.all(SYNC_STATES_SHOWN.map((syncState) => prisma.tracking.count({ where: { shop, syncState } }))),
@@ -51,6 +64,8 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
     createdPerDay(shop, new Date(days[0])),
     remainingQuota(shop),
+    countDeadLetters(shop),
+    listDeadLetters(shop, RECENT_DEAD_LETTERS),
   ]);
 
   const deleted = new Map<string, number>();
@@ -75,10 +90,12 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       waitingApiKey: sync("waiting_api_key"),
       quotaPaused: sync("quota_paused"),
       needsCarrier: sync("needs_carrier"),
-      needsAttention: sync("needs_attention"),
+      // Trackings a stage gave up on (the list's "needs attention" filter shows them).
+      needsAttention: deadCounts.dispatch + deadCounts["change-push"],
       pendingSync: sync("pending_update") + sync("pending_delete"),
     },
     quotaRemaining,
+    deadLetters: { total: deadCounts.total, recent: recentDead.slice(0, RECENT_DEAD_LETTERS) },
   };
 }
 

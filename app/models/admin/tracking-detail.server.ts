@@ -1,3 +1,4 @@
+import { displaySyncState } from "./trackings-list.server";
 import prisma from "~/db/client.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
@@ -40,7 +41,7 @@ export async function getTrackingDetail(shop: string, id: string) {
     manualStatus: row.manualStatus,
     lastEvent: row.lastEvent,
     lastEventAt: row.lastEventAt?.toISOString() ?? null,
-    syncState: row.syncState,
+    syncState: displaySyncState(row),
     lastError: row.lastError,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt.toISOString(),

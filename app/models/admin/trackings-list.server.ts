@@ -7,11 +7,17 @@ import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 export const LIST_STATUSES = TRACKING_STATUSES;
 export type ListStatus = TrackingStatus;
 
+/**
+ * A row a pipeline stage gave up on (dead-lettered, see app/pipeline/queue) shows as this state,
+ * whatever state it waits in, until the merchant retries it.
+ */
+export const NEEDS_ATTENTION = "needs_attention";
+
 /** Sync states grouped as the merchant thinks of them. */
 export const SYNC_GROUPS = {
   synced: ["synced"],
   pending: ["pending", "pending_update", "pending_delete"],
-  attention: ["needs_attention", "needs_carrier", "waiting_api_key", "quota_paused"],
+  attention: [NEEDS_ATTENTION, "needs_carrier", "waiting_api_key", "quota_paused"],
 } as const;
 export type SyncGroup = keyof typeof SYNC_GROUPS;
 
@@ -77,10 +83,23 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
   };
 }
 
+/** The rows in any of these sync states, counting a dead-lettered row as "needs attention". */
+function inSyncStates(states: readonly string[]): Prisma.TrackingWhereInput {
+  const plain = states.filter((s) => s !== NEEDS_ATTENTION);
+  const live = { syncState: { in: plain }, deadAt: null };
+  if (!states.includes(NEEDS_ATTENTION)) return live;
+  return plain.length > 0 ? { OR: [live, { deadAt: { not: null } }] } : { deadAt: { not: null } };
+}
+
+/** The state a merchant sees: a dead-lettered row needs attention. */
+export function displaySyncState(row: { syncState: string; deadAt: Date | null }): string {
+  return row.deadAt ? NEEDS_ATTENTION : row.syncState;
+}
+
 /** The WHERE of a list query: the shop always, then the view, the filters and the search. */
 export function trackingListWhere(shop: string, query: TrackingListQuery): Prisma.TrackingWhereInput {
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
-  if (query.view === "attention") and.push({ syncState: { in: [...SYNC_GROUPS.attention] } });
+  if (query.view === "attention") and.push(inSyncStates(SYNC_GROUPS.attention));
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
   // Like Shopify's own lists, archived trackings are hidden unless asked for.
   const archived = query.view === "archived" ? "yes" : query.archived;
@@ -88,8 +107,8 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
   if (archived === "no") and.push({ archived: false });
   if (query.statuses.length > 0) and.push({ status: { in: query.statuses } });
   if (query.carrier) and.push({ carrierCode: query.carrier });
-  if (query.syncState) and.push({ syncState: query.syncState });
-  if (query.sync) and.push({ syncState: { in: [...SYNC_GROUPS[query.sync]] } });
+  if (query.syncState) and.push(inSyncStates([query.syncState]));
+  if (query.sync) and.push(inSyncStates(SYNC_GROUPS[query.sync]));
   if (query.createdFrom) and.push({ createdAt: { gte: new Date(`${query.createdFrom}T00:00:00Z`) } });
   if (query.createdTo)
     and.push({ createdAt: { lt: new Date(Date.parse(`${query.createdTo}T00:00:00Z`) + 86_400_000) } });
@@ -167,6 +186,7 @@ export const LIST_SELECT = {
   lastEventAt: true,
   archived: true,
   syncState: true,
+  deadAt: true,
   lastError: true,
   createdAt: true,
   updatedAt: true,
@@ -194,7 +214,7 @@ export async function listTrackings(shop: string, query: TrackingListQuery): Pro
     take: query.limit + 1,
   });
   const more = found.length > query.limit;
-  const rows = found.slice(0, query.limit);
+  const rows = found.slice(0, query.limit).map((row) => ({ ...row, syncState: displaySyncState(row) }));
   if (backwards) rows.reverse();
   const first = rows[0];
   const last = rows[rows.length - 1];

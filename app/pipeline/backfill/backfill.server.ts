@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import prisma from "~/db/client.server";
 import { ValidationError } from "~/lib/errors.server";
 import { logger } from "~/logger.server";
@@ -8,7 +7,7 @@ import { mapFulfillmentToTrackings, type MappingOptions } from "~/pipeline/inges
 import type { ShopifyFulfillment, ShopifyOrder } from "~/pipeline/ingest/shopify-payloads";
 import { getShopSettings } from "~/models/settings.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
-import { retryDelayMs } from "~/pipeline/queue/backoff.server";
+import { durableQueue } from "~/pipeline/queue/durable-queue.server";
 
 // Imports past fulfilled orders: read page by page through the Admin GraphQL API and fed to the
 // same mapping and the same idempotent `applyFulfillment` as the webhook pipeline, so a parcel
@@ -24,7 +23,6 @@ export type AdminForShop = (shop: string) => Promise<AdminGraphql>;
 export const ORDERS_PAGE_SIZE = 50;
 /** The estimate reads at most this many pages (2 500 orders) before it answers "at least". */
 const MAX_ESTIMATE_PAGES = 50;
-const LEASE_MS = 120_000;
 const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
@@ -295,6 +293,16 @@ async function remainingQuota(shop: string): Promise<number | null> {
 
 const ACTIVE = ["queued", "running"];
 
+export const backfillQueue = durableQueue({
+  stage: "backfill",
+  table: "BackfillJob",
+  key: "id",
+  leaseMs: 120_000,
+  maxAttempts: 10,
+  backoff: { firstMs: 30_000, maxMs: 3_600_000 },
+});
+const queue = backfillQueue;
+
 /** Queues the backfill the merchant confirmed; one at a time per shop. */
 export async function startBackfill(shop: string, from: string, to: string, ordersEstimated: number) {
   const { fromDate, toDate } = parseBackfillRange(from, to);
@@ -327,35 +335,29 @@ export async function latestBackfill(shop: string) {
  * saves the cursor. Returns the number of orders handled (0 = nothing to do).
  */
 export async function runBackfillStep(adminForShop: AdminForShop, now = new Date()): Promise<number> {
-  const owner = randomUUID();
-  const due = {
-    state: { in: ACTIVE },
-    nextAttemptAt: { lte: now },
-    OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
-  };
-  const candidate = await prisma.backfillJob.findFirst({ where: due, orderBy: { createdAt: "asc" } });
-  if (!candidate) return 0;
-  const claimed = await prisma.backfillJob.updateMany({
-    where: { id: candidate.id, ...due },
-    data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS), state: "running" },
+  const [claim] = await queue.claim({
+    where: { sql: `"state" IN ('queued', 'running')`, values: [] },
+    orderBy: `"createdAt"`,
+    limit: 1,
+    now,
   });
-  if (claimed.count === 0) return 0;
-  const job = candidate;
+  if (!claim) return 0;
+  const job = await prisma.backfillJob.findFirst({ where: { id: claim.key, leaseOwner: claim.token } });
+  if (!job) return 0;
   try {
-    const admin = await adminForShop(job.shop);
-    const page = await readOrdersPage(admin, ordersSearchQuery(job.fromDate, job.toDate), job.cursor);
-    const settings = await getShopSettings(job.shop);
-    const mappings = mapPage(page.orders, await mappingOptions(job.shop));
-    let added = 0;
-    let found = 0;
-    for (const mapping of mappings) {
-      found += mapping.trackingNumbers.length;
-      added += (await applyFulfillment(job.shop, "backfill", mapping, settings)).created;
-    }
-    const finished = !page.hasNextPage || !page.endCursor;
-    await prisma.backfillJob.update({
-      where: { id: job.id },
-      data: {
+    const orders = await queue.whileHeld([claim], async () => {
+      const admin = await adminForShop(job.shop);
+      const page = await readOrdersPage(admin, ordersSearchQuery(job.fromDate, job.toDate), job.cursor);
+      const settings = await getShopSettings(job.shop);
+      const mappings = mapPage(page.orders, await mappingOptions(job.shop));
+      let added = 0;
+      let found = 0;
+      for (const mapping of mappings) {
+        found += mapping.trackingNumbers.length;
+        added += (await applyFulfillment(job.shop, "backfill", mapping, settings)).created;
+      }
+      const finished = !page.hasNextPage || !page.endCursor;
+      await queue.updateFenced([claim], {
         cursor: finished ? job.cursor : page.endCursor,
         ordersSeen: { increment: page.orders.length },
         trackingsFound: { increment: found },
@@ -366,26 +368,19 @@ export async function runBackfillStep(adminForShop: AdminForShop, now = new Date
         lastError: null,
         leaseOwner: null,
         leaseUntil: null,
-      },
+      });
+      return page.orders.length;
     });
-    return Math.max(1, page.orders.length);
+    return Math.max(1, orders);
   } catch (error) {
-    const attempts = job.attempts + 1;
-    const message = error instanceof Error ? error.message : String(error);
-    logger.warn({ err: error, shop: job.shop, backfill: job.id }, "backfill page failed");
-    // Shopify may be briefly unavailable: retry with back-off, give up after a few hours.
-    await prisma.backfillJob.update({
-      where: { id: job.id },
-      data: {
-        attempts,
-        lastError: message.slice(0, 500),
-        state: attempts >= 10 ? "failed" : "running",
-        finishedAt: attempts >= 10 ? new Date() : null,
-        nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
+    // Shopify may be briefly unavailable: retried with back-off, dead-lettered after a few hours
+    // (the merchant sees it failed, with the reason, and can retry from where it stopped).
+    const outcome = await queue.fail(claim, error, { now, extra: { state: "running" } });
+    if (outcome === "dead")
+      await prisma.backfillJob.update({
+        where: { id: job.id },
+        data: { state: "failed", finishedAt: new Date() },
+      });
     return 0;
   }
 }

@@ -1,25 +1,22 @@
-import { randomUUID } from "node:crypto";
 import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { parsePendingChanges, type TrackingChanges } from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import {
   TrackingMoreError,
-  isRetryableCode,
+  trackingMoreOutcome,
   type BatchItemError,
   type TrackingMoreClient,
   type TrackingPatch,
   type TrackingRef,
 } from "~/trackingmore";
-import type { BackgroundJob } from "../../jobs/background.server";
-import { retryDelayMs } from "~/pipeline/queue/backoff.server";
+import { durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
 
-// Sends the change queue (app/pipeline/change-push/tracking-changes.server.ts) to TrackingMore. Rows are
-// claimed with a lease so two workers never push the same row; a row's result is written only
-// if its pendingChanges did not change meanwhile, so an edit made during a push is never
-// cleared unsent.
+// Sends the change queue (tracking-changes.server.ts) to TrackingMore. Rows are claimed through
+// the durable queue so two workers never push the same row; a row's result is written only if
+// its pendingChanges did not change meanwhile, so an edit made during a push is never cleared
+// unsent.
 
-const LEASE_MS = 120_000;
 const BATCH = 200;
 const NO_KEY_DELAY_MS = 5 * 60_000;
 
@@ -41,13 +38,14 @@ export interface PushFailure {
 export interface PushResult {
   /** Rows TrackingMore accepted (updated, or deleted). */
   synced: number;
-  /** Rows TrackingMore refused; they are "needs_attention" with lastError. */
+  /** Rows TrackingMore refused; they are dead-lettered ("needs attention") with lastError. */
   failed: PushFailure[];
   /** Rows left waiting (TrackingMore unreachable, no API key): they are sent later. */
   waiting: number;
 }
 
 type Row = {
+  claim: Claim;
   id: string;
   shop: string;
   syncState: string;
@@ -56,6 +54,16 @@ type Row = {
   pendingChanges: string | null;
   attempts: number;
 };
+
+export const changePushQueue = durableQueue({
+  stage: "change-push",
+  table: "Tracking",
+  key: "id",
+  leaseMs: 60_000,
+  maxAttempts: 12,
+  backoff: { firstMs: 30_000, maxMs: 30 * 60_000 },
+});
+const queue = changePushQueue;
 
 /** One round: claims due rows, pushes them shop by shop, records each row's result. */
 export async function pushTrackingChanges(options: PushOptions = {}): Promise<PushResult> {
@@ -66,47 +74,72 @@ export async function pushTrackingChanges(options: PushOptions = {}): Promise<Pu
   for (const row of rows) byShop.set(row.shop, [...(byShop.get(row.shop) ?? []), row]);
   for (const [shop, shopRows] of byShop) {
     try {
-      await pushShop(shop, shopRows, now, result);
+      await queue.whileHeld(
+        shopRows.map((r) => r.claim),
+        () => pushShop(shop, shopRows, now, result),
+      );
     } catch (error) {
-      // Anything unexpected: the rows stay queued and their leases run out.
+      // Anything unexpected: each row is retried on its own, with back-off.
       logger.error({ err: error, shop }, "pushing tracking changes failed");
+      for (const row of shopRows) await queue.fail(row.claim, error, { now }).catch(() => undefined);
       result.waiting += shopRows.length;
     }
   }
   return result;
 }
 
+const ROW_SELECT = {
+  id: true,
+  shop: true,
+  syncState: true,
+  trackingNumber: true,
+  carrierCode: true,
+  pendingChanges: true,
+  attempts: true,
+  leaseOwner: true,
+} as const;
+
 async function claim(now: Date, options: PushOptions): Promise<Row[]> {
-  const owner = randomUUID();
-  const due = {
-    syncState: { in: ["pending_update", "pending_delete"] },
-    ...(options.shop ? { shop: options.shop } : {}),
-    ...(options.trackingIds ? { id: { in: options.trackingIds } } : { nextAttemptAt: { lte: now } }),
-    OR: [
-      { leaseUntil: null },
-      { leaseUntil: { lt: now } },
-      ...(options.leaseOwner ? [{ leaseOwner: options.leaseOwner }] : []),
-    ],
-  };
-  const candidates = await prisma.tracking.findMany({ where: due, select: { id: true }, take: BATCH });
-  if (candidates.length === 0) return [];
-  // The conditional update is the claim: a row another worker leased meanwhile no longer matches.
-  await prisma.tracking.updateMany({
-    where: { ...due, id: { in: candidates.map((c) => c.id) } },
-    data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+  const conditions = [`"syncState" IN ('pending_update', 'pending_delete')`];
+  const values: string[] = [];
+  if (options.shop) {
+    conditions.push(`"shop" = ?`);
+    values.push(options.shop);
+  }
+  if (options.trackingIds) {
+    if (options.trackingIds.length === 0) return [];
+    conditions.push(`"id" IN (${options.trackingIds.map(() => "?").join(", ")})`);
+    values.push(...options.trackingIds);
+  }
+  // Rows the caller leased when it queued them (a bulk action pushing its own rows) are its claims.
+  const adopted = options.leaseOwner
+    ? await prisma.tracking.findMany({
+        where: {
+          leaseOwner: options.leaseOwner,
+          syncState: { in: ["pending_update", "pending_delete"] },
+          deadAt: null,
+          ...(options.shop ? { shop: options.shop } : {}),
+          ...(options.trackingIds ? { id: { in: options.trackingIds } } : {}),
+        },
+        select: ROW_SELECT,
+      })
+    : [];
+  const claims = await queue.claim({
+    where: { sql: conditions.join(" AND "), values },
+    orderBy: `"updatedAt"`,
+    limit: BATCH,
+    now,
   });
-  return prisma.tracking.findMany({
-    where: { leaseOwner: owner },
-    select: {
-      id: true,
-      shop: true,
-      syncState: true,
-      trackingNumber: true,
-      carrierCode: true,
-      pendingChanges: true,
-      attempts: true,
-    },
-  });
+  const claimed = claims.length
+    ? await prisma.tracking.findMany({
+        where: { id: { in: claims.map((c) => c.key) }, leaseOwner: claims[0].token },
+        select: ROW_SELECT,
+      })
+    : [];
+  return [...adopted, ...claimed].map(({ leaseOwner, ...row }) => ({
+    ...row,
+    claim: { key: row.id, token: leaseOwner!, attempts: row.attempts },
+  }));
 }
 
 const key = (ref: TrackingRef) => `${ref.carrierCode}\u0000${ref.trackingNumber}`;
@@ -115,10 +148,10 @@ async function pushShop(shop: string, rows: Row[], now: Date, result: PushResult
   const client = await trackingMoreClientForShop(shop);
   if (!client) {
     // Nothing can be sent without a key; the rows wait, and saving a key wakes them.
-    await prisma.tracking.updateMany({
-      where: { id: { in: rows.map((r) => r.id) } },
-      data: { leaseOwner: null, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + NO_KEY_DELAY_MS) },
-    });
+    await queue.release(
+      rows.map((r) => r.claim),
+      { nextAttemptAt: new Date(now.getTime() + NO_KEY_DELAY_MS) },
+    );
     result.waiting += rows.length;
     return;
   }
@@ -137,7 +170,9 @@ async function pushDeletions(client: TrackingMoreClient, rows: Row[], now: Date,
     const error = errors.get(key(row));
     // Already gone at TrackingMore is what we wanted.
     if (!error || isNotFound(error)) {
-      await prisma.tracking.deleteMany({ where: { id: row.id, syncState: "pending_delete" } });
+      await prisma.tracking.deleteMany({
+        where: { ...queue.fenced(row.claim), syncState: "pending_delete" },
+      });
       result.synced += 1;
     } else {
       await recordFailure(row, error, now, result);
@@ -157,10 +192,7 @@ async function pushUpdates(client: TrackingMoreClient, rows: Row[], now: Date, r
         { carrierCode: row.carrierCode, trackingNumber: row.trackingNumber },
         changes.carrierCode,
       );
-      await prisma.tracking.update({
-        where: { id: row.id },
-        data: { carrierCode: changes.carrierCode, carrierSource: "merchant" },
-      });
+      await queue.updateFenced([row.claim], { carrierCode: changes.carrierCode, carrierSource: "merchant" });
       current.get(row.id)!.carrierCode = changes.carrierCode;
     } catch (error) {
       const itemError: BatchItemError = {
@@ -217,18 +249,19 @@ function toPatch(changes: TrackingChanges): TrackingPatch {
 }
 
 function isNotFound(error: BatchItemError) {
-  return error.code === 4031 || error.code === 4017 || error.code === 404;
+  return trackingMoreOutcome(error.code) === "not_found";
 }
 
 function isTransient(error: BatchItemError) {
-  // 0: no answer we understood; 401/4001/4002: the key, not the row, is the problem.
-  return error.code === 0 || isRetryableCode(error.code) || [401, 4001, 4002].includes(error.code);
+  // A key problem is the shop's, not the row's: the row waits for a good key.
+  const outcome = trackingMoreOutcome(error.code);
+  return outcome === "transient" || outcome === "rate_limited" || outcome === "key_rejected";
 }
 
 async function markSynced(row: Row, now: Date, result: PushResult) {
   const changed = await prisma.tracking.updateMany({
     // Only if the merchant did not edit it while we were sending.
-    where: { id: row.id, pendingChanges: row.pendingChanges, syncState: "pending_update" },
+    where: { ...queue.fenced(row.claim), pendingChanges: row.pendingChanges, syncState: "pending_update" },
     data: {
       syncState: "synced",
       pendingChanges: null,
@@ -239,57 +272,23 @@ async function markSynced(row: Row, now: Date, result: PushResult) {
       leaseUntil: null,
     },
   });
-  if (changed.count === 0) await release(row.id, now);
+  // Edited meanwhile: the newer edit goes out in the next round.
+  if (changed.count === 0) await queue.release([row.claim], { nextAttemptAt: now });
   result.synced += 1;
 }
 
 async function recordFailure(row: Row, error: BatchItemError, now: Date, result: PushResult) {
-  if (isTransient(error)) {
-    await prisma.tracking.update({
-      where: { id: row.id },
-      data: {
-        attempts: row.attempts + 1,
-        nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)),
-        lastError: `${error.code}: ${error.message}`,
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
+  const message = `${error.code}: ${error.message}`;
+  // TrackingMore refused it: dead-lettered for the merchant to look at; pendingChanges stays,
+  // so nothing is lost, and a retry (or a new edit) sends it again.
+  const outcome = await queue.fail(
+    row.claim,
+    isTransient(error) ? new Error(message) : new PermanentFailure(message),
+    { now },
+  );
+  if (outcome === "dead") {
+    result.failed.push({ id: row.id, trackingNumber: row.trackingNumber, message });
+  } else {
     result.waiting += 1;
-    return;
   }
-  // TrackingMore refused it: the merchant must look. pendingChanges stays, so nothing is lost.
-  await prisma.tracking.updateMany({
-    where: { id: row.id, syncState: row.syncState },
-    data: {
-      syncState: "needs_attention",
-      attempts: row.attempts + 1,
-      lastError: `${error.code}: ${error.message}`,
-      leaseOwner: null,
-      leaseUntil: null,
-    },
-  });
-  result.failed.push({
-    id: row.id,
-    trackingNumber: row.trackingNumber,
-    message: `${error.code}: ${error.message}`,
-  });
-}
-
-async function release(id: string, now: Date) {
-  await prisma.tracking.updateMany({
-    where: { id },
-    data: { leaseOwner: null, leaseUntil: null, nextAttemptAt: now },
-  });
-}
-
-export function pushTrackingChangesJob(): BackgroundJob {
-  return {
-    name: "push-tracking-changes",
-    idleDelayMs: 2_000,
-    async runOnce() {
-      const result = await pushTrackingChanges();
-      return result.synced + result.failed.length;
-    },
-  };
 }

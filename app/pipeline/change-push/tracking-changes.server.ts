@@ -1,4 +1,5 @@
 import prisma from "~/db/client.server";
+import { NOT_AT_TRACKINGMORE } from "~/models/tracking-state";
 import { ValidationError } from "~/lib/errors.server";
 import { isKnownCarrierCode } from "~/models/carriers/carriers.server";
 import { manualStatusFields } from "~/models/tracking-status/effective-status.server";
@@ -30,16 +31,9 @@ const COUNTRY_CODE = /^[A-Z]{2}$/;
 const PHONE = /^\+?[0-9 ()-]{4,30}$/;
 const MAX_TEXT = 255;
 
-/** A row is at TrackingMore when it has been created there (it has TrackingMore's id). */
-export function isAtTrackingMore(row: { trackingMoreId: string | null; syncState: string }): boolean {
-  if (
-    row.syncState === "synced" ||
-    row.syncState === "pending_update" ||
-    row.syncState === "pending_delete"
-  ) {
-    return true;
-  }
-  return row.trackingMoreId !== null && row.syncState === "needs_attention";
+/** A row is at TrackingMore once the dispatch stage created it there. */
+export function isAtTrackingMore(row: { syncState: string }): boolean {
+  return !(NOT_AT_TRACKINGMORE as readonly string[]).includes(row.syncState);
 }
 
 /** Trims, turns "" into null, and checks every field; throws before anything is saved. */
@@ -149,6 +143,7 @@ export async function queueTrackingChanges(
         leaseUntil: true,
         carrierStatus: true,
         fulfillmentId: true,
+        deadAt: true,
       },
     });
     if (clean.carrierCode !== undefined) await refuseCarrierClash(tx, shop, rows, clean.carrierCode);
@@ -162,14 +157,22 @@ export async function queueTrackingChanges(
           nextAttemptAt: now,
           attempts: 0,
           lastError: null,
+          // A new edit is the merchant's answer to a refusal: the row leaves the dead letters.
+          deadAt: null,
           // A row another worker is sending keeps its lease; that worker sees the new edit.
           ...(row.leaseUntil && row.leaseUntil > now ? {} : leaseColumns(options, now)),
         });
       } else if (clean.carrierCode !== undefined) {
         // Not created yet: the create uses the new carrier, and a row that only lacked one can go.
         Object.assign(data, { carrierCode: clean.carrierCode, carrierSource: "merchant" });
-        if (row.syncState === "needs_carrier" || row.syncState === "needs_attention") {
-          Object.assign(data, { syncState: "pending", nextAttemptAt: now, lastError: null });
+        if (row.syncState === "needs_carrier" || row.deadAt) {
+          Object.assign(data, {
+            syncState: "pending",
+            nextAttemptAt: now,
+            lastError: null,
+            deadAt: null,
+            attempts: 0,
+          });
         }
       }
       await tx.tracking.update({ where: { id: row.id }, data });

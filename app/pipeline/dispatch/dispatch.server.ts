@@ -1,44 +1,66 @@
-import { randomUUID } from "node:crypto";
 import prisma, { type Prisma } from "~/db/client.server";
 import { sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
 import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
-import { TrackingMoreError, type CreateTrackingInput, type TrackingMoreClient } from "~/trackingmore";
-import { retryDelayMs } from "~/pipeline/queue/backoff.server";
+import {
+  NETWORK_CODE,
+  TIMEOUT_CODE,
+  TrackingMoreError,
+  trackingMoreOutcome,
+  type BatchCreateResult,
+  type CreateTrackingInput,
+  type TrackingMoreClient,
+} from "~/trackingmore";
+import { ClaimLost, durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
 
 // Sends pending trackings to TrackingMore with batch create (40 a call), shop by shop. Rows are
-// claimed with a lease, so several workers never send the same row; a worker that dies
-// mid-batch leaves rows whose lease runs out, and the retry's "already exists" (4016) links
-// them: nothing is lost and nothing is created twice.
+// claimed through the durable queue: the lease is renewed while a batch waits for the account's
+// rate limit (a 429 pause lasts minutes) and re-checked just before the call, so a batch whose
+// claim was taken over is never sent; a worker that dies mid-batch leaves rows whose lease runs
+// out, and the retry's "already exists" (4016) links them: nothing lost, nothing created twice.
 
 const BATCH_SIZE = 40;
 const MAX_BATCHES_IN_FLIGHT = 3;
-const LEASE_MS = 2 * 60_000;
 const QUOTA_RECHECK_MS = 10 * 60_000;
 const KEY_REJECTED_RECHECK_MS = 60 * 60_000;
-const MAX_BACKOFF_MS = 10 * 60_000;
 
-const log = logger.child({ component: "dispatcher" });
+export const dispatchQueue = durableQueue({
+  stage: "dispatch",
+  table: "Tracking",
+  key: "id",
+  leaseMs: 60_000,
+  // An outage of TrackingMore is retried for hours (back-off up to 30 min) before a row is
+  // dead-lettered; a refusal of the row itself is dead-lettered at once.
+  maxAttempts: 12,
+  backoff: { firstMs: 5_000, maxMs: 30 * 60_000 },
+});
+const queue = dispatchQueue;
+
+const log = logger.child({ component: "dispatch" });
 
 type TrackingRow = Prisma.TrackingGetPayload<object>;
+interface ClaimedRow {
+  claim: Claim;
+  row: TrackingRow;
+}
 
 export interface DispatchOptions {
+  /** The round's start; the round's clock runs on from it. */
   now?: Date;
-  /** Identifies this worker's leases. */
-  workerId?: string;
   /** Rows per shop per round; the default sends up to ten batches before moving on. */
   maxRowsPerShop?: number;
 }
 
 /** One round over every shop with work. Returns how many trackings it settled. */
 export async function dispatchPendingTrackings(options: DispatchOptions = {}): Promise<number> {
-  const now = options.now ?? new Date();
-  const workerId = options.workerId ?? `dispatch-${process.pid}-${randomUUID().slice(0, 8)}`;
-  await resumeShopsWhoseQuotaReturned(now);
+  const start = options.now ?? new Date();
+  const startedAt = Date.now();
+  const clock = () => new Date(start.getTime() + (Date.now() - startedAt));
+  await resumeShopsWhoseQuotaReturned(start);
 
   const shopsWithWork = await prisma.tracking.findMany({
-    where: { syncState: "pending", nextAttemptAt: { lte: now } },
+    where: { syncState: "pending", deadAt: null, nextAttemptAt: { lte: start } },
     distinct: ["shop"],
     select: { shop: true },
   });
@@ -48,7 +70,7 @@ export async function dispatchPendingTrackings(options: DispatchOptions = {}): P
       await prisma.shop.findMany({
         where: {
           domain: { in: shopsWithWork.map((s) => s.shop) },
-          OR: [{ uninstalledAt: { not: null } }, { dispatchPausedUntil: { gt: now } }],
+          OR: [{ uninstalledAt: { not: null } }, { dispatchPausedUntil: { gt: start } }],
         },
         select: { domain: true },
       })
@@ -59,7 +81,7 @@ export async function dispatchPendingTrackings(options: DispatchOptions = {}): P
   for (const { shop } of shopsWithWork) {
     if (blocked.has(shop)) continue;
     try {
-      settled += await dispatchShop(shop, now, workerId, options.maxRowsPerShop ?? BATCH_SIZE * 10);
+      settled += await dispatchShop(shop, clock, options.maxRowsPerShop ?? BATCH_SIZE * 10);
     } catch (error) {
       log.error({ err: error, shop }, "dispatch round failed for shop");
     }
@@ -67,11 +89,17 @@ export async function dispatchPendingTrackings(options: DispatchOptions = {}): P
   return settled;
 }
 
-async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: number): Promise<number> {
+async function dispatchShop(shop: string, clock: () => Date, maxRows: number): Promise<number> {
   const client = await trackingMoreClientForShop(shop);
   if (!client) {
+    const now = clock();
     const waiting = await prisma.tracking.updateMany({
-      where: { shop, syncState: "pending" },
+      where: {
+        shop,
+        syncState: "pending",
+        deadAt: null,
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      },
       data: {
         syncState: "waiting_api_key",
         lastError: "Add your TrackingMore API key in Settings to send this tracking",
@@ -85,50 +113,40 @@ async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: 
   let stop = false;
   const inFlight = new Set<Promise<void>>();
   while (settled < maxRows && !stop) {
-    const rows = await claimPendingRows(shop, now, workerId, BATCH_SIZE);
-    if (rows.length === 0) break;
-    settled += rows.length;
-    const sending: Promise<void> = sendBatch(shop, client, rows, now).then((outcome) => {
-      if (outcome === "stop") stop = true;
-      inFlight.delete(sending);
+    const claims = await queue.claim({
+      where: { sql: `"shop" = ? AND "syncState" = 'pending'`, values: [shop] },
+      orderBy: `"createdAt"`,
+      limit: BATCH_SIZE,
+      now: clock(),
     });
+    if (claims.length === 0) break;
+    settled += claims.length;
+    const sending: Promise<void> = queue
+      .whileHeld(claims, (held, signal) => sendBatch(shop, client, claims, { held, signal, clock }), {
+        clock,
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof ClaimLost) {
+          // Another worker holds (some of) the batch: what is still ours goes back untouched.
+          log.warn({ shop }, "batch not sent: its claim was taken over");
+          await queue.release(claims).catch(() => undefined);
+          return "continue" as const;
+        }
+        // Our own failure (the database, a bug): each row of the batch is retried on its own.
+        log.error({ err: error, shop }, "dispatching a batch failed");
+        for (const claim of claims) await queue.fail(claim, error, { now: clock() }).catch(() => undefined);
+        return "stop" as const;
+      })
+      .then((outcome) => {
+        if (outcome === "stop") stop = true;
+        inFlight.delete(sending);
+      });
     inFlight.add(sending);
     if (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   return settled;
 }
-
-async function claimPendingRows(
-  shop: string,
-  now: Date,
-  workerId: string,
-  limit: number,
-): Promise<TrackingRow[]> {
-  const claimable = {
-    shop,
-    syncState: "pending",
-    nextAttemptAt: { lte: now },
-    OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
-  } satisfies Prisma.TrackingWhereInput;
-  const candidates = await prisma.tracking.findMany({
-    where: claimable,
-    orderBy: { createdAt: "asc" },
-    take: limit,
-    select: { id: true },
-  });
-  if (candidates.length === 0) return [];
-  const ids = candidates.map((c) => c.id);
-  // The conditional update is the claim: on PostgreSQL a competing worker blocks on the row
-  // locks, then finds the lease taken; SQLite serialises writers outright.
-  await prisma.tracking.updateMany({
-    where: { ...claimable, id: { in: ids } },
-    data: { leaseOwner: workerId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
-  });
-  return prisma.tracking.findMany({ where: { id: { in: ids }, leaseOwner: workerId, syncState: "pending" } });
-}
-
-const releaseLease = { leaseOwner: null, leaseUntil: null } as const;
 
 function createInput(row: TrackingRow): CreateTrackingInput {
   // Absent stays absent: TrackingMore must never receive "null" or "undefined" as text.
@@ -147,12 +165,13 @@ function createInput(row: TrackingRow): CreateTrackingInput {
 /** Unknown carriers go through TrackingMore's detection first (cached per number shape). */
 async function resolveUnknownCarriers(
   client: TrackingMoreClient,
-  rows: TrackingRow[],
-): Promise<TrackingRow[]> {
-  const ready: TrackingRow[] = [];
-  for (const row of rows) {
+  items: ClaimedRow[],
+): Promise<ClaimedRow[]> {
+  const ready: ClaimedRow[] = [];
+  for (const item of items) {
+    const { row, claim } = item;
     if (row.carrierCode) {
-      ready.push(row);
+      ready.push(item);
       continue;
     }
     let carrierCode = await cachedDetection(row.trackingNumber);
@@ -161,13 +180,9 @@ async function resolveUnknownCarriers(
         carrierCode = (await client.detectCarrier(row.trackingNumber))[0]?.code ?? null;
       } catch (error) {
         if (error instanceof TrackingMoreError && !error.retryable) {
-          await prisma.tracking.update({
-            where: { id: row.id },
-            data: {
-              ...releaseLease,
-              syncState: "needs_carrier",
-              lastError: `TrackingMore could not tell the carrier of this number (${error.message}); choose the carrier`,
-            },
+          await queue.release([claim], {
+            syncState: "needs_carrier",
+            lastError: `TrackingMore could not tell the carrier of this number (${error.message}); choose the carrier`,
           });
           continue;
         }
@@ -176,13 +191,9 @@ async function resolveUnknownCarriers(
       if (carrierCode) await rememberDetection(row.trackingNumber, carrierCode);
     }
     if (!carrierCode) {
-      await prisma.tracking.update({
-        where: { id: row.id },
-        data: {
-          ...releaseLease,
-          syncState: "needs_carrier",
-          lastError: "No carrier matches this number; choose the carrier",
-        },
+      await queue.release([claim], {
+        syncState: "needs_carrier",
+        lastError: "No carrier matches this number; choose the carrier",
       });
       continue;
     }
@@ -194,95 +205,109 @@ async function resolveUnknownCarriers(
     });
     if (duplicate) {
       // The same parcel already has a row under the detected carrier: one parcel, one tracking.
-      await prisma.tracking.delete({ where: { id: row.id } });
+      await prisma.tracking.deleteMany({ where: queue.fenced(claim) });
       continue;
     }
-    const updated = await prisma.tracking.update({
-      where: { id: row.id },
-      data: { carrierCode, carrierSource: "detected" },
-    });
-    ready.push(updated);
+    const written = await queue.updateFenced([claim], { carrierCode, carrierSource: "detected" });
+    if (written === 1) ready.push({ claim, row: { ...row, carrierCode, carrierSource: "detected" } });
   }
   return ready;
 }
 
 type BatchOutcome = "continue" | "stop";
 
+interface HeldBatch {
+  /** The claims still held after the last renewal. */
+  held: () => Set<string>;
+  /** Aborts once any claim of the batch is lost: nothing may be sent then. */
+  signal: AbortSignal;
+  clock: () => Date;
+}
+
 async function sendBatch(
   shop: string,
   client: TrackingMoreClient,
-  claimed: TrackingRow[],
-  now: Date,
+  claims: Claim[],
+  { held, signal, clock }: HeldBatch,
 ): Promise<BatchOutcome> {
-  let rows: TrackingRow[];
+  const claimByKey = new Map(claims.map((c) => [c.key, c]));
+  const claimedRows = await prisma.tracking.findMany({
+    where: { id: { in: claims.map((c) => c.key) }, leaseOwner: claims[0].token },
+  });
+  let items: ClaimedRow[] = claimedRows.map((row) => ({ row, claim: claimByKey.get(row.id)! }));
   try {
-    rows = await resolveUnknownCarriers(client, claimed);
+    items = await resolveUnknownCarriers(client, items);
   } catch (error) {
-    return handleCallFailure(shop, claimed, error, now);
+    return handleCallFailure(shop, items, error, clock());
   }
-  if (rows.length === 0) return "continue";
+  if (items.length === 0) return "continue";
 
-  let result;
+  // The last word before anything leaves: only rows this worker still holds are sent. The
+  // client may wait here for the account's rate limit; whileHeld keeps renewing meanwhile.
+  const stillHeld = await queue.renew(
+    items.map((i) => i.claim),
+    clock(),
+  );
+  items = items.filter((i) => stillHeld.has(i.claim.key) && held().has(i.claim.key));
+  if (items.length === 0) return "continue";
+
+  let result: BatchCreateResult;
   try {
-    result = await client.batchCreate(rows.map(createInput));
+    result = await client.batchCreate(
+      items.map((i) => createInput(i.row)),
+      { signal, retryLostAnswers: false },
+    );
   } catch (error) {
-    return handleCallFailure(shop, rows, error, now);
+    if (signal.aborted) throw signal.reason;
+    if (!isLostAnswer(error)) return handleCallFailure(shop, items, error, clock());
+    // The batch may have been created before its answer was lost: ask before sending again.
+    try {
+      result = await whatTrackingMoreHas(client, items, signal);
+    } catch (checkError) {
+      if (signal.aborted) throw signal.reason;
+      return handleCallFailure(shop, items, checkError, clock());
+    }
   }
 
+  const now = clock();
   const key = (number: string, carrier: string) => `${carrier}\u0000${number}`;
   const created = new Map(result.trackings.map((t) => [key(t.trackingNumber, t.carrierCode), t]));
   const failed = new Map(result.errors.map((e) => [key(e.trackingNumber, e.carrierCode), e]));
-  let quotaExhausted = false;
 
-  const updates: Prisma.PrismaPromise<unknown>[] = [];
-  const synced: { id: string; trackingMoreId: string }[] = [];
-  for (const row of rows) {
+  const synced: { item: ClaimedRow; trackingMoreId: string }[] = [];
+  const quotaPaused: ClaimedRow[] = [];
+  for (const item of items) {
+    const { row, claim } = item;
     const k = key(row.trackingNumber, row.carrierCode);
     const tracking = created.get(k);
     const error = failed.get(k);
-    if (tracking || error?.code === 4016) {
-      // 4016: TrackingMore already has it (our own earlier attempt, or another app): link it.
+    const outcome = error ? trackingMoreOutcome(error.code) : null;
+    if (tracking || outcome === "already_exists") {
+      // TrackingMore already has it (our own earlier attempt, or another app): link it.
       const trackingMoreId = tracking?.id ?? row.trackingMoreId ?? (await existingTrackingId(client, row));
-      synced.push({ id: row.id, trackingMoreId });
-    } else if (error?.code === 4021) {
-      quotaExhausted = true;
+      synced.push({ item, trackingMoreId });
+    } else if (outcome === "quota_exhausted") {
+      quotaPaused.push(item);
+    } else if (error && (outcome === "transient" || outcome === "rate_limited")) {
+      await queue.fail(
+        claim,
+        new Error(`TrackingMore could not take this tracking now (${error.code}): ${error.message}`),
+        { now },
+      );
     } else if (error) {
-      updates.push(
-        prisma.tracking.update({
-          where: { id: row.id },
-          data: {
-            ...releaseLease,
-            syncState: "needs_attention",
-            attempts: { increment: 1 },
-            lastError: `TrackingMore refused this tracking (${error.code}): ${error.message}`,
-          },
-        }),
+      await queue.fail(
+        claim,
+        new PermanentFailure(`TrackingMore refused this tracking (${error.code}): ${error.message}`),
+        { now },
       );
     } else {
       // Neither created nor refused: ask again later rather than guess.
-      updates.push(
-        prisma.tracking.update({
-          where: { id: row.id },
-          data: {
-            ...releaseLease,
-            attempts: { increment: 1 },
-            nextAttemptAt: new Date(
-              now.getTime() + retryDelayMs(row.attempts + 1, { firstMs: 5_000, maxMs: MAX_BACKOFF_MS }),
-            ),
-          },
-        }),
-      );
+      await queue.fail(claim, new Error("TrackingMore's answer did not mention this tracking"), { now });
     }
   }
-  if (synced.length > 0) updates.push(markSynced(synced, now));
-  await prisma.$transaction(updates);
-  if (quotaExhausted) {
-    const unsent = rows.filter((row) => failed.get(key(row.trackingNumber, row.carrierCode))?.code === 4021);
-    await pauseShopForQuota(
-      shop,
-      unsent.map((r) => r.id),
-      now,
-    );
+  if (synced.length > 0) await markSynced(synced, now);
+  if (quotaPaused.length > 0) {
+    await pauseShopForQuota(shop, quotaPaused, now);
     return "stop";
   }
   return "continue";
@@ -290,26 +315,48 @@ async function sendBatch(
 
 /**
  * The batch's created (or linked) rows, synced and released: one raw statement rather than a
- * compiled update per row, which is most of a batch's cost here.
+ * compiled update per row, which is most of a batch's cost here. Fenced like every write about
+ * a claimed row: a row whose claim was taken over is left to its new owner.
  */
-function markSynced(rows: { id: string; trackingMoreId: string }[], now: Date) {
+function markSynced(rows: { item: ClaimedRow; trackingMoreId: string }[], now: Date) {
   // Markers in the order they appear in the text: SQLite's `?` binds by position.
-  const [syncedAt, updatedAt, ...rest] = sqlParameterMarkers(2 + rows.length * 3);
+  const [syncedAt, updatedAt, ...rest] = sqlParameterMarkers(2 + rows.length * 4);
   const cases = rest.slice(0, rows.length * 2);
-  const ids = rest.slice(rows.length * 2);
+  const fences = rest.slice(rows.length * 2);
   const whenIdThenTrackingMoreId = rows
     .map((_, i) => `WHEN ${cases[2 * i]} THEN ${cases[2 * i + 1]}`)
     .join(" ");
+  const heldRows = rows.map((_, i) => `("id" = ${fences[2 * i]} AND "leaseOwner" = ${fences[2 * i + 1]})`);
   return prisma.$executeRawUnsafe(
     `UPDATE "Tracking" SET "syncState" = 'synced', "attempts" = 0, "lastError" = NULL,
        "leaseOwner" = NULL, "leaseUntil" = NULL, "syncedAt" = ${syncedAt}, "updatedAt" = ${updatedAt},
        "trackingMoreId" = CASE "id" ${whenIdThenTrackingMoreId} END
-     WHERE "id" IN (${ids.join(", ")})`,
+     WHERE ${heldRows.join(" OR ")}`,
     sqlDateTime(now),
     sqlDateTime(now),
-    ...rows.flatMap((row) => [row.id, row.trackingMoreId]),
-    ...rows.map((row) => row.id),
+    ...rows.flatMap(({ item, trackingMoreId }) => [item.row.id, trackingMoreId]),
+    ...rows.flatMap(({ item }) => [item.row.id, item.claim.token]),
   );
+}
+
+function isLostAnswer(error: unknown): boolean {
+  return error instanceof TrackingMoreError && (error.code === TIMEOUT_CODE || error.code === NETWORK_CODE);
+}
+
+/**
+ * After a batch's answer was lost: the items TrackingMore has (listed by number) count as
+ * created; the others are reported as "not mentioned" and go out again in a later round.
+ */
+async function whatTrackingMoreHas(
+  client: TrackingMoreClient,
+  items: ClaimedRow[],
+  signal: AbortSignal,
+): Promise<BatchCreateResult> {
+  const numbers = [...new Set(items.map((i) => i.row.trackingNumber))];
+  const page = await client.listTrackings({ numbers, limit: numbers.length * 4 }, { signal });
+  const wanted = new Set(items.map((i) => `${i.row.carrierCode}\u0000${i.row.trackingNumber}`));
+  const trackings = page.items.filter((t) => wanted.has(`${t.carrierCode}\u0000${t.trackingNumber}`));
+  return { submitted: items.length, added: trackings.length, trackings, errors: [] };
 }
 
 /** TrackingMore's id of a tracking it already had; "" when it cannot be read right now. */
@@ -323,87 +370,57 @@ async function existingTrackingId(client: TrackingMoreClient, row: TrackingRow):
 
 async function handleCallFailure(
   shop: string,
-  rows: TrackingRow[],
+  items: ClaimedRow[],
   error: unknown,
   now: Date,
 ): Promise<BatchOutcome> {
-  const ids = rows.map((r) => r.id);
-  if (error instanceof TrackingMoreError && error.code === 4021) {
-    await pauseShopForQuota(shop, ids, now);
+  const outcome = error instanceof TrackingMoreError ? trackingMoreOutcome(error.code) : "transient";
+  if (outcome === "quota_exhausted") {
+    await pauseShopForQuota(shop, items, now);
     return "stop";
   }
-  if (error instanceof TrackingMoreError && [401, 4001, 4002].includes(error.code)) {
+  if (outcome === "key_rejected") {
     // Sending more would only fail the same way; the merchant must fix the key.
-    await prisma.$transaction([
-      prisma.tracking.updateMany({
-        where: { id: { in: ids } },
-        data: {
-          ...releaseLease,
-          syncState: "waiting_api_key",
-          lastError: "TrackingMore rejected the API key; check it in Settings",
-        },
-      }),
-      prisma.shop.upsert({
-        where: { domain: shop },
-        create: {
-          domain: shop,
-          dispatchPausedReason: "api_key_rejected",
-          dispatchPausedUntil: new Date(now.getTime() + KEY_REJECTED_RECHECK_MS),
-        },
-        update: {
-          dispatchPausedReason: "api_key_rejected",
-          dispatchPausedUntil: new Date(now.getTime() + KEY_REJECTED_RECHECK_MS),
-        },
-      }),
-    ]);
-    log.warn({ shop, code: error.code }, "TrackingMore rejected the shop's API key");
+    await queue.release(
+      items.map((i) => i.claim),
+      { syncState: "waiting_api_key", lastError: "TrackingMore rejected the API key; check it in Settings" },
+    );
+    await pauseShop(shop, "api_key_rejected", new Date(now.getTime() + KEY_REJECTED_RECHECK_MS));
+    log.warn({ shop, code: (error as TrackingMoreError).code }, "TrackingMore rejected the shop's API key");
     return "stop";
   }
   const message = error instanceof Error ? error.message : String(error);
-  const retryable = !(error instanceof TrackingMoreError) || error.retryable;
-  log.warn({ shop, err: message, retryable, rows: rows.length }, "batch create failed");
-  await prisma.$transaction(
-    rows.map((row) =>
-      prisma.tracking.update({
-        where: { id: row.id },
-        data: retryable
-          ? {
-              ...releaseLease,
-              attempts: { increment: 1 },
-              nextAttemptAt: new Date(
-                now.getTime() + retryDelayMs(row.attempts + 1, { firstMs: 5_000, maxMs: MAX_BACKOFF_MS }),
-              ),
-              lastError: `TrackingMore is not reachable right now (${message}); retrying automatically`,
-            }
-          : {
-              ...releaseLease,
-              syncState: "needs_attention",
-              attempts: { increment: 1 },
-              lastError: `TrackingMore refused the request: ${message}`,
-            },
-      }),
-    ),
-  );
+  const retryable = outcome === "transient" || outcome === "rate_limited";
+  log.warn({ shop, err: message, retryable, rows: items.length }, "batch create failed");
+  for (const { claim } of items) {
+    await queue.fail(
+      claim,
+      retryable
+        ? new Error(`TrackingMore is not reachable right now (${message}); retrying automatically`)
+        : new PermanentFailure(`TrackingMore refused the request: ${message}`),
+      { now },
+    );
+  }
   return "stop";
 }
 
-async function pauseShopForQuota(shop: string, trackingIds: string[], now: Date) {
-  const until = new Date(now.getTime() + QUOTA_RECHECK_MS);
-  await prisma.$transaction([
-    prisma.tracking.updateMany({
-      where: { id: { in: trackingIds } },
-      data: {
-        ...releaseLease,
-        syncState: "quota_paused",
-        lastError: "Your TrackingMore quota is used up; sending resumes when quota is added",
-      },
-    }),
-    prisma.shop.upsert({
-      where: { domain: shop },
-      create: { domain: shop, dispatchPausedReason: "quota_exhausted", dispatchPausedUntil: until },
-      update: { dispatchPausedReason: "quota_exhausted", dispatchPausedUntil: until },
-    }),
-  ]);
+function pauseShop(shop: string, reason: "quota_exhausted" | "api_key_rejected", until: Date) {
+  return prisma.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, dispatchPausedReason: reason, dispatchPausedUntil: until },
+    update: { dispatchPausedReason: reason, dispatchPausedUntil: until },
+  });
+}
+
+async function pauseShopForQuota(shop: string, items: ClaimedRow[], now: Date) {
+  await queue.release(
+    items.map((i) => i.claim),
+    {
+      syncState: "quota_paused",
+      lastError: "Your TrackingMore quota is used up; sending resumes when quota is added",
+    },
+  );
+  await pauseShop(shop, "quota_exhausted", new Date(now.getTime() + QUOTA_RECHECK_MS));
   log.warn({ shop }, "TrackingMore quota exhausted: dispatch paused");
 }
 

@@ -1,6 +1,5 @@
 import { ingestLagMs, ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
-import { dispatchPendingTrackings } from "~/pipeline/dispatch/dispatch.server";
-import type { BackgroundJob } from "../../jobs/background.server";
+import type { BackgroundJob } from "~/pipeline/background.server";
 
 const MAX_INGEST_LAG_MS = 5_000;
 
@@ -14,9 +13,4 @@ export function ingestDeliveriesJob(): BackgroundJob {
     // load it runs flat out and keeps up.
     canYieldToIntake: async () => (await ingestLagMs()) < MAX_INGEST_LAG_MS,
   };
-}
-
-/** Pending Tracking rows → TrackingMore. */
-export function dispatchTrackingsJob(): BackgroundJob {
-  return { name: "dispatch-trackings", idleDelayMs: 500, runOnce: () => dispatchPendingTrackings() };
 }

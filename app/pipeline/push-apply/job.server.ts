@@ -1,5 +1,5 @@
 import { intakeIsBusy } from "~/lib/intake-pressure.server";
-import type { BackgroundJob } from "../../jobs/background.server";
+import type { BackgroundJob } from "~/pipeline/background.server";
 import { applyReceivedPushes } from "~/pipeline/push-apply/push.server";
 
 /** Stores the statuses TrackingMore pushed (the webhook only verified and kept them). */

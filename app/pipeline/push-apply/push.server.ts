@@ -6,7 +6,10 @@ import { batchedCalls } from "~/lib/batched-calls.server";
 import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 import { parseTracking } from "~/trackingmore";
-import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "../../models/tracking-status/apply-snapshot.server";
+import {
+  applyTrackingSnapshot,
+  SNAPSHOT_ROW_SELECT,
+} from "../../models/tracking-status/apply-snapshot.server";
 import { retryDelayMs } from "~/pipeline/queue/backoff.server";
 
 // TrackingMore pushes every shop's changes to one URL, signed with the account's email rather

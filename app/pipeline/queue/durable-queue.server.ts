@@ -64,6 +64,14 @@ export class PermanentFailure extends Error {
   }
 }
 
+/** The reason a claim's signal aborts: another worker holds (some of) the items now. */
+export class ClaimLost extends Error {
+  constructor(stage: string) {
+    super(`${stage}: the claim was taken over by another worker`);
+    this.name = "ClaimLost";
+  }
+}
+
 const q = (identifier: string) => `"${identifier}"`;
 
 /** `?` → `$n` for PostgreSQL, numbering from `first`. */
@@ -152,24 +160,44 @@ export class DurableQueue {
   }
 
   /**
-   * Runs `work` while renewing the claims' lease every third of it; `stillHeld()` tells the work
-   * whether every claim survived the last renewal.
+   * Runs `work` while renewing the claims' lease every third of it. `stillHeld()` tells the
+   * work which claims survived the last renewal; `signal` aborts when any claim is lost, or when
+   * renewals failed for half a lease (the lease may have run out): pass it to whatever would
+   * send the items out, so a worker that lost its claim never sends.
    */
-  async whileHeld<T>(claims: Claim[], work: (stillHeld: () => Set<string>) => Promise<T>): Promise<T> {
+  async whileHeld<T>(
+    claims: Claim[],
+    work: (stillHeld: () => Set<string>, signal: AbortSignal) => Promise<T>,
+    { clock = () => new Date() }: { clock?: () => Date } = {},
+  ): Promise<T> {
     let held = new Set(claims.map((c) => c.key));
-    const every = Math.max(50, Math.floor(this.definition.leaseMs / 3));
+    const lost = new AbortController();
+    const { leaseMs } = this.definition;
+    let renewedAt = clock().getTime();
     let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      renewing = renewing
-        .then(async () => {
-          const renewed = await this.renew(claims.filter((c) => held.has(c.key)));
-          held = new Set([...held].filter((k) => renewed.has(k)));
-        })
-        .catch((error) => this.log.warn({ err: messageOf(error) }, "lease renewal failed"));
-    }, every);
+    const timer = setInterval(
+      () => {
+        renewing = renewing
+          .then(async () => {
+            const now = clock();
+            const renewed = await this.renew(
+              claims.filter((c) => held.has(c.key)),
+              now,
+            );
+            held = new Set([...held].filter((k) => renewed.has(k)));
+            renewedAt = now.getTime();
+            if (held.size < claims.length) lost.abort(new ClaimLost(this.definition.stage));
+          })
+          .catch((error) => {
+            this.log.warn({ err: messageOf(error) }, "lease renewal failed");
+            if (clock().getTime() - renewedAt > leaseMs / 2) lost.abort(new ClaimLost(this.definition.stage));
+          });
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     timer.unref?.();
     try {
-      return await work(() => held);
+      return await work(() => held, lost.signal);
     } finally {
       clearInterval(timer);
       await renewing;

@@ -1,4 +1,4 @@
-import type { BackgroundJob } from "../../jobs/background.server";
+import type { BackgroundJob } from "~/pipeline/background.server";
 import { reconcileNextShop } from "~/pipeline/reconcile/reconcile.server";
 
 /** Polls TrackingMore for status changes, one due shop per round. */

@@ -1,4 +1,4 @@
-import type { BackgroundJob } from "../../jobs/background.server";
+import type { BackgroundJob } from "~/pipeline/background.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 
 /** Sends queued fulfillment events to Shopify. */

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { unauthenticated } from "~/shopify.server";
@@ -9,25 +8,32 @@ import {
   type AdminGraphql,
   type ShopifyOutcome,
 } from "./shopify-event.server";
-import { retryDelayMs } from "~/pipeline/queue/backoff.server";
+import { durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
 
 // Sends the queued ("pending") fulfillment events to Shopify with each shop's offline session.
-// A record is claimed (state "sending" + lease) before the call; a record found still
+// A record is claimed through the durable queue and marked "sending" before the call; a record found still
 // "sending" after its lease ran out had its answer lost, so Shopify is asked whether the event
 // exists before it is sent again. A fulfillment's events go out in the order they happened.
 
 export interface SendEventsOptions {
   now?: () => Date;
-  workerId?: string;
   batchSize?: number;
-  leaseMs?: number;
-  /** Transient failures (network, 5xx) before a record is reported failed. */
-  maxAttempts?: number;
   /** The Admin API client of a shop; tests and the worker use the offline session. */
   adminFor?: (shop: string) => Promise<AdminGraphql>;
 }
 
-const DEFAULTS = { batchSize: 50, leaseMs: 60_000, maxAttempts: 8 };
+export const writeBackQueue = durableQueue({
+  stage: "write-back",
+  table: "FulfillmentEventRecord",
+  key: "id",
+  leaseMs: 60_000,
+  // Transient failures (network, 5xx) before a record is dead-lettered.
+  maxAttempts: 8,
+  backoff: { firstMs: 30_000, maxMs: 3_600_000 },
+});
+const queue = writeBackQueue;
+
+const DEFAULT_BATCH_SIZE = 50;
 const log = logger.child({ component: "write-back" });
 
 async function offlineAdmin(shop: string): Promise<AdminGraphql> {
@@ -35,31 +41,29 @@ async function offlineAdmin(shop: string): Promise<AdminGraphql> {
   return admin;
 }
 
-type Claimed = Awaited<ReturnType<typeof dueRecords>>[number];
+type Record = Awaited<ReturnType<typeof prisma.fulfillmentEventRecord.findMany>>[number];
+type Claimed = Record & { claim: Claim };
 
-function dueRecords(now: Date, batchSize: number) {
-  return prisma.fulfillmentEventRecord.findMany({
-    where: {
-      OR: [
-        { state: "pending", nextAttemptAt: { lte: now } },
-        { state: "sending", leaseUntil: { lt: now } },
-      ],
-    },
-    orderBy: [{ happenedAt: "asc" }, { createdAt: "asc" }],
-    take: batchSize,
-  });
-}
-
-/** One round: sends what is due; returns how many records it settled (sent, failed or skipped). */
+/** One round: sends what is due; returns how many records it settled (sent, dead or skipped). */
 export async function sendDueFulfillmentEvents(options: SendEventsOptions = {}): Promise<number> {
   const clock = options.now ?? (() => new Date());
-  const workerId = options.workerId ?? `write-back-${randomUUID()}`;
-  const { batchSize, leaseMs, maxAttempts } = { ...DEFAULTS, ...options };
   const adminFor = options.adminFor ?? offlineAdmin;
   const now = clock();
 
-  const candidates = await dueRecords(now, batchSize);
-  if (candidates.length === 0) return 0;
+  const claims = await queue.claim({
+    where: { sql: `"state" IN ('pending', 'sending')`, values: [] },
+    orderBy: `"happenedAt", "createdAt"`,
+    limit: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    now,
+  });
+  if (claims.length === 0) return 0;
+  const claimByKey = new Map(claims.map((c) => [c.key, c]));
+  const candidates: Claimed[] = (
+    await prisma.fulfillmentEventRecord.findMany({
+      where: { id: { in: claims.map((c) => c.key) }, leaseOwner: claims[0].token },
+      orderBy: [{ happenedAt: "asc" }, { createdAt: "asc" }],
+    })
+  ).map((record) => ({ ...record, claim: claimByKey.get(record.id)! }));
 
   const shops = [...new Set(candidates.map((c) => c.shop))];
   const [shopRows, settingsRows] = await Promise.all([
@@ -78,24 +82,36 @@ export async function sendDueFulfillmentEvents(options: SendEventsOptions = {}):
   const blocked = new Set<string>();
   let settled = 0;
 
-  for (const record of candidates) {
-    const fulfillmentKey = `${record.shop}\u0000${record.fulfillmentId}`;
-    if (paused.has(record.shop) || blocked.has(fulfillmentKey)) continue;
+  await queue.whileHeld(
+    claims,
+    async () => {
+      for (const record of candidates) {
+        try {
+          settled += await sendOne(record);
+        } catch (error) {
+          // Our own failure (the database, a bug): this record alone is retried.
+          await queue.fail(record.claim, error, { now: clock() }).catch(() => undefined);
+        }
+      }
+    },
+    { clock },
+  );
+  return settled;
 
-    if (disabled.has(record.shop)) {
-      await prisma.fulfillmentEventRecord.updateMany({
-        where: { id: record.id, state: record.state },
-        data: {
-          state: "skipped",
-          lastError: "write-back is turned off for this shop",
-          leaseOwner: null,
-          leaseUntil: null,
-        },
-      });
-      settled++;
-      continue;
+  async function sendOne(record: Claimed): Promise<number> {
+    const fulfillmentKey = `${record.shop}\u0000${record.fulfillmentId}`;
+    if (paused.has(record.shop) || blocked.has(fulfillmentKey)) {
+      await queue.release([record.claim]);
+      return 0;
     }
-    // An earlier event of this fulfillment still waits (back-off): this one goes after it.
+    if (disabled.has(record.shop)) {
+      await queue.release([record.claim], {
+        state: "skipped",
+        lastError: "write-back is turned off for this shop",
+      });
+      return 1;
+    }
+    // An earlier event of this fulfillment still waits (back-off, or dead): this one goes after it.
     const earlier = await prisma.fulfillmentEventRecord.count({
       where: {
         shop: record.shop,
@@ -110,41 +126,26 @@ export async function sendDueFulfillmentEvents(options: SendEventsOptions = {}):
     });
     if (earlier > 0) {
       blocked.add(fulfillmentKey);
-      continue;
+      await queue.release([record.claim]);
+      return 0;
     }
+    // "sending" stays on the record until the answer is written: found so after a crash, the
+    // answer was lost and Shopify is asked before the event is sent again.
+    if ((await queue.updateFenced([record.claim], { state: "sending" })) === 0) return 0;
 
-    const claimed = await prisma.fulfillmentEventRecord.updateMany({
-      where: { id: record.id, state: record.state, leaseUntil: record.leaseUntil },
-      data: {
-        state: "sending",
-        leaseOwner: workerId,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        attempts: { increment: 1 },
-      },
-    });
-    if (claimed.count === 0) continue;
-    const attempts = record.attempts + 1;
-
-    let outcome: ShopifyOutcome;
-    if (uninstalled.has(record.shop)) {
-      outcome = { kind: "failed", reason: "the shop uninstalled the app" };
-    } else {
-      outcome = await deliver(record, adminFor, admins);
-    }
-    if (outcome.kind === "retry" && attempts >= maxAttempts) {
-      outcome = { kind: "failed", reason: `gave up after ${attempts} attempts: ${outcome.reason}` };
-    }
-    await settle(record, outcome, attempts, clock());
+    const outcome: ShopifyOutcome = uninstalled.has(record.shop)
+      ? { kind: "failed", reason: "the shop uninstalled the app" }
+      : await deliver(record, adminFor, admins);
+    const result = await settle(record, outcome, clock());
     if (outcome.kind === "throttled") {
       paused.add(record.shop);
     } else if (outcome.kind === "sent" && outcome.waitMs > 0) {
       await pauseShop(record.shop, new Date(clock().getTime() + outcome.waitMs));
       paused.add(record.shop);
     }
-    if (outcome.kind === "retry") blocked.add(fulfillmentKey);
-    if (outcome.kind === "sent" || outcome.kind === "failed") settled++;
+    if (result === "retry") blocked.add(fulfillmentKey);
+    return result === "sent" || result === "dead" ? 1 : 0;
   }
-  return settled;
 }
 
 async function deliver(
@@ -172,16 +173,25 @@ async function pauseShop(shop: string, until: Date): Promise<void> {
   await prisma.shop.updateMany({ where: { domain: shop }, data: { writeBackPausedUntil: until } });
 }
 
-async function settle(record: Claimed, outcome: ShopifyOutcome, attempts: number, now: Date): Promise<void> {
-  const mine = { id: record.id, state: "sending" };
+async function settle(
+  record: Claimed,
+  outcome: ShopifyOutcome,
+  now: Date,
+): Promise<"sent" | "retry" | "dead" | "lost"> {
   const parcels = { shop: record.shop, fulfillmentId: record.fulfillmentId };
-  const released = { leaseOwner: null, leaseUntil: null };
   switch (outcome.kind) {
-    case "sent":
-      await prisma.$transaction([
+    case "sent": {
+      const [written] = await prisma.$transaction([
         prisma.fulfillmentEventRecord.updateMany({
-          where: mine,
-          data: { ...released, state: "sent", shopifyEventId: outcome.eventId, sentAt: now, lastError: null },
+          where: queue.fenced(record.claim),
+          data: {
+            leaseOwner: null,
+            leaseUntil: null,
+            state: "sent",
+            shopifyEventId: outcome.eventId,
+            sentAt: now,
+            lastError: null,
+          },
         }),
         prisma.tracking.updateMany({
           where: { ...parcels, writeBackError: { not: null } },
@@ -192,57 +202,32 @@ async function settle(record: Claimed, outcome: ShopifyOutcome, attempts: number
         { shop: record.shop, fulfillmentId: record.fulfillmentId, status: record.status },
         "fulfillment event sent",
       );
-      return;
+      return written.count === 1 ? "sent" : "lost";
+    }
     case "throttled":
-      // Throttling is not the record's fault: the attempt is given back.
-      await prisma.$transaction([
-        prisma.fulfillmentEventRecord.updateMany({
-          where: mine,
-          data: {
-            ...released,
-            state: "pending",
-            attempts: attempts - 1,
-            nextAttemptAt: new Date(now.getTime() + outcome.waitMs),
-            lastError: outcome.reason,
-          },
-        }),
-        prisma.shop.updateMany({
-          where: { domain: record.shop },
-          data: { writeBackPausedUntil: new Date(now.getTime() + outcome.waitMs) },
-        }),
-      ]);
+      // Throttling is not the record's fault: no attempt is counted.
+      await queue.release([record.claim], {
+        state: "pending",
+        nextAttemptAt: new Date(now.getTime() + outcome.waitMs),
+        lastError: outcome.reason,
+      });
+      await prisma.shop.updateMany({
+        where: { domain: record.shop },
+        data: { writeBackPausedUntil: new Date(now.getTime() + outcome.waitMs) },
+      });
       log.warn({ shop: record.shop, waitMs: outcome.waitMs }, "Shopify throttled write-back; shop paused");
-      return;
+      return "retry";
     case "retry":
-      await prisma.$transaction([
-        prisma.fulfillmentEventRecord.updateMany({
-          where: mine,
-          data: {
-            ...released,
-            state: "pending",
-            nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
-            lastError: outcome.reason,
-          },
-        }),
-        prisma.tracking.updateMany({ where: parcels, data: { writeBackError: outcome.reason } }),
-      ]);
-      log.warn(
-        { shop: record.shop, fulfillmentId: record.fulfillmentId, reason: outcome.reason },
-        "fulfillment event will be retried",
+    case "failed": {
+      // No event was created (Shopify answered): the record is pending again, or dead.
+      const result = await queue.fail(
+        record.claim,
+        outcome.kind === "failed" ? new PermanentFailure(outcome.reason) : new Error(outcome.reason),
+        { now, extra: { state: "pending" } },
       );
-      return;
-    case "failed":
-      await prisma.$transaction([
-        prisma.fulfillmentEventRecord.updateMany({
-          where: mine,
-          data: { ...released, state: "failed", lastError: outcome.reason },
-        }),
-        prisma.tracking.updateMany({ where: parcels, data: { writeBackError: outcome.reason } }),
-      ]);
-      log.error(
-        { shop: record.shop, fulfillmentId: record.fulfillmentId, reason: outcome.reason },
-        "fulfillment event failed",
-      );
-      return;
+      if (result !== "lost")
+        await prisma.tracking.updateMany({ where: parcels, data: { writeBackError: outcome.reason } });
+      return result;
+    }
   }
 }

@@ -1,15 +1,35 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { getDashboard } from "~/models/admin/dashboard.server";
+import {
+  DEAD_LETTER_STAGES,
+  retryDeadLetters,
+  type DeadLetterStage,
+} from "~/pipeline/queue/dead-letters.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { BarChart, CategoryBars } from "./components/bar-chart";
+import { DeadLettersCard } from "./components/dead-letters-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return json({ dashboard: await getDashboard(session.shop) });
+};
+
+/** Retry what the pipeline gave up on: all of the shop's, or one item. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "retry-dead-letters") return json({ retried: 0 }, { status: 400 });
+  const stage = String(form.get("stage") ?? "");
+  const id = String(form.get("id") ?? "");
+  const retried = await retryDeadLetters(session.shop, {
+    stage: (DEAD_LETTER_STAGES as readonly string[]).includes(stage) ? (stage as DeadLetterStage) : undefined,
+    ids: id ? [id] : undefined,
+  });
+  return json({ retried });
 };
 
 const ATTENTION_LINKS = [
@@ -72,6 +92,7 @@ export default function Dashboard() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <DeadLettersCard total={dashboard.deadLetters.total} recent={dashboard.deadLetters.recent} />
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
               <StatCard title={t("dashboard.total")} value={dashboard.total} />
               <StatCard

@@ -8,6 +8,7 @@ import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
+import { retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import {
   queueTrackingChanges,
   queueTrackingDeletion,
@@ -54,6 +55,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       await queueTrackingDeletion(shop, [id], { leaseFor });
       await pushTrackingChanges({ shop, trackingIds: [id], leaseOwner: leaseFor });
       return redirect("/app/trackings");
+    }
+    if (intent === "retry") {
+      await retryDeadLetters(shop, { ids: [id] });
+      return json<ActionData>({ ok: true, intent });
     }
     if (intent === "refresh") {
       return json<ActionData>({ ok: true, intent, refresh: await refreshTrackingNow(shop, id) });
@@ -132,6 +137,15 @@ export default function TrackingDetailPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {tracking.syncState === "needs_attention" && (
+              <Banner
+                tone="critical"
+                title={t("detail.deadLetter.title")}
+                action={{ content: t("detail.deadLetter.retry"), onAction: () => send({ intent: "retry" }) }}
+              >
+                {tracking.lastError}
+              </Banner>
+            )}
             {actionData?.ok && actionData.refresh && (
               <Banner tone={actionData.refresh === "refreshed" ? "success" : "warning"}>
                 {t(`detail.refreshOutcome.${actionData.refresh}` as MessageKey)}

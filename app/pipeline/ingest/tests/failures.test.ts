@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import prisma from "~/db/client.server";
 import { ingestLagMs, ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
 import { listDeadLetters, retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
-import { deliver, fulfillmentPayload, withPipelineEmulator } from "../../../../test/support/pipeline";
+import { deliver, withPipelineEmulator } from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 import type * as Carriers from "~/models/carriers/carriers.server";
 import type * as Settings from "~/models/settings.server";
 import type * as Rows from "~/pipeline/ingest/rows.server";
@@ -73,7 +74,8 @@ describe("ingest: one delivery's trouble is its own", () => {
     const [shopA, shopB] = [await newShop(), await newShop()];
     const goodA = numbersOf("1ZGOODA", 3);
     const goodB = numbersOf("1ZGOODB", 3);
-    for (const n of goodA) await deliver("fulfillments/create", shopA, fulfillmentPayload({ numbers: [n] }));
+    for (const n of goodA)
+      await deliver("fulfillments/create", shopA, fulfillmentPayload({ trackingNumbers: [n] }));
     const malformed = `malformed-${shopA}`;
     await deliver(
       "fulfillments/create",
@@ -82,9 +84,10 @@ describe("ingest: one delivery's trouble is its own", () => {
       malformed,
     );
     const big = numbersOf("BIG", 1_000);
-    const bigPayload = fulfillmentPayload({ numbers: big });
+    const bigPayload = fulfillmentPayload({ trackingNumbers: big });
     await deliver("fulfillments/create", shopB, bigPayload);
-    for (const n of goodB) await deliver("fulfillments/create", shopB, fulfillmentPayload({ numbers: [n] }));
+    for (const n of goodB)
+      await deliver("fulfillments/create", shopB, fulfillmentPayload({ trackingNumbers: [n] }));
 
     await ingestPendingDeliveries();
 
@@ -135,7 +138,7 @@ describe("ingest: one delivery's trouble is its own", () => {
   it("ingests 5,000 numbers of one fulfillment once, and an update of it changes nothing", async () => {
     const shop = await newShop();
     const numbers = numbersOf("HUGE", 5_000);
-    const payload = fulfillmentPayload({ numbers });
+    const payload = fulfillmentPayload({ trackingNumbers: numbers });
     await deliver("fulfillments/create", shop, payload);
     await ingestPendingDeliveries();
     expect(await trackingNumbers(shop)).toEqual(numbers);
@@ -149,12 +152,13 @@ describe("ingest: one delivery's trouble is its own", () => {
   it("an error for one delivery leaves its batch-mates done; it is retried with back-off, then dead-lettered", async () => {
     const shop = await newShop();
     const good = numbersOf("1ZMATE", 4);
-    for (const n of good) await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+    for (const n of good)
+      await deliver("fulfillments/create", shop, fulfillmentPayload({ trackingNumbers: [n] }));
     const failing = `exploding-${shop}`;
     await deliver(
       "fulfillments/create",
       shop,
-      fulfillmentPayload({ company: "Exploding Freight", numbers: ["EXPLODE00000001"] }),
+      fulfillmentPayload({ trackingCompany: "Exploding Freight", trackingNumbers: ["EXPLODE00000001"] }),
       failing,
     );
     faults.carrierThrowsFor.add("Exploding Freight");
@@ -198,16 +202,16 @@ describe("ingest: one delivery's trouble is its own", () => {
     const shop = await newShop();
     const good = numbersOf("1ZBATCH", 4);
     for (const n of good.slice(0, 2))
-      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+      await deliver("fulfillments/create", shop, fulfillmentPayload({ trackingNumbers: [n] }));
     const failing = `unwritable-${shop}`;
     await deliver(
       "fulfillments/create",
       shop,
-      fulfillmentPayload({ numbers: ["1ZROWFAIL0000001"] }),
+      fulfillmentPayload({ trackingNumbers: ["1ZROWFAIL0000001"] }),
       failing,
     );
     for (const n of good.slice(2))
-      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: [n] }));
+      await deliver("fulfillments/create", shop, fulfillmentPayload({ trackingNumbers: [n] }));
     faults.rowThrowsFor.add("1ZROWFAIL0000001");
     const now = new Date();
     try {
@@ -227,8 +231,12 @@ describe("ingest: one delivery's trouble is its own", () => {
 
   it("a shop whose settings cannot be read waits alone; another shop's deliveries in the round are ingested", async () => {
     const [broken, fine] = [await newShop(), await newShop()];
-    await deliver("fulfillments/create", broken, fulfillmentPayload({ numbers: ["1ZBROKEN00000001"] }));
-    await deliver("fulfillments/create", fine, fulfillmentPayload({ numbers: ["1ZFINE0000000001"] }));
+    await deliver(
+      "fulfillments/create",
+      broken,
+      fulfillmentPayload({ trackingNumbers: ["1ZBROKEN00000001"] }),
+    );
+    await deliver("fulfillments/create", fine, fulfillmentPayload({ trackingNumbers: ["1ZFINE0000000001"] }));
     faults.duringRound = async (shop) => {
       if (shop === broken) throw new Error("settings unavailable");
     };
@@ -252,7 +260,11 @@ describe("ingest: one delivery's trouble is its own", () => {
     const shop = await newShop();
     const numbers = numbersOf("1ZTWIN", 60);
     for (let i = 0; i < numbers.length; i += 2)
-      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: numbers.slice(i, i + 2) }));
+      await deliver(
+        "fulfillments/create",
+        shop,
+        fulfillmentPayload({ trackingNumbers: numbers.slice(i, i + 2) }),
+      );
     const claimed = await Promise.all([1, 2, 3].map(() => ingestPendingDeliveries({ limit: 10 })));
     expect(claimed.reduce((a, b) => a + b, 0)).toBe(30);
     while ((await ingestPendingDeliveries()) > 0);
@@ -266,7 +278,7 @@ describe("ingest: one delivery's trouble is its own", () => {
     await deliver(
       "fulfillments/create",
       shop,
-      fulfillmentPayload({ numbers: ["1ZSTALE000000001"] }),
+      fulfillmentPayload({ trackingNumbers: ["1ZSTALE000000001"] }),
       webhookId,
     );
     const start = new Date();
@@ -303,7 +315,7 @@ describe("ingest: one delivery's trouble is its own", () => {
 
   it("a stale worker's settle of an update (the careful path) writes nothing either", async () => {
     const shop = await newShop();
-    const original = fulfillmentPayload({ numbers: ["1ZSTALE000000101"] });
+    const original = fulfillmentPayload({ trackingNumbers: ["1ZSTALE000000101"] });
     await deliver("fulfillments/create", shop, original);
     await ingestPendingDeliveries();
     const webhookId = `stale-update-${shop}`;

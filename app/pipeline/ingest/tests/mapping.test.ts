@@ -4,7 +4,7 @@ import {
   renderTitle,
   type MappingOptions,
 } from "~/pipeline/ingest/mapping.server";
-import { fulfillmentPayload } from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 
 const options: MappingOptions = {
   orderIdFormat: "name",
@@ -16,10 +16,10 @@ describe("mapFulfillmentToTrackings", () => {
   it("makes one tracking per number with the order name, customer and destination", () => {
     const mapping = mapFulfillmentToTrackings(
       fulfillmentPayload({
-        id: 42,
+        fulfillmentId: 42,
         orderId: 4200,
         orderName: "#1042",
-        numbers: ["1Z999AA10123456784", "1Z999AA10123456785"],
+        trackingNumbers: ["1Z999AA10123456784", "1Z999AA10123456785"],
       }),
       null,
       options,
@@ -63,10 +63,11 @@ describe("mapFulfillmentToTrackings", () => {
   });
 
   it("sends missing or redacted customer data as absent, never as text", () => {
-    const payload = fulfillmentPayload({
+    const payload = {
+      ...fulfillmentPayload(),
       email: "null",
       destination: { name: "undefined", phone: "", country_code: null },
-    });
+    };
     const [draft] = mapFulfillmentToTrackings(payload, null, options).drafts;
     expect(draft.customerName).toBeNull();
     expect(draft.customerEmail).toBeNull();
@@ -75,7 +76,7 @@ describe("mapFulfillmentToTrackings", () => {
   });
 
   it("falls back to the order's customer and shipping address (orders/fulfilled)", () => {
-    const fulfillment = fulfillmentPayload({ email: null, destination: null });
+    const fulfillment = fulfillmentPayload({ customer: null });
     const order = {
       id: fulfillment.order_id,
       name: "#2001",
@@ -98,13 +99,13 @@ describe("mapFulfillmentToTrackings", () => {
 
   it("leaves the carrier empty for an unknown company (detection decides) and applies shop overrides", () => {
     const unknown = mapFulfillmentToTrackings(
-      fulfillmentPayload({ company: "Speedy Bulgarian Freight" }),
+      fulfillmentPayload({ trackingCompany: "Speedy Bulgarian Freight" }),
       null,
       options,
     );
     expect(unknown.drafts[0]).toMatchObject({ carrierCode: "", carrierSource: null });
     const overridden = mapFulfillmentToTrackings(
-      fulfillmentPayload({ company: "Speedy  bulgarian-freight" }),
+      fulfillmentPayload({ trackingCompany: "Speedy  bulgarian-freight" }),
       null,
       {
         ...options,
@@ -116,7 +117,7 @@ describe("mapFulfillmentToTrackings", () => {
 
   it("deduplicates a number pasted twice", () => {
     const mapping = mapFulfillmentToTrackings(
-      fulfillmentPayload({ numbers: ["AB123", "AB123 ", "CD456"] }),
+      fulfillmentPayload({ trackingNumbers: ["AB123", "AB123 ", "CD456"] }),
       null,
       options,
     );

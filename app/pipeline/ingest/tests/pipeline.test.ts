@@ -1,14 +1,15 @@
+import { listDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { saveTrackingMoreApiKey, updateShopSettings } from "~/models/settings.server";
 import {
   deliver,
   drainPipeline,
-  fulfillmentPayload,
   localTrackings,
   withPipelineEmulator,
   trackingsAtTrackingMore,
 } from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 import { webhookRequest } from "../../../../test/support/shopify";
 import { receiveFulfillmentWebhook } from "~/webhooks/webhooks.server";
 import { ingestLagMs } from "~/pipeline/ingest/ingest.server";
@@ -47,7 +48,7 @@ describe("receiving fulfillment webhooks", () => {
   it("answers 401 to a bad signature and 400 to malformed JSON, changing nothing", async () => {
     const shop = await newShop();
     const bad = await receiveFulfillmentWebhook(
-      webhookRequest({ topic: "fulfillments/create", shop, body: fulfillmentPayload(), secret: "wrong" }),
+      webhookRequest({ topic: "fulfillments/create", shop, body: fulfillmentPayload(), apiSecret: "wrong" }),
     ).catch((r: Response) => r);
     const malformed = await receiveFulfillmentWebhook(
       webhookRequest({ topic: "fulfillments/create", shop, body: '{"id": 1,' }),
@@ -89,7 +90,7 @@ describe("fulfillments become TrackingMore trackings", () => {
   it("creates one tracking per number with the order and customer fields, exactly once", async () => {
     const shop = await newShop();
     const numbers = ["1Z999AA10000000001", "1Z999AA10000000002"];
-    const payload = fulfillmentPayload({ orderName: "#1001", numbers });
+    const payload = fulfillmentPayload({ orderName: "#1001", trackingNumbers: numbers });
     await deliver("fulfillments/create", shop, payload);
     // Shopify also sends the whole order: same parcels, one more source of customer data.
     await deliver("orders/fulfilled", shop, {
@@ -126,7 +127,7 @@ describe("fulfillments become TrackingMore trackings", () => {
   it("records a fulfillment without a number visibly, with no tracking", async () => {
     const shop = await newShop();
     await deliver("fulfillments/create", shop, {
-      ...fulfillmentPayload({ numbers: [] }),
+      ...fulfillmentPayload({ trackingNumbers: [] }),
       tracking_number: null,
     });
     await drainPipeline();
@@ -143,13 +144,19 @@ describe("fulfillments become TrackingMore trackings", () => {
     await deliver(
       "fulfillments/create",
       shop,
-      fulfillmentPayload({ company: "Speedy Bulgarian Freight", numbers: ["1Z999AA10000000101"] }),
+      fulfillmentPayload({
+        trackingCompany: "Speedy Bulgarian Freight",
+        trackingNumbers: ["1Z999AA10000000101"],
+      }),
     );
     await drainPipeline();
     await deliver(
       "fulfillments/create",
       shop,
-      fulfillmentPayload({ company: "Speedy Bulgarian Freight", numbers: ["1Z999AA10000000102"] }),
+      fulfillmentPayload({
+        trackingCompany: "Speedy Bulgarian Freight",
+        trackingNumbers: ["1Z999AA10000000102"],
+      }),
     );
     await drainPipeline();
     expect(detectCalls() - before).toBe(1);
@@ -162,7 +169,11 @@ describe("fulfillments become TrackingMore trackings", () => {
 
   it("keeps a number no carrier matches as needing a carrier, with the reason", async () => {
     const shop = await newShop();
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ company: null, numbers: ["??"] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ trackingCompany: null, trackingNumbers: ["??"] }),
+    );
     await drainPipeline();
     const [tracking] = await localTrackings(shop);
     expect(tracking.syncState).toBe("needs_carrier");
@@ -171,7 +182,11 @@ describe("fulfillments become TrackingMore trackings", () => {
 
   it("waits for an API key, then sends when the merchant adds one", async () => {
     const shop = await newShop(false);
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1Z999AA10000000201"] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ trackingNumbers: ["1Z999AA10000000201"] }),
+    );
     await drainPipeline();
     expect((await localTrackings(shop))[0]).toMatchObject({ syncState: "waiting_api_key" });
     expect(await atTrackingMore(["1Z999AA10000000201"])).toHaveLength(0);
@@ -187,7 +202,11 @@ describe("fulfillments become TrackingMore trackings", () => {
     await pipeline
       .current()
       .client.createTracking({ trackingNumber: "1Z999AA10000000301", carrierCode: "ups" });
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: ["1Z999AA10000000301"] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ trackingNumbers: ["1Z999AA10000000301"] }),
+    );
     await drainPipeline();
     const [tracking] = await localTrackings(shop);
     expect(tracking.syncState).toBe("synced");
@@ -197,11 +216,19 @@ describe("fulfillments become TrackingMore trackings", () => {
 
   it("marks a number TrackingMore refuses as needing attention, with its message", async () => {
     const shop = await newShop();
-    await deliver("fulfillments/create", shop, fulfillmentPayload({ company: "UPS", numbers: ["X"] }));
+    await deliver(
+      "fulfillments/create",
+      shop,
+      fulfillmentPayload({ trackingCompany: "UPS", trackingNumbers: ["X"] }),
+    );
     await drainPipeline();
     const [tracking] = await localTrackings(shop);
-    expect(tracking.syncState).toBe("needs_attention");
+    // A refusal no retry can mend: dead-lettered at once, shown as needing attention.
+    expect(tracking.deadAt).not.toBeNull();
     expect(tracking.lastError).toMatch(/TrackingMore refused this tracking \(40\d\d\)/);
+    expect(await listDeadLetters(shop)).toEqual([
+      expect.objectContaining({ stage: "dispatch", subject: tracking.trackingNumber }),
+    ]);
   });
 
   it("does not create trackings when the shop turned creation off", async () => {
@@ -217,7 +244,7 @@ describe("fulfillments become TrackingMore trackings", () => {
 describe("fulfillments/update", () => {
   it("creates a changed number's tracking and archives the old one", async () => {
     const shop = await newShop();
-    const original = fulfillmentPayload({ numbers: ["1Z999AA10000000401"] });
+    const original = fulfillmentPayload({ trackingNumbers: ["1Z999AA10000000401"] });
     await deliver("fulfillments/create", shop, original);
     await drainPipeline();
     await deliver("fulfillments/update", shop, {
@@ -236,7 +263,10 @@ describe("fulfillments/update", () => {
 
   it("ignores an update older than what was applied", async () => {
     const shop = await newShop();
-    const newer = fulfillmentPayload({ numbers: ["1Z999AA10000000501"], updatedAt: "2026-11-21T10:00:00Z" });
+    const newer = fulfillmentPayload({
+      trackingNumbers: ["1Z999AA10000000501"],
+      updatedAt: "2026-11-21T10:00:00Z",
+    });
     await deliver("fulfillments/update", shop, newer);
     await drainPipeline();
     await deliver("fulfillments/update", shop, {
@@ -250,7 +280,7 @@ describe("fulfillments/update", () => {
 
   it("uses the change-carrier endpoint when the company changes", async () => {
     const shop = await newShop();
-    const original = fulfillmentPayload({ company: "UPS", numbers: ["1Z999AA10000000601"] });
+    const original = fulfillmentPayload({ trackingCompany: "UPS", trackingNumbers: ["1Z999AA10000000601"] });
     await deliver("fulfillments/create", shop, original);
     await drainPipeline();
     await deliver("fulfillments/update", shop, {
@@ -274,7 +304,7 @@ describe("fulfillments/update", () => {
       const shop = await newShop();
       await updateShopSettings(shop, { cancelledFulfillmentAction: action });
       const number = `1Z999AA1000000070${["archive", "delete", "keep"].indexOf(action)}`;
-      const original = fulfillmentPayload({ numbers: [number] });
+      const original = fulfillmentPayload({ trackingNumbers: [number] });
       await deliver("fulfillments/create", shop, original);
       await drainPipeline();
       await deliver("fulfillments/update", shop, {

@@ -7,12 +7,12 @@ import { dispatchPendingTrackings } from "~/pipeline/dispatch/dispatch.server";
 import { ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
 import {
   deliver,
-  fulfillmentPayload,
   installShop,
   localTrackings,
   withPipelineEmulator,
   trackingsAtTrackingMore,
 } from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 
 // The promises of issue 4 under stress: whatever TrackingMore does (errors, timeouts, lost
 // answers, quota) and whatever happens to our workers, every parcel ends up at TrackingMore
@@ -33,7 +33,7 @@ async function deliverBurst(shop: string, count: number, prefix: string): Promis
         (_, p) => `1Z${prefix}${String(i * 10 + p).padStart(12, "0")}`,
       );
       numbers.push(...mine);
-      return deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: mine }));
+      return deliver("fulfillments/create", shop, fulfillmentPayload({ trackingNumbers: mine }));
     }),
   );
   return numbers;
@@ -164,12 +164,16 @@ describe("reliability", () => {
       pipeline.current().emulator.stats().calls[pipeline.current().apiKey]?.["POST /trackings/batch"] ?? 0;
     const numbers = Array.from({ length: 200 }, (_, i) => `1ZPAR${String(i).padStart(12, "0")}`);
     for (let i = 0; i < numbers.length; i += 5) {
-      await deliver("fulfillments/create", shop, fulfillmentPayload({ numbers: numbers.slice(i, i + 5) }));
+      await deliver(
+        "fulfillments/create",
+        shop,
+        fulfillmentPayload({ trackingNumbers: numbers.slice(i, i + 5) }),
+      );
     }
     await ingestPendingDeliveries({ limit: 1_000 });
     const before = batchCalls();
     const now = new Date();
-    await Promise.all([1, 2, 3].map((n) => dispatchPendingTrackings({ now, workerId: `worker-${n}` })));
+    await Promise.all([1, 2, 3].map(() => dispatchPendingTrackings({ now })));
     await dispatchPendingTrackings({ now });
     // 200 rows in claims of 40: five full batches, however the workers interleaved.
     expect(batchCalls() - before).toBe(5);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFulfillmentPayload, type ParsedPayload } from "~/pipeline/ingest/shopify-payloads";
-import { fulfillmentPayload } from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 
 const body = (value: unknown) => JSON.stringify(value);
 
@@ -16,7 +16,7 @@ function reasonOf(parsed: ParsedPayload) {
 
 describe("parseFulfillmentPayload", () => {
   it("reads a fulfillments/create payload as Shopify sends it, ignoring fields it does not use", () => {
-    const payload = fulfillmentPayload({ id: 7, orderId: 70, numbers: ["1Z1", "1Z2"] });
+    const payload = fulfillmentPayload({ fulfillmentId: 7, orderId: 70, trackingNumbers: ["1Z1", "1Z2"] });
     const [{ fulfillment, order }] = fulfillmentsOf(
       parseFulfillmentPayload("fulfillments/create", body(payload)),
     );
@@ -58,7 +58,7 @@ describe("parseFulfillmentPayload", () => {
   });
 
   it("takes the fulfillment id from its GraphQL id, and the order id from the order (orders/fulfilled)", () => {
-    const { id: _id, order_id: _orderId, ...withoutIds } = fulfillmentPayload({ id: 9 });
+    const { id: _id, order_id: _orderId, ...withoutIds } = fulfillmentPayload({ fulfillmentId: 9 });
     const fulfillments = fulfillmentsOf(
       parseFulfillmentPayload(
         "orders/fulfilled",

@@ -1,9 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { installShop, seedLocalTracking, withAdminEmulator } from "../../../../test/support/admin-fixtures";
+import {
+  formBody,
+  installShop,
+  seedLocalTracking,
+  withAdminEmulator,
+} from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
-import { loader } from "../route";
+import { action, loader } from "../route";
 import type { DashboardData } from "~/models/admin/dashboard.server";
 
 const shop = "dash-shop.myshopify.com";
@@ -52,5 +57,50 @@ describe("/app (dashboard)", () => {
     const data = await load(otherShop);
     expect(data).toMatchObject({ hasApiKey: false, quotaRemaining: null });
     expect(data.attention.waitingApiKey).toBe(1);
+  });
+
+  it("lists what the pipeline gave up on, with the reason, and retries it from the dashboard", async () => {
+    await installShop(shop, apiKey);
+    const dead = await seedLocalTracking(shop, { syncState: "pending" });
+    await prisma.tracking.update({
+      where: { id: dead.id },
+      data: { deadAt: new Date(), lastError: "TrackingMore refused this tracking (4017): no such number" },
+    });
+    await prisma.webhookDelivery.create({
+      data: {
+        webhookId: "dash-dead-delivery",
+        shop,
+        topic: "fulfillments/create",
+        deadAt: new Date(),
+        lastError: "tracking_numbers: expected an array",
+      },
+    });
+    const otherDead = await seedLocalTracking(otherShop, { syncState: "pending" });
+    await prisma.tracking.update({ where: { id: otherDead.id }, data: { deadAt: new Date() } });
+
+    const data = await load();
+    expect(data.attention.needsAttention).toBe(1);
+    expect(data.deadLetters.total).toBe(2);
+    expect(data.deadLetters.recent.map((l) => [l.stage, l.reason])).toEqual(
+      expect.arrayContaining([
+        ["dispatch", "TrackingMore refused this tracking (4017): no such number"],
+        ["ingest", "tracking_numbers: expected an array"],
+      ]),
+    );
+
+    // One item, then the rest; the other shop's dead letter is untouched.
+    const retry = (values: Record<string, string>) =>
+      callRoute(
+        action,
+        embeddedFetchRequest("/app", shop, formBody({ intent: "retry-dead-letters", ...values })),
+      );
+    expect(await (await retry({ stage: "dispatch", id: dead.id })).json()).toEqual({ retried: 1 });
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({
+      deadAt: null,
+      attempts: 0,
+    });
+    expect(await (await retry({})).json()).toEqual({ retried: 1 });
+    expect((await load()).deadLetters.total).toBe(0);
+    expect((await prisma.tracking.findUniqueOrThrow({ where: { id: otherDead.id } })).deadAt).not.toBeNull();
   });
 });

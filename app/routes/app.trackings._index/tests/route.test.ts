@@ -18,7 +18,7 @@ const otherShop = "list-other.myshopify.com";
 const apiKey = "tm-list-key-000001";
 
 type ListData = {
-  rows: { id: string; trackingNumber: string; archived: boolean }[];
+  rows: { id: string; trackingNumber: string; archived: boolean; syncState: string }[];
   nextCursor: string | null;
   previousCursor: string | null;
 };
@@ -143,9 +143,12 @@ describe("POST /app/trackings (bulk actions)", () => {
     expect((await trackingMoreClientForKey(apiKey).getTracking("usps", good.trackingNumber)).status).toBe(
       "exception",
     );
-    expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).syncState).toBe(
-      "needs_attention",
-    );
+    // Dead-lettered: the list's "needs attention" filter shows it.
+    expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).deadAt).not.toBeNull();
+    const attention = await list("?state=needs_attention");
+    expect(attention.rows.map((r) => [r.id, r.syncState])).toEqual([
+      [ghost.id, "needs_attention"],
+    ]);
   });
 
   it("keeps the change pending when TrackingMore is down", async () => {

@@ -1,4 +1,4 @@
-import { seededRandom } from "./prng";
+import { seededRandom } from "../random";
 
 export type FaultKind = "500" | "503" | "429" | "drop" | "dropAfter" | "timeout";
 

@@ -1,6 +1,7 @@
 // In-memory accounts and trackings, and how a stored tracking looks on the wire at a moment.
 import { findCarrier } from "./carriers";
-import { hexId } from "./prng";
+import { zoneless } from "../trackingmore-wire";
+import { hexId } from "./hash";
 import { planFor, reachedEvents, type Milestone, type Plan, type PlannedEvent } from "./progression";
 
 export interface AccountInit {
@@ -124,11 +125,6 @@ export function lastChangeAt(t: StoredTracking, now: number): number {
   const events = eventsAt(t, now);
   const last = events[events.length - 1];
   return Math.max(t.editedAt, last ? t.createdAt + last.offsetMs : 0);
-}
-
-/** TrackingMore's zone-less "YYYY-MM-DD HH:mm:ss"; the emulator writes it in UTC. */
-export function zoneless(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** ISO 8601 with the +08:00 offset real responses carry (their servers run on China time). */

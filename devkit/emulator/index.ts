@@ -7,6 +7,6 @@ export {
 } from "./server";
 export type { FaultConfig, FaultKind } from "./faults";
 export type { AccountInit } from "./store";
-export { signWebhook, type WebhookDelivery } from "./webhooks";
+export type { WebhookDelivery } from "./webhooks";
 export { plannedOutcome, type Outcome } from "./progression";
 export { detectCarriers } from "./carriers";

@@ -1,11 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { pushTrackingChanges, pushTrackingChangesJob } from "~/pipeline/change-push/push-changes.server";
+import { pushTrackingChanges } from "../push-changes.server";
+import { pushTrackingChangesJob } from "../job.server";
+import { retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
 import { ValidationError } from "~/lib/errors.server";
 import { saveTrackingMoreApiKey } from "~/models/settings.server";
 import { queueTrackingChanges, queueTrackingDeletion } from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
-import { withAdminEmulator } from "../support/admin-fixtures";
+import { withAdminEmulator } from "../../../../test/support/admin-fixtures";
 
 const shop = "queue-shop.myshopify.com";
 const otherShop = "queue-other.myshopify.com";
@@ -156,9 +158,24 @@ describe("queueTrackingChanges", () => {
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0].id).toBe(row.id);
     const failed = await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } });
-    expect(failed.syncState).toBe("needs_attention");
+    // Dead-lettered, the edit kept: a retry (here, after the number exists) sends it.
+    expect(failed.deadAt).not.toBeNull();
+    expect(failed.syncState).toBe("pending_update");
     expect(failed.lastError).toBeTruthy();
     expect(JSON.parse(failed.pendingChanges!)).toEqual({ title: "Kept" });
+    expect((await pushTrackingChanges({ shop })).synced).toBe(0);
+
+    await trackingMoreClientForKey(apiKey).createTracking({
+      trackingNumber: "NEVER-CREATED-AT-TM",
+      carrierCode: "usps",
+    });
+    expect(await retryDeadLetters(shop, { stage: "change-push", ids: [row.id] })).toBe(1);
+    expect((await pushTrackingChanges({ shop })).synced).toBe(1);
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      syncState: "synced",
+      deadAt: null,
+      pendingChanges: null,
+    });
   });
 
   it("changes the carrier at TrackingMore and then locally", async () => {

@@ -1,7 +1,7 @@
 // Deterministic shipment life cycles. Everything about a shipment's story (outcome, pace,
 // places) follows from a hash of carrier + number, so the same number tells the same story in
 // every test run; tests move through it with clock.advance().
-import { stableHash } from "./prng";
+import { stableHash } from "./hash";
 
 export type Outcome = "delivered" | "undelivered" | "exception" | "expired" | "notfound";
 export type Milestone =

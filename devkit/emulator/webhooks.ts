@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { trackingMorePush, type TrackingMorePush } from "../trackingmore-wire";
 
 export interface WebhookDelivery {
   url: string;
@@ -8,12 +8,7 @@ export interface WebhookDelivery {
   /** The receiver's HTTP status; null when the POST itself failed. */
   httpStatus: number | null;
   error?: string;
-  body: { meta: object; data: Record<string, unknown>; verifyInfo: { timeStr: string; signature: string } };
-}
-
-/** TrackingMore's push signature: hex HMAC-SHA256 of timeStr, keyed with the account email. */
-export function signWebhook(email: string, timeStr: string): string {
-  return createHmac("sha256", email).update(timeStr).digest("hex");
+  body: TrackingMorePush;
 }
 
 /**
@@ -27,12 +22,7 @@ export class WebhookDispatcher {
 
   send(url: string, email: string, data: Record<string, unknown>): void {
     // Wall-clock seconds, not the emulator clock: receivers check freshness against real time.
-    const timeStr = String(Math.floor(Date.now() / 1000));
-    const body = {
-      meta: { code: 200, type: "Success", message: "Success" },
-      data,
-      verifyInfo: { timeStr, signature: signWebhook(email, timeStr) },
-    };
+    const body = trackingMorePush(email, data, String(Math.floor(Date.now() / 1000)));
     const delivery: WebhookDelivery = {
       url,
       trackingNumber: String(data.tracking_number),

@@ -2,22 +2,32 @@
 // ApiError with a documented meta.code. Codes and shapes follow /work/shared/trackingmore-v2.md;
 // where that contract says "unconfirmed", the choice made is noted next to the code.
 import { carrierList, detectCarriers, findCarrier } from "./carriers";
-import { stableHash } from "./prng";
+import { stableHash } from "./hash";
 import {
   effectiveStatus,
   lastChangeAt,
   newTracking,
   trackingKey,
   trackingToWire,
-  zoneless,
   type Account,
   type StoredTracking,
 } from "./store";
-import { TRACKING_STATUSES } from "../../app/trackingmore/types";
+import { zoneless } from "../trackingmore-wire";
 
 export const MAX_ITEMS = 40;
 const MAX_LIMIT = 2000;
-const STATUSES: ReadonlySet<string> = new Set(TRACKING_STATUSES);
+// The contract's status values, kept here rather than taken from the app's client: the emulator
+// stands for TrackingMore, so a client that drifts from the contract fails against it.
+const STATUSES: ReadonlySet<string> = new Set([
+  "pending",
+  "notfound",
+  "transit",
+  "pickup",
+  "delivered",
+  "undelivered",
+  "exception",
+  "expired",
+]);
 const NUMBER_SHAPE = /^[A-Za-z0-9-]{4,50}$/;
 const AWB_SHAPE = /^\d{3}[ -]?\d{7,8}$/;
 
