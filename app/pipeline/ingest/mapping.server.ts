@@ -9,9 +9,9 @@ import {
   type ShopifyOrder,
 } from "./shopify-payloads";
 
-// Pure: a parsed Shopify fulfillment (and its order, when Shopify sent it) becomes one tracking draft
-// per tracking number, with the fields TrackingMore gets. No I/O, so the webhook pipeline and
-// the backfill share it and tests can pin every rule.
+// Pure: a parsed Shopify fulfillment (and its order, when Shopify sent it) becomes one tracking
+// draft per tracking number, with the fields TrackingMore gets. No I/O, so the webhook pipeline
+// and the backfill share it and tests can pin every rule.
 
 export interface TrackingDraft {
   trackingNumber: string;

@@ -6,7 +6,8 @@ import type { FulfillmentTopic } from "./inbox.server";
 // is omitted or redacted; old API versions lack newer fields), ids and quantities come as
 // numbers or strings, and fields we do not read are ignored. Strict where the data would be
 // wrong otherwise: a list that is not a list, a fulfillment or order without an id.
-// Shapes: ../shared/shopify-notes.md (fulfillments/create, fulfillments/update, orders/fulfilled).
+// Shapes: Shopify's webhook reference (fulfillments/create, fulfillments/update, orders/fulfilled);
+// devkit/shopify/payloads.ts builds them for tests, the demo and the benchmarks.
 
 /** Text Shopify may send as a number; NUL removed (PostgreSQL's text refuses it). */
 const text = z
