@@ -1,14 +1,15 @@
-import { randomUUID } from "node:crypto";
 import prisma, { type Prisma } from "~/db/client.server";
 import { insertStatements, isUniqueConstraintError, newRowId } from "~/db/sql.server";
 import { logger } from "~/logger.server";
 import { loadCarrierContext } from "~/models/carriers/carriers.server";
 import { getShopSettings, type ShopSettingsView } from "~/models/settings.server";
+import type { SyncState } from "~/models/tracking-state";
 import {
   isAtTrackingMore,
   queueTrackingChanges,
   queueTrackingDeletion,
 } from "~/pipeline/change-push/tracking-changes.server";
+import { DurableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
 import {
   mapFulfillmentToTrackings,
   UnmappableFulfillmentError,
@@ -17,18 +18,38 @@ import {
   type TrackingDraft,
 } from "./mapping.server";
 import type { FulfillmentTopic } from "./inbox.server";
-import type { ShopifyFulfillment, ShopifyOrder } from "./shopify-payloads";
+import { fulfillmentFields, newTrackingRow } from "./rows.server";
+import { parseFulfillmentPayload } from "./shopify-payloads";
 
-// Turns recorded deliveries into Fulfillment and Tracking rows. Every step is idempotent, so a
-// delivery whose ingest was interrupted (crash, restart) is simply ingested again when its
-// lease runs out; it is marked processed only when all of it is applied.
+// Turns recorded deliveries into Fulfillment and Tracking rows. Deliveries are claimed from the
+// inbox with the durable queue (app/pipeline/queue); every step is idempotent, so a delivery
+// whose ingest was interrupted (crash, restart) is ingested again when its lease runs out, and
+// the write that settles it (processed, payload cleared) is fenced by the claim's token.
+//
+// One delivery's trouble is its own: a payload that cannot be read is dead-lettered at once
+// with the reason; any other error is retried with back-off and dead-lettered after
+// `maxAttempts`; neither holds back the deliveries claimed with it.
 
-const LEASE_MS = 60_000;
+export const ingestQueue = new DurableQueue({
+  stage: "ingest",
+  table: "WebhookDelivery",
+  key: "webhookId",
+  leaseMs: 60_000,
+  maxAttempts: 5,
+  backoff: { firstMs: 30_000, maxMs: 15 * 60_000 },
+});
+
 const log = logger.child({ component: "ingest" });
 
+type TrackingRow = Prisma.TrackingGetPayload<object>;
+type TrackingChanges = Parameters<typeof queueTrackingChanges>[2];
+
 const BATCH_SIZE = 50;
+/** Values in one `IN (…)` list: far below SQLite's and PostgreSQL's bound-parameter limits. */
+const IN_LIST_CHUNK = 500;
 
 interface ClaimedDelivery {
+  claim: Claim;
   webhookId: string;
   shop: string;
   topic: FulfillmentTopic;
@@ -36,12 +57,25 @@ interface ClaimedDelivery {
 }
 
 type ParsedDelivery = ClaimedDelivery &
-  ({ outcome: "invalid" | "dropped_uninstalled" } | { outcome: "ingested"; mappings: FulfillmentMapping[] });
+  ({ outcome: "dropped_uninstalled" } | { outcome: "ingested"; mappings: FulfillmentMapping[] });
 
-/** How long the oldest delivery not yet ingested has been waiting; 0 when none is. */
+/** The stage's work: deliveries not yet processed (the queue adds due, unleased, not dead). */
+const UNPROCESSED = { sql: `"processedAt" IS NULL`, values: [] };
+
+function chunks<T>(items: T[], size = IN_LIST_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** How long the oldest delivery due for ingest has been waiting; 0 when none is. */
 export async function ingestLagMs(now: Date = new Date()): Promise<number> {
   const oldest = await prisma.webhookDelivery.findFirst({
-    where: { processedAt: null },
+    where: {
+      processedAt: null,
+      deadAt: null,
+      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+    },
     orderBy: { receivedAt: "asc" },
     select: { receivedAt: true },
   });
@@ -49,66 +83,168 @@ export async function ingestLagMs(now: Date = new Date()): Promise<number> {
 }
 
 /**
- * One round: claims up to `limit` recorded deliveries and applies them. New fulfillments (the
- * common case) are written in one transaction per round; anything that touches rows we
- * already have (updates, cancellations, a parcel Shopify told us about twice) goes through
- * `applyFulfillment`, one fulfillment at a time.
+ * One round: claims up to `limit` recorded deliveries and applies them; returns how many it
+ * claimed. New fulfillments (the common case) are written in one transaction per shop and
+ * round; anything that touches rows we already have (updates, cancellations, a parcel Shopify
+ * told us about twice), and any delivery whose batch failed, goes through `applyFulfillment`,
+ * one delivery at a time.
  */
-export async function ingestPendingDeliveries(
-  options: { limit?: number; now?: Date; workerId?: string } = {},
-): Promise<number> {
+export async function ingestPendingDeliveries(options: { limit?: number; now?: Date } = {}): Promise<number> {
   const now = options.now ?? new Date();
-  const workerId = options.workerId ?? `ingest-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const claimable = {
-    processedAt: null,
-    OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
-  } satisfies Prisma.WebhookDeliveryWhereInput;
-  const candidates = await prisma.webhookDelivery.findMany({
-    where: claimable,
-    orderBy: [{ receivedAt: "asc" }],
-    take: options.limit ?? BATCH_SIZE,
-    select: { webhookId: true },
+  const claims = await ingestQueue.claim({
+    where: UNPROCESSED,
+    orderBy: `"receivedAt"`,
+    limit: options.limit ?? BATCH_SIZE,
+    now,
   });
-  if (candidates.length === 0) return 0;
-  const ids = candidates.map((c) => c.webhookId);
-  // The conditional update is the claim: a concurrent worker finds the lease taken.
-  await prisma.webhookDelivery.updateMany({
-    where: { ...claimable, webhookId: { in: ids } },
-    data: { leaseOwner: workerId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
-  });
-  const claimed = (await prisma.webhookDelivery.findMany({
-    where: { webhookId: { in: ids }, leaseOwner: workerId, processedAt: null },
-    orderBy: [{ receivedAt: "asc" }],
-    select: { webhookId: true, shop: true, topic: true, payload: true },
-  })) as ClaimedDelivery[];
-
+  if (claims.length === 0) return 0;
+  const claimOf = new Map(claims.map((claim) => [claim.key, claim]));
+  const tokens = [...new Set(claims.map((c) => c.token))];
+  const rows = [];
+  for (const keys of chunks([...claimOf.keys()])) {
+    rows.push(
+      ...(await prisma.webhookDelivery.findMany({
+        where: { webhookId: { in: keys }, leaseOwner: { in: tokens }, processedAt: null },
+        select: { webhookId: true, shop: true, topic: true, payload: true, receivedAt: true },
+      })),
+    );
+  }
+  // Oldest first within a shop: a round may hold a fulfillment's create and its update.
+  rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const byShop = new Map<string, ClaimedDelivery[]>();
-  for (const delivery of claimed) byShop.set(delivery.shop, [...(byShop.get(delivery.shop) ?? []), delivery]);
-  for (const [shop, deliveries] of byShop) await ingestShopDeliveries(shop, deliveries);
-  return claimed.length;
+  for (const { receivedAt: _receivedAt, ...row } of rows) {
+    const group = byShop.get(row.shop) ?? [];
+    group.push({ ...row, topic: row.topic as FulfillmentTopic, claim: claimOf.get(row.webhookId)! });
+    byShop.set(row.shop, group);
+  }
+  // A round with thousands of parcels can outlast one lease: keep it while we work.
+  await ingestQueue.whileHeld(claims, async (stillHeld) => {
+    for (const [shop, deliveries] of byShop) await ingestShopDeliveries(shop, deliveries, now, stillHeld);
+  });
+  return claims.length;
 }
 
-async function ingestShopDeliveries(shop: string, deliveries: ClaimedDelivery[]) {
-  const [context, shopRow] = await Promise.all([
-    loadShopContext(shop),
-    prisma.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } }),
-  ]);
-  const parsed = deliveries.map((d) => parseDelivery(d, context, Boolean(shopRow?.uninstalledAt)));
+/** What a log line may say about an error: a database error's message can carry row values. */
+function errorSummary(error: unknown): { error: string; code?: unknown } {
+  if (!(error instanceof Error)) return { error: typeof error };
+  return { error: error.name, code: (error as { code?: unknown }).code };
+}
 
-  // Which deliveries only add new fulfillments and new parcels: those are written in bulk.
+/** Records a failed attempt; unreadable payloads are marked `invalid` as they are dead-lettered. */
+async function recordFailure(delivery: ClaimedDelivery, error: unknown, now: Date) {
+  const extra = error instanceof PermanentFailure ? { outcome: "invalid" } : {};
+  await ingestQueue
+    .fail(delivery.claim, error, { now, extra })
+    .catch((failError) =>
+      log.error(
+        { ...errorSummary(failError), shop: delivery.shop, webhookId: delivery.webhookId },
+        "could not record a failure",
+      ),
+    );
+}
+
+async function ingestShopDeliveries(
+  shop: string,
+  deliveries: ClaimedDelivery[],
+  now: Date,
+  stillHeld: () => Set<string>,
+) {
+  let context: ShopContext;
+  try {
+    context = await loadShopContext(shop);
+  } catch (error) {
+    for (const delivery of deliveries) await recordFailure(delivery, error, now);
+    return;
+  }
+  const parsed: ParsedDelivery[] = [];
+  for (const delivery of deliveries) {
+    try {
+      parsed.push(parseDelivery(delivery, context));
+    } catch (error) {
+      await recordFailure(delivery, error, now);
+    }
+  }
+
+  let bulk: ParsedDelivery[] = [];
+  let oneByOne: ParsedDelivery[] = parsed;
+  try {
+    ({ bulk, oneByOne } = await splitNewFromKnown(shop, parsed));
+  } catch (error) {
+    log.warn({ ...errorSummary(error), shop }, "could not sort deliveries; applying them one by one");
+  }
+  if (bulk.length > 0) {
+    try {
+      await writeNewFulfillments(shop, bulk, context.settings, now);
+    } catch (error) {
+      // One delivery's rows, or a parcel another worker wrote meanwhile, failed the batch: apply
+      // each on its own, so the others are done and the culprit fails alone. Deliveries another
+      // worker took over are its now.
+      if (!isUniqueConstraintError(error))
+        log.warn(
+          { ...errorSummary(error), shop, deliveries: bulk.length },
+          "bulk ingest failed; applying one by one",
+        );
+      // Settling is fenced either way: if the check fails, try them all.
+      const held = await ingestQueue
+        .renew(
+          bulk.map((d) => d.claim),
+          now,
+        )
+        .catch(() => new Set(bulk.map((d) => d.webhookId)));
+      oneByOne = [...bulk.filter((d) => held.has(d.webhookId)), ...oneByOne];
+    }
+  }
+  await ingestQueue.eachItem(
+    oneByOne,
+    async (delivery) => {
+      // A renewal found the claim taken over: the delivery is another worker's now.
+      if (!stillHeld().has(delivery.webhookId)) return;
+      await applyDelivery(shop, delivery, context.settings, now);
+    },
+    { now: () => now },
+  );
+}
+
+/** What the payload says, as drafts; a payload that cannot be read is a PermanentFailure. */
+function parseDelivery(delivery: ClaimedDelivery, context: ShopContext): ParsedDelivery {
+  // A delivery recorded just before the uninstall landed (sessions are cached briefly).
+  if (context.uninstalled) return { ...delivery, outcome: "dropped_uninstalled" };
+  const parsed = parseFulfillmentPayload(delivery.topic, delivery.payload);
+  if (!parsed.success) throw new PermanentFailure(parsed.reason);
+  try {
+    const mappings = parsed.fulfillments.map(({ fulfillment, order }) =>
+      mapFulfillmentToTrackings(fulfillment, order, context.options),
+    );
+    return { ...delivery, outcome: "ingested", mappings };
+  } catch (error) {
+    if (error instanceof UnmappableFulfillmentError)
+      throw new PermanentFailure(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Which deliveries only add new fulfillments and new parcels (written in bulk), and which touch
+ * rows we already have. Looked up in chunks: a fulfillment may carry thousands of numbers.
+ */
+async function splitNewFromKnown(shop: string, parsed: ParsedDelivery[]) {
   const mappings = parsed.flatMap((d) => (d.outcome === "ingested" ? d.mappings : []));
-  const [knownFulfillments, knownNumbers] = await Promise.all([
-    prisma.fulfillment.findMany({
-      where: { shop, fulfillmentId: { in: mappings.map((m) => m.fulfillmentId) } },
+  const seenFulfillments = new Set<string>();
+  const seenNumbers = new Set<string>();
+  for (const ids of chunks([...new Set(mappings.map((m) => m.fulfillmentId))])) {
+    const known = await prisma.fulfillment.findMany({
+      where: { shop, fulfillmentId: { in: ids } },
       select: { fulfillmentId: true },
-    }),
-    prisma.tracking.findMany({
-      where: { shop, trackingNumber: { in: mappings.flatMap((m) => m.trackingNumbers) } },
+    });
+    for (const f of known) seenFulfillments.add(f.fulfillmentId);
+  }
+  for (const numbers of chunks([...new Set(mappings.flatMap((m) => m.trackingNumbers))])) {
+    const known = await prisma.tracking.findMany({
+      where: { shop, trackingNumber: { in: numbers } },
       select: { trackingNumber: true },
-    }),
-  ]);
-  const seenFulfillments = new Set(knownFulfillments.map((f) => f.fulfillmentId));
-  const seenNumbers = new Set(knownNumbers.map((t) => t.trackingNumber));
+    });
+    for (const t of known) seenNumbers.add(t.trackingNumber);
+  }
   const bulk: ParsedDelivery[] = [];
   const oneByOne: ParsedDelivery[] = [];
   for (const delivery of parsed) {
@@ -130,68 +266,38 @@ async function ingestShopDeliveries(shop: string, deliveries: ClaimedDelivery[])
       }
     }
   }
-
-  try {
-    await writeNewFulfillments(shop, bulk, context.settings);
-  } catch (error) {
-    // Another worker wrote some of these parcels meanwhile: take the careful path for all.
-    if (!isUniqueConstraintError(error)) throw error;
-    oneByOne.unshift(...bulk);
-  }
-  for (const delivery of oneByOne) {
-    if (delivery.outcome === "ingested") {
-      for (const mapping of delivery.mappings)
-        await applyFulfillment(shop, delivery.topic, mapping, context.settings);
-    }
-    await markProcessed([delivery]);
-  }
+  return { bulk, oneByOne };
 }
 
-function parseDelivery(
-  delivery: ClaimedDelivery,
-  context: ShopContext,
-  uninstalled: boolean,
-): ParsedDelivery {
-  // A delivery recorded just before the uninstall landed (sessions are cached briefly).
-  if (uninstalled) return { ...delivery, outcome: "dropped_uninstalled" };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(delivery.payload ?? "null");
-  } catch {
-    payload = null;
-  }
-  if (!payload || typeof payload !== "object") {
-    log.warn({ shop: delivery.shop, topic: delivery.topic }, "delivery has no usable payload");
-    return { ...delivery, outcome: "invalid" };
-  }
-  const mappings: FulfillmentMapping[] = [];
-  for (const { fulfillment, order } of fulfillmentsOf(delivery.topic, payload)) {
-    try {
-      mappings.push(mapFulfillmentToTrackings(fulfillment, order, context.options));
-    } catch (error) {
-      if (!(error instanceof UnmappableFulfillmentError)) throw error;
-      log.warn({ shop: delivery.shop, topic: delivery.topic, reason: error.message }, "fulfillment skipped");
-    }
-  }
-  return { ...delivery, outcome: "ingested", mappings };
+function settled(outcome: ParsedDelivery["outcome"], now: Date) {
+  return { processedAt: now, outcome, payload: null, lastError: null, leaseOwner: null, leaseUntil: null };
 }
 
-function markProcessed(deliveries: ParsedDelivery[]) {
-  const byOutcome = new Map<string, string[]>();
-  for (const d of deliveries) byOutcome.set(d.outcome, [...(byOutcome.get(d.outcome) ?? []), d.webhookId]);
-  return prisma.$transaction(
-    [...byOutcome].map(([outcome, webhookIds]) =>
-      prisma.webhookDelivery.updateMany({
-        where: { webhookId: { in: webhookIds } },
-        data: { processedAt: new Date(), leaseOwner: null, leaseUntil: null, outcome, payload: null },
-      }),
-    ),
-  );
+/** The careful path: one delivery, applied and settled on its own. */
+async function applyDelivery(shop: string, delivery: ParsedDelivery, settings: ShopSettingsView, now: Date) {
+  if (delivery.outcome === "ingested") {
+    for (const mapping of delivery.mappings) await applyFulfillment(shop, delivery.topic, mapping, settings);
+  }
+  if ((await ingestQueue.updateFenced([delivery.claim], settled(delivery.outcome, now))) === 0)
+    log.warn({ shop, webhookId: delivery.webhookId }, "lease lost before the delivery was settled");
 }
 
-async function writeNewFulfillments(shop: string, deliveries: ParsedDelivery[], settings: ShopSettingsView) {
-  if (deliveries.length === 0) return;
-  const now = new Date();
+/** The deliveries' claims were taken over by another worker: the batch writes nothing. */
+class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+}
+
+/**
+ * The bulk path: every new fulfillment and parcel of the deliveries, and their settling, in one
+ * transaction. The settling comes first and is fenced: if any delivery's claim was taken over,
+ * nothing is written.
+ */
+async function writeNewFulfillments(
+  shop: string,
+  deliveries: ParsedDelivery[],
+  settings: ShopSettingsView,
+  now: Date,
+) {
   const mappings = deliveries.flatMap((d) => (d.outcome === "ingested" ? d.mappings : []));
   const stamps = { createdAt: now, updatedAt: now };
   const fulfillments = mappings.map((m) => ({
@@ -211,29 +317,56 @@ async function writeNewFulfillments(shop: string, deliveries: ParsedDelivery[], 
         })),
       )
     : [];
-  const byOutcome = new Map<string, string[]>();
-  for (const d of deliveries) byOutcome.set(d.outcome, [...(byOutcome.get(d.outcome) ?? []), d.webhookId]);
-  // The busiest write of the pipeline, one per round: raw multi-row INSERTs (see insertStatements).
-  await prisma.$transaction([
-    ...[...insertStatements("Fulfillment", fulfillments), ...insertStatements("Tracking", trackings)].map(
-      ({ sql, values }) => prisma.$executeRawUnsafe(sql, ...values),
-    ),
-    ...[...byOutcome].map(([outcome, webhookIds]) =>
-      prisma.webhookDelivery.updateMany({
-        where: { webhookId: { in: webhookIds } },
-        data: { processedAt: now, leaseOwner: null, leaseUntil: null, outcome, payload: null },
-      }),
-    ),
-  ]);
+  const byOutcomeAndToken = new Map<
+    string,
+    { outcome: ParsedDelivery["outcome"]; token: string; ids: string[] }
+  >();
+  for (const d of deliveries) {
+    const key = `${d.outcome} ${d.claim.token}`;
+    const group = byOutcomeAndToken.get(key) ?? { outcome: d.outcome, token: d.claim.token, ids: [] };
+    group.ids.push(d.webhookId);
+    byOutcomeAndToken.set(key, group);
+  }
+  // The busiest write of the pipeline, one per shop and round: raw multi-row INSERTs (see
+  // insertStatements), chunked under the bound-parameter limits.
+  await prisma.$transaction(
+    async (tx) => {
+      let settledCount = 0;
+      for (const { outcome, token, ids } of byOutcomeAndToken.values()) {
+        for (const chunk of chunks(ids)) {
+          const result = await tx.webhookDelivery.updateMany({
+            where: { webhookId: { in: chunk }, leaseOwner: token },
+            data: settled(outcome, now),
+          });
+          settledCount += result.count;
+        }
+      }
+      if (settledCount !== deliveries.length)
+        throw new LeaseLostError(
+          `${deliveries.length - settledCount} of the round's deliveries were taken over`,
+        );
+      for (const { sql, values } of [
+        ...insertStatements("Fulfillment", fulfillments),
+        ...insertStatements("Tracking", trackings),
+      ])
+        await tx.$executeRawUnsafe(sql, ...values);
+    },
+    { maxWait: 10_000, timeout: ingestQueue.definition.leaseMs },
+  );
 }
 
 interface ShopContext {
   settings: ShopSettingsView;
   options: MappingOptions;
+  uninstalled: boolean;
 }
 
 async function loadShopContext(shop: string): Promise<ShopContext> {
-  const [settings, carriers] = await Promise.all([getShopSettings(shop), loadCarrierContext(shop)]);
+  const [settings, carriers, shopRow] = await Promise.all([
+    getShopSettings(shop),
+    loadCarrierContext(shop),
+    prisma.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } }),
+  ]);
   return {
     settings,
     options: {
@@ -241,58 +374,7 @@ async function loadShopContext(shop: string): Promise<ShopContext> {
       titleTemplate: settings.titleTemplate,
       carriers,
     },
-  };
-}
-
-function fulfillmentsOf(
-  topic: FulfillmentTopic,
-  payload: unknown,
-): { fulfillment: ShopifyFulfillment; order: ShopifyOrder | null }[] {
-  if (topic === "orders/fulfilled") {
-    const order = payload as ShopifyOrder;
-    return (order.fulfillments ?? []).map((fulfillment) => ({
-      fulfillment: { ...fulfillment, order_id: fulfillment.order_id ?? order.id },
-      order,
-    }));
-  }
-  return [{ fulfillment: payload as ShopifyFulfillment, order: null }];
-}
-
-function fulfillmentFields(mapping: FulfillmentMapping, settings: ShopSettingsView) {
-  return {
-    orderId: mapping.orderId,
-    orderName: mapping.orderName,
-    shopifyStatus: mapping.shopifyStatus,
-    shopifyUpdatedAt: mapping.shopifyUpdatedAt,
-    trackingCompany: mapping.trackingCompany,
-    trackingNumbers: JSON.stringify(mapping.trackingNumbers),
-    note:
-      mapping.note ??
-      (settings.createOnFulfillment ? null : "Creating trackings on fulfillment is turned off in Settings"),
-  };
-}
-
-/** A parcel's first row: waiting for the dispatcher to create it at TrackingMore. */
-function newTrackingRow(shop: string, draft: TrackingDraft) {
-  return {
-    shop,
-    orderId: draft.orderId,
-    orderName: draft.orderName,
-    fulfillmentId: draft.fulfillmentId,
-    trackingNumber: draft.trackingNumber,
-    carrierCode: draft.carrierCode,
-    carrierSource: draft.carrierSource,
-    trackingCompany: draft.trackingCompany,
-    originCountry: draft.originCountry,
-    title: draft.title,
-    tmOrderId: draft.tmOrderId,
-    customerName: draft.customerName,
-    customerEmail: draft.customerEmail,
-    customerPhone: draft.customerPhone,
-    destinationCode: draft.destinationCode,
-    logisticsChannel: draft.logisticsChannel,
-    orderCreatedAt: draft.orderCreatedAt,
-    syncState: "pending",
+    uninstalled: Boolean(shopRow?.uninstalledAt),
   };
 }
 
@@ -336,7 +418,8 @@ export async function applyFulfillment(
   // Numbers Shopify no longer lists for this fulfillment (a corrected typo): archive them.
   // Only fulfillments/update speaks for the whole fulfillment; orders/fulfilled may be older.
   if (topic === "fulfillments/update") {
-    const removed = current.filter((t) => !mapping.trackingNumbers.includes(t.trackingNumber) && !t.archived);
+    const listed = new Set(mapping.trackingNumbers);
+    const removed = current.filter((t) => !listed.has(t.trackingNumber) && !t.archived);
     if (removed.length > 0)
       await applyCancellation(
         shop,
@@ -346,17 +429,60 @@ export async function applyFulfillment(
   }
   if (createDisabled) return { created: 0 };
 
+  // One parcel is one tracking, whichever topic told us first and whatever carrier we guessed:
+  // the oldest row of the number, read in chunks (a fulfillment may carry thousands).
+  const existingByNumber = new Map<string, TrackingRow>();
+  for (const numbers of chunks(mapping.drafts.map((d) => d.trackingNumber))) {
+    const rows = await prisma.tracking.findMany({
+      where: { shop, trackingNumber: { in: numbers } },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const row of rows)
+      if (!existingByNumber.has(row.trackingNumber)) existingByNumber.set(row.trackingNumber, row);
+  }
+  // Writes are grouped by what they change: a repeated delivery of a fulfillment with a
+  // thousand parcels is a few statements, not a thousand.
+  const updates = new Grouped<Prisma.TrackingUpdateManyMutationInput>();
+  const pushes = new Grouped<TrackingChanges>();
   let created = 0;
   for (const draft of mapping.drafts) {
-    if (await upsertTrackingFromDraft(shop, draft)) created += 1;
+    const existing = existingByNumber.get(draft.trackingNumber);
+    if (!existing) {
+      if (await createTracking(shop, draft)) created += 1;
+      continue;
+    }
+    const plan = planDraftChanges(existing, draft);
+    if (plan.local) updates.add(plan.local, existing.id);
+    if (plan.push) pushes.add(plan.push, existing.id);
   }
+  for (const { value: data, ids } of updates.groups())
+    for (const chunk of chunks(ids))
+      await prisma.tracking.updateMany({ where: { shop, id: { in: chunk } }, data });
+  for (const { value: changes, ids } of pushes.groups())
+    for (const chunk of chunks(ids)) await queueTrackingChanges(shop, chunk, changes);
   return { created };
 }
 
+/** Values with the ids they apply to, grouped by equal value. */
+class Grouped<T> {
+  private readonly byKey = new Map<string, { value: T; ids: string[] }>();
+  add(value: T, id: string) {
+    const key = JSON.stringify(value);
+    const group = this.byKey.get(key) ?? { value, ids: [] };
+    group.ids.push(id);
+    this.byKey.set(key, group);
+  }
+  groups() {
+    return this.byKey.values();
+  }
+}
+
 async function applyCancellation(shop: string, trackingIds: string[], settings: ShopSettingsView) {
-  if (trackingIds.length === 0 || settings.cancelledFulfillmentAction === "keep") return;
-  if (settings.cancelledFulfillmentAction === "delete") await queueTrackingDeletion(shop, trackingIds);
-  else await queueTrackingChanges(shop, trackingIds, { archived: true });
+  if (settings.cancelledFulfillmentAction === "keep") return;
+  for (const ids of chunks(trackingIds)) {
+    if (settings.cancelledFulfillmentAction === "delete") await queueTrackingDeletion(shop, ids);
+    else await queueTrackingChanges(shop, ids, { archived: true });
+  }
 }
 
 const FILLABLE_FIELDS = [
@@ -371,26 +497,27 @@ const FILLABLE_FIELDS = [
 ] as const;
 
 /** Returns true when a new tracking row was created. */
-async function upsertTrackingFromDraft(shop: string, draft: TrackingDraft): Promise<boolean> {
-  // One parcel is one tracking, whichever topic told us first and whatever carrier we guessed.
-  const existing = await prisma.tracking.findFirst({
-    where: { shop, trackingNumber: draft.trackingNumber },
-    orderBy: { createdAt: "asc" },
-  });
-  if (!existing) {
-    try {
-      await prisma.tracking.create({ data: newTrackingRow(shop, draft) });
-      return true;
-    } catch (error) {
-      // A concurrent ingest of the same parcel (orders/fulfilled racing fulfillments/create).
-      if (isUniqueConstraintError(error)) return false;
-      throw error;
-    }
+async function createTracking(shop: string, draft: TrackingDraft): Promise<boolean> {
+  try {
+    await prisma.tracking.create({ data: newTrackingRow(shop, draft) });
+    return true;
+  } catch (error) {
+    // A concurrent ingest of the same parcel (orders/fulfilled racing fulfillments/create).
+    if (isUniqueConstraintError(error)) return false;
+    throw error;
   }
+}
 
-  const notYetSent = !isAtTrackingMore(existing);
+/**
+ * What a draft changes on the parcel's existing row: `local` is written here; `push` is queued
+ * for TrackingMore when it already has the tracking (see queueTrackingChanges).
+ */
+function planDraftChanges(
+  existing: TrackingRow,
+  draft: TrackingDraft,
+): { local?: Prisma.TrackingUpdateManyMutationInput; push?: TrackingChanges } {
   // Fill what an earlier, thinner payload lacked (fulfillments/create has no order customer).
-  const missing: Pick<Prisma.TrackingUpdateInput, (typeof FILLABLE_FIELDS)[number]> = {};
+  const missing: Pick<Prisma.TrackingUpdateManyMutationInput, (typeof FILLABLE_FIELDS)[number]> = {};
   for (const field of FILLABLE_FIELDS) {
     if (existing[field] == null && draft[field] != null) Object.assign(missing, { [field]: draft[field] });
   }
@@ -400,38 +527,38 @@ async function upsertTrackingFromDraft(shop: string, draft: TrackingDraft): Prom
     existing.carrierSource !== "merchant" &&
     // A carrier self-correction switched stays, unless the merchant names another company.
     (existing.carrierSwitches === 0 || draft.trackingCompany !== existing.trackingCompany);
-  if (notYetSent) {
-    const data: Prisma.TrackingUpdateInput = {
+  if (!isAtTrackingMore(existing)) {
+    // A repeated delivery (orders/fulfilled after fulfillments/create) often adds nothing.
+    if (Object.keys(missing).length === 0 && existing.fulfillmentId && !carrierChanged) return {};
+    const local: Prisma.TrackingUpdateManyMutationInput = {
       ...missing,
       fulfillmentId: existing.fulfillmentId ?? draft.fulfillmentId,
     };
     if (carrierChanged)
-      Object.assign(data, {
+      Object.assign(local, {
         carrierCode: draft.carrierCode,
         carrierSource: draft.carrierSource,
         trackingCompany: draft.trackingCompany,
-        syncState: "pending",
+        syncState: "pending" satisfies SyncState,
       });
-    await prisma.tracking.update({ where: { id: existing.id }, data });
-    return false;
+    return { local };
   }
-  const changes: Parameters<typeof queueTrackingChanges>[2] = {};
-  if (missing.title) changes.title = draft.title;
-  if (missing.customerName) changes.customerName = draft.customerName;
-  if (missing.customerEmail) changes.customerEmail = draft.customerEmail;
-  if (missing.customerPhone) changes.customerPhone = draft.customerPhone;
-  if (missing.destinationCode) changes.destinationCode = draft.destinationCode;
-  if (missing.logisticsChannel) changes.logisticsChannel = draft.logisticsChannel;
-  if (carrierChanged) changes.carrierCode = draft.carrierCode;
-  if (Object.keys(changes).length > 0) await queueTrackingChanges(shop, [existing.id], changes);
-  if (missing.orderName || missing.orderCreatedAt) {
-    await prisma.tracking.update({
-      where: { id: existing.id },
-      data: {
-        orderName: existing.orderName ?? draft.orderName,
-        orderCreatedAt: existing.orderCreatedAt ?? draft.orderCreatedAt,
-      },
-    });
-  }
-  return false;
+  const push: TrackingChanges = {};
+  if (missing.title) push.title = draft.title;
+  if (missing.customerName) push.customerName = draft.customerName;
+  if (missing.customerEmail) push.customerEmail = draft.customerEmail;
+  if (missing.customerPhone) push.customerPhone = draft.customerPhone;
+  if (missing.destinationCode) push.destinationCode = draft.destinationCode;
+  if (missing.logisticsChannel) push.logisticsChannel = draft.logisticsChannel;
+  if (carrierChanged) push.carrierCode = draft.carrierCode;
+  return {
+    push: Object.keys(push).length > 0 ? push : undefined,
+    local:
+      missing.orderName || missing.orderCreatedAt
+        ? {
+            orderName: existing.orderName ?? draft.orderName,
+            orderCreatedAt: existing.orderCreatedAt ?? draft.orderCreatedAt,
+          }
+        : undefined,
+  };
 }

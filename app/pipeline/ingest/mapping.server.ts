@@ -1,11 +1,17 @@
 import type { OrderIdFormat } from "~/models/settings.server";
 import type { CarrierContext, CarrierSource } from "~/models/carriers/carriers.server";
 import { resolveCarrier } from "~/models/carriers/carriers.server";
-import type { ShopifyAddress, ShopifyFulfillment, ShopifyLineItem, ShopifyOrder } from "./shopify-payloads";
+import {
+  shopifyIdOf,
+  type ShopifyAddress,
+  type ShopifyFulfillment,
+  type ShopifyLineItem,
+  type ShopifyOrder,
+} from "./shopify-payloads";
 
-// Pure: a Shopify fulfillment (and its order, when Shopify sent it) becomes one tracking draft
-// per tracking number, with the fields TrackingMore gets. No I/O, so the webhook pipeline and
-// the backfill share it and tests can pin every rule.
+// Pure: a parsed Shopify fulfillment (and its order, when Shopify sent it) becomes one tracking
+// draft per tracking number, with the fields TrackingMore gets. No I/O, so the webhook pipeline
+// and the backfill share it and tests can pin every rule.
 
 export interface TrackingDraft {
   trackingNumber: string;
@@ -58,11 +64,6 @@ export function present(value: unknown): string | null {
   const text = String(value).trim();
   if (!text || /^(undefined|null|none|n\/a)$/i.test(text)) return null;
   return text;
-}
-
-function idOf(value: unknown): string | null {
-  const text = present(value);
-  return text && /^\d+$/.test(text) ? text : (text?.match(/\/(\d+)$/)?.[1] ?? null);
 }
 
 function personName(address: ShopifyAddress | null | undefined): string | null {
@@ -137,8 +138,8 @@ export function mapFulfillmentToTrackings(
   order: ShopifyOrder | null,
   options: MappingOptions,
 ): FulfillmentMapping {
-  const fulfillmentId = idOf(fulfillment.id) ?? idOf(fulfillment.admin_graphql_api_id);
-  const orderId = idOf(fulfillment.order_id) ?? idOf(order?.id);
+  const fulfillmentId = shopifyIdOf(fulfillment.id) ?? shopifyIdOf(fulfillment.admin_graphql_api_id);
+  const orderId = shopifyIdOf(fulfillment.order_id) ?? shopifyIdOf(order?.id);
   if (!fulfillmentId || !orderId) {
     throw new UnmappableFulfillmentError("The fulfillment has no id or no order id");
   }

@@ -6,7 +6,7 @@ import {
 } from "~/pipeline/ingest/mapping.server";
 import { EMPTY_CARRIER_CONTEXT } from "~/models/carriers/carriers.server";
 import { overrideKey } from "~/models/carriers/resolve";
-import { fulfillmentPayload } from "../../devkit/shopify";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 
 const options: MappingOptions = {
   orderIdFormat: "name",

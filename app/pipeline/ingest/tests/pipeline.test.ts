@@ -8,9 +8,9 @@ import {
   localTrackings,
   withPipelineEmulator,
   trackingsAtTrackingMore,
-} from "../support/pipeline";
-import { fulfillmentPayload } from "../../devkit/shopify";
-import { webhookRequest } from "../support/shopify";
+} from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
+import { webhookRequest } from "../../../../test/support/shopify";
 import { receiveFulfillmentWebhook } from "~/webhooks/webhooks.server";
 import { ingestLagMs } from "~/pipeline/ingest/ingest.server";
 import { ingestDeliveriesJob } from "~/pipeline/ingest/job.server";

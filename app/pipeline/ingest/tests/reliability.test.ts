@@ -11,8 +11,8 @@ import {
   localTrackings,
   withPipelineEmulator,
   trackingsAtTrackingMore,
-} from "../support/pipeline";
-import { fulfillmentPayload } from "../../devkit/shopify";
+} from "../../../../test/support/pipeline";
+import { fulfillmentPayload } from "../../../../devkit/shopify";
 
 // The promises of issue 4 under stress: whatever TrackingMore does (errors, timeouts, lost
 // answers, quota) and whatever happens to our workers, every parcel ends up at TrackingMore
@@ -101,7 +101,7 @@ describe("reliability", () => {
     await ingestPendingDeliveries();
     // Slow answers give the kill a batch in flight.
     pipeline.current().emulator.setFaults({ latencyMs: 1_500, endpoints: ["POST /trackings/batch"] });
-    const root = path.resolve(__dirname, "../..");
+    const root = path.resolve(__dirname, "../../../..");
     // One process (not tsx's CLI, which forks a child a SIGKILL would leave running).
     const worker = spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {
       cwd: root,
