@@ -1,18 +1,33 @@
 import { appConfig } from "~/config.server";
+import { PostgresRateGate } from "~/lib/trackingmore-rate-gate.server";
 import { logger } from "~/logger.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
-import { TrackingMoreClient, type TrackingMoreClientOptions } from "~/trackingmore";
+import { TrackingMoreClient, type RateGate, type TrackingMoreClientOptions } from "~/trackingmore";
 
 // The one way app code gets a TrackingMore client: per shop, with the shop's own key, the
-// configured base URL and our logger. The client itself knows nothing of shops.
+// configured base URL, our logger and the rate gate every process of this deployment shares.
+// The client itself knows nothing of shops or databases.
 
 type ClientTuning = Omit<TrackingMoreClientOptions, "apiKey" | "baseUrl" | "logger">;
 
 let tuning: ClientTuning = {};
+let sharedGate: RateGate | undefined;
 
 /** Tests and the benchmark shorten timeouts and back-off here rather than per call site. */
 export function setTrackingMoreClientTuning(next: ClientTuning) {
   tuning = next;
+  sharedGate = undefined;
+}
+
+/**
+ * On PostgreSQL several processes call TrackingMore with one key, so they take turns in the
+ * database; on SQLite there is one process, and the client's own in-process limiter is the gate.
+ */
+function rateGate(): RateGate | undefined {
+  if (tuning.rateGate) return tuning.rateGate;
+  if (appConfig().databaseProvider !== "postgresql") return undefined;
+  sharedGate ??= new PostgresRateGate({ limits: tuning.rateLimits });
+  return sharedGate;
 }
 
 export function trackingMoreClientForKey(apiKey: string): TrackingMoreClient {
@@ -21,6 +36,7 @@ export function trackingMoreClientForKey(apiKey: string): TrackingMoreClient {
     baseUrl: process.env.TRACKINGMORE_BASE_URL || appConfig().trackingMoreBaseUrl,
     logger: logger.child({ component: "trackingmore" }),
     ...tuning,
+    rateGate: rateGate(),
   });
 }
 

@@ -5,7 +5,7 @@ import { parsePendingChanges, type TrackingChanges } from "~/models/tracking-cha
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import {
   TrackingMoreError,
-  isRetryableCode,
+  classifyOutcome,
   type BatchItemError,
   type TrackingMoreClient,
   type TrackingPatch,
@@ -217,12 +217,18 @@ function toPatch(changes: TrackingChanges): TrackingPatch {
 }
 
 function isNotFound(error: BatchItemError) {
-  return error.code === 4031 || error.code === 4017 || error.code === 404;
+  return classifyOutcome(error) === "not_found";
 }
 
+/** The account (key, quota, throttling) or the connection is the problem, not the row: it waits. */
 function isTransient(error: BatchItemError) {
-  // 0: no answer we understood; 401/4001/4002: the key, not the row, is the problem.
-  return error.code === 0 || isRetryableCode(error.code) || [401, 4001, 4002].includes(error.code);
+  const outcome = classifyOutcome(error);
+  return (
+    outcome === "transient" ||
+    outcome === "rate_limited" ||
+    outcome === "key_rejected" ||
+    outcome === "quota_exhausted"
+  );
 }
 
 async function markSynced(row: Row, now: Date, result: PushResult) {

@@ -1,12 +1,77 @@
 /** Codes that mean "the call itself worked", whatever the HTTP status says. */
 export const SUCCESS_CODES: ReadonlySet<number> = new Set([200, 201, 202]);
 
-/** Codes worth another attempt: throttling, server trouble and our own transport failures. */
-const RETRYABLE_CODES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
-
 /** Pseudo-codes for failures that never produced an envelope. */
 export const TIMEOUT_CODE = 408;
 export const NETWORK_CODE = 599;
+
+/**
+ * What a TrackingMore answer means for the work that asked, decided here once for every stage
+ * (dispatch, change push, polling, settings). Codes are `meta.code` (the truth, whatever the
+ * HTTP status), our pseudo-codes above, or 0 for a failure that was not TrackingMore's.
+ *
+ * - `quota_exhausted`: the account cannot take more work until it is paid for. 4021 (quota
+ *   exhausted / trial expired), 4019 (balance insufficient) and 402 (payment required) all say
+ *   the same thing about the account, not about the item: stop sending, wait for quota.
+ * - `key_rejected`: 401, 4001 (invalid), 4002 (deleted): only the merchant can fix it.
+ * - `already_exists`: 4016; for a create, the tracking is there: link it.
+ * - `not_found`: 4017, 4031 (create it first), 404.
+ * - `rate_limited`: 429; the whole account pauses (about two minutes, TrackingMore says).
+ * - `transient`: server trouble (5xx), no answer in time (408), no connection (599), or a
+ *   failure on our side (0): the same request may work later.
+ * - `refused`: anything else (4012-4015, 4018, 4020, 4032, 4033, 403, 405, 409, unknown codes):
+ *   TrackingMore will refuse the same request again; a person must look. 403 stays here rather
+ *   than with the key: a key TrackingMore does not know is 4001, and "forbidden" for one
+ *   request says nothing about the others.
+ */
+export type TrackingMoreOutcome =
+  | "quota_exhausted"
+  | "key_rejected"
+  | "already_exists"
+  | "not_found"
+  | "rate_limited"
+  | "transient"
+  | "refused";
+
+const OUTCOME_BY_CODE: ReadonlyMap<number, TrackingMoreOutcome> = new Map([
+  [4019, "quota_exhausted"],
+  [4021, "quota_exhausted"],
+  [402, "quota_exhausted"],
+  [401, "key_rejected"],
+  [4001, "key_rejected"],
+  [4002, "key_rejected"],
+  [4016, "already_exists"],
+  [4017, "not_found"],
+  [4031, "not_found"],
+  [404, "not_found"],
+  [429, "rate_limited"],
+  [0, "transient"],
+  [TIMEOUT_CODE, "transient"],
+  [NETWORK_CODE, "transient"],
+]);
+
+/**
+ * Classifies a code, a TrackingMoreError, a batch item error (anything with a numeric `code`)
+ * or any other thrown value (not TrackingMore's answer: transient).
+ */
+export function classifyOutcome(subject: unknown): TrackingMoreOutcome {
+  const code =
+    typeof subject === "number"
+      ? subject
+      : typeof subject === "object" &&
+          subject !== null &&
+          typeof (subject as { code?: unknown }).code === "number"
+        ? (subject as { code: number }).code
+        : 0;
+  // Prisma and Node errors carry string codes: they fall through to 0 above.
+  return OUTCOME_BY_CODE.get(code) ?? (code >= 500 && code < 600 ? "transient" : "refused");
+}
+
+/** Whether the client itself tries the same request again: throttling and transient trouble. */
+export function isRetryableCode(code: number): boolean {
+  const outcome = classifyOutcome(code);
+  return outcome === "transient" || outcome === "rate_limited";
+}
 
 export type TrackingMoreErrorType =
   | "Unauthorized"
@@ -44,24 +109,32 @@ export class TrackingMoreError extends Error {
     });
     this.name = "TrackingMoreError";
     this.code = init.code;
-    this.type = init.type ?? classify(init.code);
+    this.type = init.type ?? typeOf(init.code);
     this.httpStatus = init.httpStatus;
     this.endpoint = init.endpoint;
     this.retryable = init.retryable ?? isRetryableCode(init.code);
   }
+
+  get outcome(): TrackingMoreOutcome {
+    return classifyOutcome(this.code);
+  }
 }
 
-export function isRetryableCode(code: number): boolean {
-  return RETRYABLE_CODES.has(code) || code === TIMEOUT_CODE || code === NETWORK_CODE;
-}
-
-function classify(code: number): TrackingMoreErrorType {
-  if (code === 401 || code === 4001 || code === 4002) return "Unauthorized";
-  if (code === 4017 || code === 4031 || code === 404) return "NotFound";
-  if (code === 4019 || code === 4021 || code === 402) return "QuotaExhausted";
-  if (code === 429) return "RateLimited";
+function typeOf(code: number): TrackingMoreErrorType {
   if (code === TIMEOUT_CODE) return "Timeout";
   if (code === NETWORK_CODE) return "NetworkError";
-  if (code >= 500 && code < 600) return "ServerError";
-  return "BadRequest";
+  switch (classifyOutcome(code)) {
+    case "key_rejected":
+      return "Unauthorized";
+    case "not_found":
+      return "NotFound";
+    case "quota_exhausted":
+      return "QuotaExhausted";
+    case "rate_limited":
+      return "RateLimited";
+    case "transient":
+      return "ServerError";
+    default:
+      return "BadRequest";
+  }
 }

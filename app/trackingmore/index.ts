@@ -6,10 +6,21 @@ export {
   type TrackingMoreLogger,
   type RetryOptions,
 } from "./client";
-export { TrackingMoreError, SUCCESS_CODES, TIMEOUT_CODE, NETWORK_CODE, isRetryableCode } from "./errors";
+export {
+  TrackingMoreError,
+  SUCCESS_CODES,
+  TIMEOUT_CODE,
+  NETWORK_CODE,
+  isRetryableCode,
+  classifyOutcome,
+  type TrackingMoreOutcome,
+} from "./errors";
+export { InProcessRateGate, type RateGate, type ReleaseSlot } from "./rate-gate";
 export { parseTracking, parseDate } from "./parse";
 export {
   DEFAULT_RATE_LIMITS,
+  accountId,
+  classLimit,
   resetRateLimiters,
   realClock,
   type Clock,

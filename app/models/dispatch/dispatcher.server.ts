@@ -3,7 +3,7 @@ import prisma, { sqlDateTime, sqlParameterMarkers, type Prisma } from "~/db.serv
 import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
-import { TrackingMoreError, type CreateTrackingInput, type TrackingMoreClient } from "~/trackingmore";
+import { classifyOutcome, type CreateTrackingInput, type TrackingMoreClient } from "~/trackingmore";
 import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // Sends pending trackings to TrackingMore with batch create (40 a call), shop by shop. Rows are
@@ -159,13 +159,16 @@ async function resolveUnknownCarriers(
       try {
         carrierCode = (await client.detectCarrier(row.trackingNumber))[0]?.code ?? null;
       } catch (error) {
-        if (error instanceof TrackingMoreError && !error.retryable) {
+        // TrackingMore could not tell (4032) or refused the number; the account's troubles
+        // (quota, key, throttling, outage) are the batch's, handled below.
+        const outcome = classifyOutcome(error);
+        if (outcome === "refused" || outcome === "not_found") {
           await prisma.tracking.update({
             where: { id: row.id },
             data: {
               ...releaseLease,
               syncState: "needs_carrier",
-              lastError: `TrackingMore could not tell the carrier of this number (${error.message}); choose the carrier`,
+              lastError: `TrackingMore could not tell the carrier of this number (${error instanceof Error ? error.message : String(error)}); choose the carrier`,
             },
           });
           continue;
@@ -239,11 +242,12 @@ async function sendBatch(
     const k = key(row.trackingNumber, row.carrierCode);
     const tracking = created.get(k);
     const error = failed.get(k);
-    if (tracking || error?.code === 4016) {
-      // 4016: TrackingMore already has it (our own earlier attempt, or another app): link it.
+    const outcome = error ? classifyOutcome(error) : null;
+    if (tracking || outcome === "already_exists") {
+      // TrackingMore already has it (our own earlier attempt, or another app): link it.
       const trackingMoreId = tracking?.id ?? row.trackingMoreId ?? (await existingTrackingId(client, row));
       synced.push({ id: row.id, trackingMoreId });
-    } else if (error?.code === 4021) {
+    } else if (outcome === "quota_exhausted") {
       quotaExhausted = true;
     } else if (error) {
       updates.push(
@@ -276,7 +280,9 @@ async function sendBatch(
   if (synced.length > 0) updates.push(markSynced(synced, now));
   await prisma.$transaction(updates);
   if (quotaExhausted) {
-    const unsent = rows.filter((row) => failed.get(key(row.trackingNumber, row.carrierCode))?.code === 4021);
+    const unsent = rows.filter(
+      (row) => classifyOutcome(failed.get(key(row.trackingNumber, row.carrierCode))) === "quota_exhausted",
+    );
     await pauseShopForQuota(
       shop,
       unsent.map((r) => r.id),
@@ -327,11 +333,12 @@ async function handleCallFailure(
   now: Date,
 ): Promise<BatchOutcome> {
   const ids = rows.map((r) => r.id);
-  if (error instanceof TrackingMoreError && error.code === 4021) {
+  const outcome = classifyOutcome(error);
+  if (outcome === "quota_exhausted") {
     await pauseShopForQuota(shop, ids, now);
     return "stop";
   }
-  if (error instanceof TrackingMoreError && [401, 4001, 4002].includes(error.code)) {
+  if (outcome === "key_rejected") {
     // Sending more would only fail the same way; the merchant must fix the key.
     await prisma.$transaction([
       prisma.tracking.updateMany({
@@ -355,11 +362,11 @@ async function handleCallFailure(
         },
       }),
     ]);
-    log.warn({ shop, code: error.code }, "TrackingMore rejected the shop's API key");
+    log.warn({ shop, outcome }, "TrackingMore rejected the shop's API key");
     return "stop";
   }
   const message = error instanceof Error ? error.message : String(error);
-  const retryable = !(error instanceof TrackingMoreError) || error.retryable;
+  const retryable = outcome === "transient" || outcome === "rate_limited";
   log.warn({ shop, err: message, retryable, rows: rows.length }, "batch create failed");
   await prisma.$transaction(
     rows.map((row) =>
