@@ -19,10 +19,14 @@ export const NETWORK_CODE = 599;
  * - `rate_limited`: 429; the whole account pauses (about two minutes, TrackingMore says).
  * - `transient`: server trouble (5xx), no answer in time (408), no connection (599), or a
  *   failure on our side (0): the same request may work later.
- * - `refused`: anything else (4012-4015, 4018, 4020, 4032, 4033, 403, 405, 409, unknown codes):
- *   TrackingMore will refuse the same request again; a person must look. 403 stays here rather
- *   than with the key: a key TrackingMore does not know is 4001, and "forbidden" for one
- *   request says nothing about the others.
+ * - `refused`: anything else, TrackingMore will refuse the same request again and a person must
+ *   look: 4012 (required parameter missing), 4013/4014 (number missing/invalid), 4015 (carrier
+ *   code invalid), 4018 (feature needs activation), 4020 (too many items), 4032 (carrier not
+ *   detected), 4033 (invalid status), 403, 405, 409, and codes we do not know. 403 stays here
+ *   rather than with the key: a key TrackingMore does not know is 4001, and "forbidden" for
+ *   one request says nothing about the others.
+ *
+ * (Meanings from TrackingMore's published v2 error-code table.)
  */
 export type TrackingMoreOutcome =
   | "quota_exhausted"
