@@ -131,8 +131,17 @@ export class PostgresRateGate implements RateGate {
 
   /** One look under the account's lock: a slot now, or how long to wait before the next look. */
   private async tryTake(account: string, rateClass: RateClass): Promise<Attempt> {
-    await this.ensureAccount(account);
     const { allowance, windowMs, minGapMs } = this.limits[rateClass];
+    if (allowance === 0) {
+      // Unlimited: only the pause applies, and reading it needs no lock.
+      const [row] = await this.db.$queryRawUnsafe<Omit<AccountRow, "seq">[]>(
+        `SELECT ${NOW_MS} AS "now", "pausedUntilMs" FROM "TrackingMoreAccountRate" WHERE "account" = $1`,
+        account,
+      );
+      const waitMs = row ? Number(row.pausedUntilMs) - Number(row.now) : 0;
+      return waitMs > 0 ? { granted: false, waitMs } : { granted: true, slot: null, grant: "" };
+    }
+    await this.ensureAccount(account);
     const seqColumn = SEQ_COLUMN[rateClass];
     return this.db.$transaction(
       async (tx) => {
@@ -145,7 +154,6 @@ export class PostgresRateGate implements RateGate {
         const now = Number(row.now);
         const pausedUntil = Number(row.pausedUntilMs);
         if (pausedUntil > now) return { granted: false, waitMs: pausedUntil - now };
-        if (allowance === 0) return { granted: true, slot: null, grant: "" };
 
         const seq = Number(row.seq);
         const slot = seq % allowance;

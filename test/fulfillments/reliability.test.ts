@@ -158,6 +158,28 @@ describe("reliability", () => {
     ).toBeNull();
   });
 
+  it("balance insufficient (4019) pauses the shop like exhausted quota, and nothing needs attention", async () => {
+    const shop = await newShop();
+    const numbers = await deliverBurst(shop, 3, "BAL");
+    await ingestPendingDeliveries();
+    pipeline.current().emulator.setFaults({ next: ["4019"], endpoints: ["POST /trackings/batch"] });
+    const now = new Date();
+    try {
+      await dispatchPendingTrackings({ now });
+    } finally {
+      pipeline.current().emulator.setFaults({});
+    }
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).dispatchPausedReason).toBe(
+      "quota_exhausted",
+    );
+    const local = await localTrackings(shop);
+    expect(local.map((t) => t.syncState)).toEqual(numbers.map(() => "quota_paused"));
+
+    // Paid up: the pause ends by itself, as it does for quota.
+    await settle(shop, new Date(now.getTime() + 11 * 60_000));
+    await expectExactlyOnce(shop, numbers);
+  });
+
   it("concurrent dispatchers never send the same tracking twice", async () => {
     const shop = await newShop();
     const batchCalls = () =>
