@@ -2,7 +2,12 @@ import { appConfig } from "~/config.server";
 import { PostgresRateGate } from "~/lib/trackingmore-rate-gate.server";
 import { logger } from "~/logger.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
-import { TrackingMoreClient, type RateGate, type TrackingMoreClientOptions } from "~/trackingmore";
+import {
+  InProcessRateGate,
+  TrackingMoreClient,
+  type RateGate,
+  type TrackingMoreClientOptions,
+} from "~/trackingmore";
 
 // The one way app code gets a TrackingMore client: per shop, with the shop's own key, the
 // configured base URL, our logger and the rate gate every process of this deployment shares.
@@ -20,13 +25,16 @@ export function setTrackingMoreClientTuning(next: ClientTuning) {
 }
 
 /**
- * On PostgreSQL several processes call TrackingMore with one key, so they take turns in the
- * database; on SQLite there is one process, and the client's own in-process limiter is the gate.
+ * The gate every client of this deployment takes its turns through. On PostgreSQL several
+ * processes call TrackingMore with one key, so they take turns in the database; on SQLite there
+ * is one process, and its in-process limiter is the gate.
  */
-function rateGate(): RateGate | undefined {
+export function trackingMoreRateGate(): RateGate {
   if (tuning.rateGate) return tuning.rateGate;
-  if (appConfig().databaseProvider !== "postgresql") return undefined;
-  sharedGate ??= new PostgresRateGate({ limits: tuning.rateLimits });
+  sharedGate ??=
+    appConfig().databaseProvider === "postgresql"
+      ? new PostgresRateGate({ limits: tuning.rateLimits })
+      : new InProcessRateGate(tuning.rateLimits, tuning.clock);
   return sharedGate;
 }
 
@@ -36,7 +44,7 @@ export function trackingMoreClientForKey(apiKey: string): TrackingMoreClient {
     baseUrl: process.env.TRACKINGMORE_BASE_URL || appConfig().trackingMoreBaseUrl,
     logger: logger.child({ component: "trackingmore" }),
     ...tuning,
-    rateGate: rateGate(),
+    rateGate: trackingMoreRateGate(),
   });
 }
 

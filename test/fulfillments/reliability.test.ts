@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { TrackingMoreClient } from "~/trackingmore";
+import { TrackingMoreClient, accountId } from "~/trackingmore";
+import { trackingMoreRateGate } from "~/trackingmore.server";
 import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
 import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
 import {
@@ -177,6 +178,29 @@ describe("reliability", () => {
 
     // Paid up: the pause ends by itself, as it does for quota.
     await settle(shop, new Date(now.getTime() + 11 * 60_000));
+    await expectExactlyOnce(shop, numbers);
+  });
+
+  it("claims nothing of a shop whose TrackingMore account is paused after a 429, and sends after", async () => {
+    const shop = await newShop();
+    const numbers = await deliverBurst(shop, 3, "PAUSE");
+    await ingestPendingDeliveries();
+    const batchCalls = () =>
+      pipeline.current().emulator.stats().calls[pipeline.current().apiKey]?.["POST /trackings/batch"] ?? 0;
+    const before = batchCalls();
+    // As another worker's 429 would leave it: the account paused in the shared gate.
+    await trackingMoreRateGate().pauseAccount(
+      accountId(pipeline.current().apiKey, pipeline.current().emulator.baseUrl),
+      500,
+    );
+    expect(await dispatchPendingTrackings()).toBe(0);
+    expect(batchCalls()).toBe(before);
+    expect((await localTrackings(shop)).map((t) => [t.syncState, t.leaseOwner])).toEqual(
+      numbers.map(() => ["pending", null]),
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await settle(shop);
     await expectExactlyOnce(shop, numbers);
   });
 
