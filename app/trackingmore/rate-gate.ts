@@ -20,20 +20,15 @@ export interface RateGate {
 
 /** The single process's gate: the sliding-window limiter every client of this process shares. */
 export class InProcessRateGate implements RateGate {
-  private readonly limiters = new Map<string, RateLimiter>();
-
   constructor(
     private readonly limits: RateLimits = {},
     private readonly clock: Clock = realClock,
   ) {}
 
+  // Not kept: the account's state lives in the process-wide table (which resetRateLimiters
+  // empties), and a limiter is only a view of it with these limits.
   private limiter(account: string): RateLimiter {
-    let limiter = this.limiters.get(account);
-    if (!limiter) {
-      limiter = new RateLimiter(account, this.limits, this.clock);
-      this.limiters.set(account, limiter);
-    }
-    return limiter;
+    return new RateLimiter(account, this.limits, this.clock);
   }
 
   acquire(account: string, rateClass: RateClass, signal?: AbortSignal): Promise<ReleaseSlot> {

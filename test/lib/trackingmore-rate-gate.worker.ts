@@ -1,6 +1,6 @@
 // One worker process of test/lib/trackingmore-rate-gate.test.ts: the app's own TrackingMore
 // client (so the gate the app picks on PostgreSQL), three callers hammering one account from
-// RATE_GATE_START to RATE_GATE_UNTIL (epoch ms). Prints {"made", "failed"}.
+// RATE_GATE_START to RATE_GATE_UNTIL (epoch ms). Prints {"made", "failed", "lastAt"}.
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import { TrackingMoreError } from "~/trackingmore";
 
@@ -29,7 +29,7 @@ async function main() {
       }
     }),
   );
-  process.stdout.write(JSON.stringify({ made, failed }));
+  process.stdout.write(JSON.stringify({ made, failed, lastAt: Date.now() }));
 }
 
 main().then(
