@@ -78,15 +78,15 @@ async function dispatchShop(shop: string, now: Date, workerId: string, maxRows: 
     });
     return waiting.count;
   }
-  // After a 429 (met by any worker) the account is paused: rows claimed now would only sit
-  // under their leases until it ends.
-  if (await client.rateLimitedUntil()) return 0;
   // Several batches in flight keep the account's rate budget busy while our own database
   // work for the previous answer is done; the client's limiter still spaces the calls.
   let settled = 0;
   let stop = false;
   const inFlight = new Set<Promise<void>>();
   while (settled < maxRows && !stop) {
+    // After a 429 (met by any worker) the account is paused: rows claimed now would only sit
+    // under their leases until it ends.
+    if (await client.rateLimitedUntil()) break;
     const rows = await claimPendingRows(shop, now, workerId, BATCH_SIZE);
     if (rows.length === 0) break;
     settled += rows.length;
