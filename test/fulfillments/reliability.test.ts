@@ -3,6 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { TrackingMoreClient, accountId } from "~/trackingmore";
+import { startEmulator } from "../emulator";
+import { testProvider } from "../support/databases";
 import { trackingMoreRateGate } from "~/trackingmore.server";
 import { dispatchPendingTrackings } from "~/models/dispatch/dispatcher.server";
 import { ingestPendingDeliveries } from "~/models/fulfillments/ingest.server";
@@ -222,3 +224,55 @@ describe("reliability", () => {
     await expectExactlyOnce(shop, numbers);
   });
 });
+
+// Several workers are a PostgreSQL deployment (SQLite runs one process).
+if (testProvider() === "postgresql") {
+  describe("worker processes on PostgreSQL", () => {
+    it("two workers drain a backlog of one account without a single 429", async () => {
+      // TrackingMore's limits on (batch create is 5/s here), and nothing else of this file.
+      const apiKey = `tm-workers-${Date.now()}`;
+      const emulator = await startEmulator({
+        accounts: [{ apiKey, email: "workers@example.com", quota: 100_000 }],
+      });
+      const shop = `workers-${Date.now()}.myshopify.com`;
+      const workers: ReturnType<typeof spawn>[] = [];
+      try {
+        await installShop(shop, apiKey);
+        const count = 800;
+        await prisma.tracking.createMany({
+          data: Array.from({ length: count }, (_, i) => ({
+            shop,
+            orderId: String(1000 + i),
+            trackingNumber: `1ZWRK${String(i).padStart(12, "0")}`,
+            carrierCode: "ups",
+          })),
+        });
+        const root = path.resolve(__dirname, "../..");
+        for (let n = 0; n < 2; n++) {
+          workers.push(
+            spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {
+              cwd: root,
+              env: { ...process.env, TRACKINGMORE_BASE_URL: emulator.baseUrl, LOG_LEVEL: "silent" },
+              stdio: "ignore",
+            }),
+          );
+        }
+        const deadline = Date.now() + 90_000;
+        const synced = () => prisma.tracking.count({ where: { shop, syncState: "synced" } });
+        // A 429 would pause the account for two minutes: stop at the first.
+        while ((await synced()) < count && emulator.stats().rateLimited === 0) {
+          if (Date.now() > deadline) throw new Error("the workers did not drain the backlog");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const stats = emulator.stats();
+        expect(stats.rateLimited).toBe(0);
+        expect(await synced()).toBe(count);
+        // 40 a call, none sent twice.
+        expect(stats.calls[apiKey]["POST /trackings/batch"]).toBe(count / 40);
+      } finally {
+        for (const worker of workers) worker.kill("SIGKILL");
+        await emulator.close();
+      }
+    }, 120_000);
+  });
+}
