@@ -15,14 +15,8 @@ import {
   parseUserInfo,
   str,
 } from "./parse";
-import {
-  RateLimiter,
-  accountId,
-  realClock,
-  type Clock,
-  type RateClass,
-  type RateLimits,
-} from "./rate-limiter";
+import { InProcessRateGate, type RateGate } from "./rate-gate";
+import { accountId, realClock, type Clock, type RateClass, type RateLimits } from "./rate-limiter";
 import type {
   AirCargoResult,
   BatchCreateResult,
@@ -71,7 +65,13 @@ export interface TrackingMoreClientOptions {
   /** Per attempt. Default 15 000. */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /** For the default gate (this process's limiter); an injected `rateGate` has its own. */
   rateLimits?: RateLimits;
+  /**
+   * Where calls take their turn within the account's limits and learn of its pause after a 429.
+   * Default: this process's limiter, shared by every client with the same key and base URL.
+   */
+  rateGate?: RateGate;
   logger?: TrackingMoreLogger;
   clock?: Clock;
   /** Jitter source in [0, 1); injectable so back-off is predictable in tests. */
@@ -121,7 +121,9 @@ export class TrackingMoreClient {
   private readonly logger: TrackingMoreLogger;
   private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly limiter: RateLimiter;
+  private readonly gate: RateGate;
+  /** The account's id for the gate: a hash of base URL and key. */
+  private readonly account: string;
 
   constructor(opts: TrackingMoreClientOptions) {
     if (!opts.apiKey) throw new Error("TrackingMoreClient needs an apiKey");
@@ -137,7 +139,14 @@ export class TrackingMoreClient {
     this.logger = opts.logger ?? silentLogger;
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
-    this.limiter = new RateLimiter(accountId(this.apiKey, this.baseUrl), opts.rateLimits ?? {}, this.clock);
+    this.gate = opts.rateGate ?? new InProcessRateGate(opts.rateLimits ?? {}, this.clock);
+    this.account = accountId(this.apiKey, this.baseUrl);
+  }
+
+  /** When the account is paused after a 429 (by this process or, with a shared gate, another). */
+  async rateLimitedUntil(): Promise<Date | null> {
+    const until = await this.gate.pausedUntil(this.account);
+    return until === null ? null : new Date(until);
   }
 
   // ---- single trackings -------------------------------------------------------------------
@@ -395,7 +404,7 @@ export class TrackingMoreClient {
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       spec.signal?.throwIfAborted();
-      const release = await this.limiter.acquire(spec.rateClass ?? "default", spec.signal);
+      const release = await this.gate.acquire(this.account, spec.rateClass ?? "default", spec.signal);
       spec.signal?.throwIfAborted();
       this.logger.debug({ endpoint, attempt }, "trackingmore request");
       let error: TrackingMoreError;
@@ -407,8 +416,12 @@ export class TrackingMoreClient {
         if (!(caught instanceof TrackingMoreError)) throw caught;
         error = caught;
       } finally {
-        release();
+        await release();
       }
+      // Every caller of the account waits, this one's last attempt or not: the next call would
+      // only meet another 429.
+      if (error.outcome === "rate_limited")
+        await this.gate.pauseAccount(this.account, this.retry.rateLimitPauseMs);
       const lost = error.code === TIMEOUT_CODE || error.code === NETWORK_CODE;
       const willRetry =
         error.retryable && attempt < this.retry.maxAttempts && !(lost && spec.retryLostAnswers === false);
@@ -422,11 +435,8 @@ export class TrackingMoreClient {
         throw error;
       }
       answerLost ||= lost;
-      if (error.code === 429) {
-        this.limiter.pauseAll(this.retry.rateLimitPauseMs);
-      } else {
-        await this.clock.sleep(this.backoffMs(attempt), spec.signal);
-      }
+      // After a 429 the gate holds the next attempt until the pause ends.
+      if (error.outcome !== "rate_limited") await this.clock.sleep(this.backoffMs(attempt), spec.signal);
     }
   }
 

@@ -13,12 +13,15 @@ export {
   TIMEOUT_CODE,
   NETWORK_CODE,
   isRetryableCode,
-  trackingMoreOutcome,
+  classifyOutcome,
   type TrackingMoreOutcome,
 } from "./errors";
+export { InProcessRateGate, type RateGate, type ReleaseSlot } from "./rate-gate";
 export { parseTracking, parseDate } from "./parse";
 export {
   DEFAULT_RATE_LIMITS,
+  accountId,
+  classLimit,
   resetRateLimiters,
   realClock,
   type Clock,

@@ -89,14 +89,15 @@ export function resetRateLimiters(): void {
   accounts.clear();
 }
 
-interface ClassLimit {
+export interface ClassLimit {
   /** Requests allowed per window; 0 = unlimited. */
   allowance: number;
   windowMs: number;
   minGapMs: number;
 }
 
-function classLimit(perSecond: number): ClassLimit {
+/** One class's sliding window, from its requests per second; shared by every gate. */
+export function classLimit(perSecond: number): ClassLimit {
   // 0, negative or Infinity means "do not limit".
   if (!(perSecond > 0) || !Number.isFinite(perSecond)) return { allowance: 0, windowMs: 0, minGapMs: 0 };
   const allowance = Math.max(1, Math.floor(perSecond));
@@ -185,5 +186,10 @@ export class RateLimiter {
   /** After a 429 the whole account waits, not just the endpoint class that was refused. */
   pauseAll(ms: number): void {
     this.slots.pausedUntil = Math.max(this.slots.pausedUntil, this.clock.now() + ms);
+  }
+
+  /** Epoch ms the account's pause lasts until; in the past when it is not paused. */
+  pausedUntil(): number {
+    return this.slots.pausedUntil;
   }
 }

@@ -528,6 +528,8 @@ const META: Record<number, [string, string, number]> = {
   4015: ["BadRequest", "The carrier code is invalid.", 400],
   4016: ["BadRequest", "The tracking already exists.", 400],
   4017: ["BadRequest", "The tracking does not exist.", 400],
+  // HTTP status unconfirmed; as 4021, its fellow "pay first" answer.
+  4019: ["Forbidden", "Your balance is insufficient.", 200],
   4020: ["BadRequest", "Too many items in one call; at most 40.", 400],
   // Seen with HTTP 200 on the real service; the emulator copies that.
   4021: ["Forbidden", "Your quota is exhausted or your trial has expired.", 200],

@@ -1,6 +1,7 @@
 import { seededRandom } from "../random";
 
-export type FaultKind = "500" | "503" | "429" | "drop" | "dropAfter" | "timeout";
+/** "4019" (balance insufficient) only comes from the scripted `next` queue, never the dice. */
+export type FaultKind = "500" | "503" | "429" | "4019" | "drop" | "dropAfter" | "timeout";
 
 export interface FaultConfig {
   /** Shares of requests (0..1) answered with that fault; they add up, in this order. */

@@ -142,7 +142,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const resetStats = () => {
     stats = {
       calls: {},
-      injected: { "500": 0, "503": 0, "429": 0, drop: 0, dropAfter: 0, timeout: 0 },
+      injected: { "500": 0, "503": 0, "429": 0, "4019": 0, drop: 0, dropAfter: 0, timeout: 0 },
       rateLimited: 0,
       webhooksSent: 0,
       createItemsSent: {},

@@ -21,9 +21,12 @@ const CARRIER_CODE = /^[a-z0-9][a-z0-9-]{1,59}$/;
 export async function connectTrackingMore(shop: string, apiKey: string): Promise<{ remainingQuota: number }> {
   const key = apiKey.trim();
   if (key.length < 8 || /\s/.test(key)) throw new ValidationError({ apiKey: "invalid_api_key" });
+  const client = trackingMoreClientForKey(key);
+  // Paused after a 429 (by any worker): say so now rather than hold the page for minutes.
+  if (await client.rateLimitedUntil()) throw new ValidationError({ apiKey: "trackingmore_unreachable" });
   let remainingQuota: number;
   try {
-    remainingQuota = (await trackingMoreClientForKey(key).getUserInfo()).remainingQuota;
+    remainingQuota = (await client.getUserInfo()).remainingQuota;
   } catch (error) {
     if (error instanceof TrackingMoreError && error.retryable) {
       throw new ValidationError({ apiKey: "trackingmore_unreachable" });

@@ -99,6 +99,8 @@ export async function refreshTrackingNow(
     return "too_soon";
   const client = await trackingMoreClientForShop(shop);
   if (!client) return "no_api_key";
+  // Paused after a 429 (by any worker): the merchant should not wait minutes for an answer.
+  if (await client.rateLimitedUntil()) return "unavailable";
   let remote: RemoteTracking | undefined;
   try {
     [remote] = await client.realtime({ trackingNumber: row.trackingNumber, carrierCode: row.carrierCode });

@@ -4,7 +4,7 @@ import { parsePendingChanges, type TrackingChanges } from "~/pipeline/change-pus
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import {
   TrackingMoreError,
-  trackingMoreOutcome,
+  classifyOutcome,
   type BatchItemError,
   type TrackingMoreClient,
   type TrackingPatch,
@@ -249,13 +249,18 @@ function toPatch(changes: TrackingChanges): TrackingPatch {
 }
 
 function isNotFound(error: BatchItemError) {
-  return trackingMoreOutcome(error.code) === "not_found";
+  return classifyOutcome(error) === "not_found";
 }
 
+/** The account (key, quota, throttling) or the connection is the problem, not the row: it waits. */
 function isTransient(error: BatchItemError) {
-  // A key problem is the shop's, not the row's: the row waits for a good key.
-  const outcome = trackingMoreOutcome(error.code);
-  return outcome === "transient" || outcome === "rate_limited" || outcome === "key_rejected";
+  const outcome = classifyOutcome(error);
+  return (
+    outcome === "transient" ||
+    outcome === "rate_limited" ||
+    outcome === "key_rejected" ||
+    outcome === "quota_exhausted"
+  );
 }
 
 async function markSynced(row: Row, now: Date, result: PushResult) {

@@ -7,7 +7,7 @@ import {
   NETWORK_CODE,
   TIMEOUT_CODE,
   TrackingMoreError,
-  trackingMoreOutcome,
+  classifyOutcome,
   type BatchCreateResult,
   type CreateTrackingInput,
   type TrackingMoreClient,
@@ -118,6 +118,8 @@ async function dispatchShop(shop: string, clock: () => Date, maxRows: number): P
   let stop = false;
   const inFlight = new Set<Promise<void>>();
   while (settled < maxRows && !stop) {
+    // After a 429 (met by any worker) the account is paused: rows claimed now would only wait.
+    if (await client.rateLimitedUntil()) break;
     const claims = await queue.claim({
       where: { sql: `"shop" = ? AND "syncState" = 'pending'`, values: [shop] },
       orderBy: `"createdAt"`,
@@ -184,10 +186,13 @@ async function resolveUnknownCarriers(
       try {
         carrierCode = (await client.detectCarrier(row.trackingNumber))[0]?.code ?? null;
       } catch (error) {
-        if (error instanceof TrackingMoreError && !error.retryable) {
+        // TrackingMore could not tell (4032) or refused the number; the account's troubles
+        // (quota, key, throttling, outage) are the batch's, handled by the caller.
+        const outcome = classifyOutcome(error);
+        if (outcome === "refused" || outcome === "not_found") {
           await queue.release([claim], {
             syncState: "needs_carrier",
-            lastError: `TrackingMore could not tell the carrier of this number (${error.message}); choose the carrier`,
+            lastError: `TrackingMore could not tell the carrier of this number (${error instanceof Error ? error.message : String(error)}); choose the carrier`,
           });
           continue;
         }
@@ -286,7 +291,7 @@ async function sendBatch(
     const k = key(row.trackingNumber, row.carrierCode);
     const tracking = created.get(k);
     const error = failed.get(k);
-    const outcome = error ? trackingMoreOutcome(error.code) : null;
+    const outcome = error ? classifyOutcome(error) : null;
     if (tracking || outcome === "already_exists") {
       // TrackingMore already has it (our own earlier attempt, or another app): link it.
       const trackingMoreId = tracking?.id ?? row.trackingMoreId ?? (await existingTrackingId(client, row));
@@ -379,7 +384,7 @@ async function handleCallFailure(
   error: unknown,
   now: Date,
 ): Promise<BatchOutcome> {
-  const outcome = error instanceof TrackingMoreError ? trackingMoreOutcome(error.code) : "transient";
+  const outcome = classifyOutcome(error);
   if (outcome === "quota_exhausted") {
     await pauseShopForQuota(shop, items, now);
     return "stop";

@@ -142,6 +142,20 @@ describe("queueTrackingChanges", () => {
     expect(atTm.status).toBe("exception");
   });
 
+  it("keeps the change waiting when the account has no balance (4019): the account, not the row", async () => {
+    const row = await syncedTracking();
+    await queueTrackingChanges(shop, [row.id], { title: "Paid later" });
+    tm.current().setFaults({ next: ["4019"], endpoints: ["POST /trackings/updatemore"] });
+    expect(await pushTrackingChanges()).toEqual({ synced: 0, failed: [], waiting: 1 });
+    expect(await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      syncState: "pending_update",
+      attempts: 1,
+    });
+    const later = await pushTrackingChanges({ now: () => new Date(Date.now() + 3_600_000) });
+    expect(later.synced).toBe(1);
+    expect((await remote(row.trackingNumber)).title).toBe("Paid later");
+  });
+
   it("marks a tracking TrackingMore refuses as needing attention, keeping what was typed", async () => {
     const row = await prisma.tracking.create({
       data: {

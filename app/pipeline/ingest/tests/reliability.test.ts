@@ -2,7 +2,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { TrackingMoreClient } from "~/trackingmore";
+import { TrackingMoreClient, accountId } from "~/trackingmore";
+import { startEmulator } from "../../../../devkit/emulator";
+import { testProvider } from "../../../../test/support/databases";
+import { trackingMoreRateGate } from "~/trackingmore.server";
 import { dispatchPendingTrackings } from "~/pipeline/dispatch/dispatch.server";
 import { ingestPendingDeliveries } from "~/pipeline/ingest/ingest.server";
 import {
@@ -158,6 +161,51 @@ describe("reliability", () => {
     ).toBeNull();
   });
 
+  it("balance insufficient (4019) pauses the shop like exhausted quota, and nothing needs attention", async () => {
+    const shop = await newShop();
+    const numbers = await deliverBurst(shop, 3, "BAL");
+    await ingestPendingDeliveries();
+    pipeline.current().emulator.setFaults({ next: ["4019"], endpoints: ["POST /trackings/batch"] });
+    const now = new Date();
+    try {
+      await dispatchPendingTrackings({ now });
+    } finally {
+      pipeline.current().emulator.setFaults({});
+    }
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).dispatchPausedReason).toBe(
+      "quota_exhausted",
+    );
+    const local = await localTrackings(shop);
+    expect(local.map((t) => t.syncState)).toEqual(numbers.map(() => "quota_paused"));
+
+    // Paid up: the pause ends by itself, as it does for quota.
+    await settle(shop, new Date(now.getTime() + 11 * 60_000));
+    await expectExactlyOnce(shop, numbers);
+  });
+
+  it("claims nothing of a shop whose TrackingMore account is paused after a 429, and sends after", async () => {
+    const shop = await newShop();
+    const numbers = await deliverBurst(shop, 3, "PAUSE");
+    await ingestPendingDeliveries();
+    const batchCalls = () =>
+      pipeline.current().emulator.stats().calls[pipeline.current().apiKey]?.["POST /trackings/batch"] ?? 0;
+    const before = batchCalls();
+    // As another worker's 429 would leave it: the account paused in the shared gate.
+    await trackingMoreRateGate().pauseAccount(
+      accountId(pipeline.current().apiKey, pipeline.current().emulator.baseUrl),
+      500,
+    );
+    expect(await dispatchPendingTrackings()).toBe(0);
+    expect(batchCalls()).toBe(before);
+    expect((await localTrackings(shop)).map((t) => [t.syncState, t.leaseOwner])).toEqual(
+      numbers.map(() => ["pending", null]),
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await settle(shop);
+    await expectExactlyOnce(shop, numbers);
+  });
+
   it("concurrent dispatchers never send the same tracking twice", async () => {
     const shop = await newShop();
     const batchCalls = () =>
@@ -180,3 +228,55 @@ describe("reliability", () => {
     await expectExactlyOnce(shop, numbers);
   });
 });
+
+// Several workers are a PostgreSQL deployment (SQLite runs one process).
+if (testProvider() === "postgresql") {
+  describe("worker processes on PostgreSQL", () => {
+    it("two workers drain a backlog of one account without a single 429", async () => {
+      // TrackingMore's limits on (batch create is 5/s here), and nothing else of this file.
+      const apiKey = `tm-workers-${Date.now()}`;
+      const emulator = await startEmulator({
+        accounts: [{ apiKey, email: "workers@example.com", quota: 100_000 }],
+      });
+      const shop = `workers-${Date.now()}.myshopify.com`;
+      const workers: ReturnType<typeof spawn>[] = [];
+      try {
+        await installShop(shop, apiKey);
+        const count = 800;
+        await prisma.tracking.createMany({
+          data: Array.from({ length: count }, (_, i) => ({
+            shop,
+            orderId: String(1000 + i),
+            trackingNumber: `1ZWRK${String(i).padStart(12, "0")}`,
+            carrierCode: "ups",
+          })),
+        });
+        const root = path.resolve(__dirname, "../..");
+        for (let n = 0; n < 2; n++) {
+          workers.push(
+            spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {
+              cwd: root,
+              env: { ...process.env, TRACKINGMORE_BASE_URL: emulator.baseUrl, LOG_LEVEL: "silent" },
+              stdio: "ignore",
+            }),
+          );
+        }
+        const deadline = Date.now() + 90_000;
+        const synced = () => prisma.tracking.count({ where: { shop, syncState: "synced" } });
+        // A 429 would pause the account for two minutes: stop at the first.
+        while ((await synced()) < count && emulator.stats().rateLimited === 0) {
+          if (Date.now() > deadline) throw new Error("the workers did not drain the backlog");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const stats = emulator.stats();
+        expect(stats.rateLimited).toBe(0);
+        expect(await synced()).toBe(count);
+        // 40 a call, none sent twice.
+        expect(stats.calls[apiKey]["POST /trackings/batch"]).toBe(count / 40);
+      } finally {
+        for (const worker of workers) worker.kill("SIGKILL");
+        await emulator.close();
+      }
+    }, 120_000);
+  });
+}

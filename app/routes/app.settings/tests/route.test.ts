@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { readTrackingMoreAccountEmail, readTrackingMoreApiKey } from "~/models/settings.server";
+import { accountId } from "~/trackingmore";
+import { trackingMoreRateGate } from "~/trackingmore.server";
 import { formBody, installShop, withAdminEmulator } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
@@ -168,5 +170,18 @@ describe("/app/settings", () => {
       ["dhl", "DHL", 3, 0, 2],
       ["dhl-germany", "Deutsche Post DHL", 3, 2, 1],
     ]);
+  });
+
+  // Last: the pause it sets outlives the test.
+  it("answers at once that TrackingMore cannot check the key while its account is paused after a 429", async () => {
+    const userInfoCalls = () => tm.current().stats().calls[apiKey]?.["GET /trackings/getuserinfo"] ?? 0;
+    const before = userInfoCalls();
+    await trackingMoreRateGate().pauseAccount(accountId(apiKey, tm.current().baseUrl), 5_000);
+    const started = Date.now();
+    const paused = await save({ intent: "apiKey", apiKey });
+    expect(await paused.json()).toEqual({ ok: false, fieldErrors: { apiKey: "trackingmore_unreachable" } });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(userInfoCalls()).toBe(before);
+    expect(await readTrackingMoreApiKey(shop)).toBeNull();
   });
 });

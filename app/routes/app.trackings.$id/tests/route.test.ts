@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { trackingMoreClientForKey } from "~/trackingmore.server";
+import { accountId } from "~/trackingmore";
+import { trackingMoreClientForKey, trackingMoreRateGate } from "~/trackingmore.server";
 import {
   formBody,
   installShop,
@@ -155,5 +156,17 @@ describe("/app/trackings/:id", () => {
       (await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } })).statusUpdatedAt,
     ).toBeInstanceOf(Date);
     expect(await (await act(row.id, { intent: "refresh" })).json()).toMatchObject({ refresh: "too_soon" });
+  });
+
+  // Last: the pause it sets outlives the test.
+  it("answers at once that TrackingMore is unavailable while the account is paused after a 429", async () => {
+    const row = await seedSyncedTracking(shop, apiKey);
+    const realtimeCalls = () => tm.current().stats().calls[apiKey]?.["POST /trackings/realtime"] ?? 0;
+    const before = realtimeCalls();
+    await trackingMoreRateGate().pauseAccount(accountId(apiKey, tm.current().baseUrl), 5_000);
+    const started = Date.now();
+    expect(await (await act(row.id, { intent: "refresh" })).json()).toMatchObject({ refresh: "unavailable" });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(realtimeCalls()).toBe(before);
   });
 });

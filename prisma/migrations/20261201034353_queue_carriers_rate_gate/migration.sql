@@ -4,6 +4,15 @@ ALTER TABLE "Shop" ADD COLUMN "countryCode" TEXT;
 -- AlterTable
 ALTER TABLE "CarrierDetectionCache" ADD COLUMN "candidates" TEXT;
 
+-- AlterTable
+ALTER TABLE "TrackingMorePush" ADD COLUMN "deadAt" DATETIME;
+
+-- AlterTable
+ALTER TABLE "FulfillmentEventRecord" ADD COLUMN "deadAt" DATETIME;
+
+-- AlterTable
+ALTER TABLE "BackfillJob" ADD COLUMN "deadAt" DATETIME;
+
 -- CreateTable
 CREATE TABLE "CarrierListCache" (
     "shop" TEXT NOT NULL PRIMARY KEY,
@@ -22,6 +31,27 @@ CREATE TABLE "CarrierSwitch" (
     "toCarrier" TEXT NOT NULL,
     "reason" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "TrackingMoreAccountRate" (
+    "account" TEXT NOT NULL PRIMARY KEY,
+    "pausedUntilMs" BIGINT NOT NULL DEFAULT 0,
+    "listSeq" INTEGER NOT NULL DEFAULT 0,
+    "realtimeSeq" INTEGER NOT NULL DEFAULT 0,
+    "defaultSeq" INTEGER NOT NULL DEFAULT 0
+);
+
+-- CreateTable
+CREATE TABLE "TrackingMoreRateSlot" (
+    "account" TEXT NOT NULL,
+    "rateClass" TEXT NOT NULL,
+    "slot" INTEGER NOT NULL,
+    "atMs" BIGINT NOT NULL,
+    "settled" BOOLEAN NOT NULL,
+    "grant" TEXT NOT NULL,
+
+    PRIMARY KEY ("account", "rateClass", "slot")
 );
 
 -- RedefineTables
@@ -56,6 +86,29 @@ INSERT INTO "new_CarrierOverride" ("carrierCode", "createdAt", "id", "shop", "tr
 DROP TABLE "CarrierOverride";
 ALTER TABLE "new_CarrierOverride" RENAME TO "CarrierOverride";
 CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "CarrierOverride"("shop", "trackingCompany", "country");
+CREATE TABLE "new_WebhookDelivery" (
+    "webhookId" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "eventId" TEXT,
+    "triggeredAt" DATETIME,
+    "payload" TEXT,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processedAt" DATETIME,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
+    "outcome" TEXT,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME,
+    "lastError" TEXT,
+    "deadAt" DATETIME
+);
+INSERT INTO "new_WebhookDelivery" ("eventId", "leaseOwner", "leaseUntil", "outcome", "payload", "processedAt", "receivedAt", "shop", "topic", "triggeredAt", "webhookId") SELECT "eventId", "leaseOwner", "leaseUntil", "outcome", "payload", "processedAt", "receivedAt", "shop", "topic", "triggeredAt", "webhookId" FROM "WebhookDelivery";
+DROP TABLE "WebhookDelivery";
+ALTER TABLE "new_WebhookDelivery" RENAME TO "WebhookDelivery";
+CREATE INDEX "WebhookDelivery_shop_receivedAt_idx" ON "WebhookDelivery"("shop", "receivedAt");
+CREATE INDEX "WebhookDelivery_processedAt_receivedAt_idx" ON "WebhookDelivery"("processedAt", "receivedAt");
+CREATE INDEX "WebhookDelivery_shop_deadAt_idx" ON "WebhookDelivery"("shop", "deadAt");
 CREATE TABLE "new_Tracking" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
@@ -99,6 +152,7 @@ CREATE TABLE "new_Tracking" (
     "leaseOwner" TEXT,
     "leaseUntil" DATETIME,
     "lastError" TEXT,
+    "deadAt" DATETIME,
     "syncedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
@@ -114,6 +168,7 @@ CREATE INDEX "Tracking_shop_orderName_idx" ON "Tracking"("shop", "orderName");
 CREATE INDEX "Tracking_shop_customerEmail_idx" ON "Tracking"("shop", "customerEmail");
 CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmentId");
 CREATE INDEX "Tracking_syncState_nextAttemptAt_idx" ON "Tracking"("syncState", "nextAttemptAt");
+CREATE INDEX "Tracking_shop_deadAt_idx" ON "Tracking"("shop", "deadAt");
 CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNumber", "carrierCode");
 CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
 PRAGMA foreign_keys=ON;

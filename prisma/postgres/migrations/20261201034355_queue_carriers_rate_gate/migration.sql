@@ -14,9 +14,25 @@ ALTER TABLE "CarrierOverride" ADD COLUMN     "country" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "CarrierDetectionCache" ADD COLUMN     "candidates" TEXT;
 
 -- AlterTable
+ALTER TABLE "WebhookDelivery" ADD COLUMN     "attempts" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "deadAt" TIMESTAMP(3),
+ADD COLUMN     "lastError" TEXT,
+ADD COLUMN     "nextAttemptAt" TIMESTAMP(3);
+
+-- AlterTable
 ALTER TABLE "Tracking" ADD COLUMN     "carrierCheckedAt" TIMESTAMP(3),
 ADD COLUMN     "carrierSwitches" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "deadAt" TIMESTAMP(3),
 ADD COLUMN     "originCountry" TEXT;
+
+-- AlterTable
+ALTER TABLE "TrackingMorePush" ADD COLUMN     "deadAt" TIMESTAMP(3);
+
+-- AlterTable
+ALTER TABLE "FulfillmentEventRecord" ADD COLUMN     "deadAt" TIMESTAMP(3);
+
+-- AlterTable
+ALTER TABLE "BackfillJob" ADD COLUMN     "deadAt" TIMESTAMP(3);
 
 -- CreateTable
 CREATE TABLE "CarrierListCache" (
@@ -42,8 +58,37 @@ CREATE TABLE "CarrierSwitch" (
     CONSTRAINT "CarrierSwitch_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "TrackingMoreAccountRate" (
+    "account" TEXT NOT NULL,
+    "pausedUntilMs" BIGINT NOT NULL DEFAULT 0,
+    "listSeq" INTEGER NOT NULL DEFAULT 0,
+    "realtimeSeq" INTEGER NOT NULL DEFAULT 0,
+    "defaultSeq" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "TrackingMoreAccountRate_pkey" PRIMARY KEY ("account")
+);
+
+-- CreateTable
+CREATE TABLE "TrackingMoreRateSlot" (
+    "account" TEXT NOT NULL,
+    "rateClass" TEXT NOT NULL,
+    "slot" INTEGER NOT NULL,
+    "atMs" BIGINT NOT NULL,
+    "settled" BOOLEAN NOT NULL,
+    "grant" TEXT NOT NULL,
+
+    CONSTRAINT "TrackingMoreRateSlot_pkey" PRIMARY KEY ("account","rateClass","slot")
+);
+
 -- CreateIndex
 CREATE INDEX "CarrierSwitch_shop_trackingId_createdAt_idx" ON "CarrierSwitch"("shop", "trackingId", "createdAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "CarrierOverride"("shop", "trackingCompany", "country");
+
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_shop_deadAt_idx" ON "WebhookDelivery"("shop", "deadAt");
+
+-- CreateIndex
+CREATE INDEX "Tracking_shop_deadAt_idx" ON "Tracking"("shop", "deadAt");
