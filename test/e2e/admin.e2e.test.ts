@@ -107,7 +107,7 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await page.getByRole("heading", { name: "Trackings by status" }).waitFor();
     await screenshot(page, "dashboard");
     // The quota comes from TrackingMore's user info (5 000 less the 5 seeded creates).
-    expect(await page.getByText("4995", { exact: true }).count()).toBe(1);
+    expect(await page.getByText("4,995", { exact: true }).count()).toBe(1);
     const byStatus = page.getByRole("list", { name: "Trackings by status" });
     expect(await byStatus.count()).toBe(1);
     // One row per status, each linking to the filtered list; the seeded exception is counted.

@@ -3,13 +3,22 @@ import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { getDashboard } from "~/models/admin/dashboard.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { BarChart, CategoryBars } from "./components/bar-chart";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json({ dashboard: await getDashboard(session.shop) });
+  const [dashboard, format] = await Promise.all([
+    getDashboard(session.shop),
+    adminFormatters(request, session.shop),
+  ]);
+  return json({
+    dashboard,
+    totalLabel: format.number(dashboard.total),
+    quotaLabel: dashboard.quotaRemaining === null ? null : format.number(dashboard.quotaRemaining),
+  });
 };
 
 const ATTENTION_LINKS = [
@@ -43,7 +52,7 @@ function StatCard({ title, value, note }: { title: string; value: number | strin
 }
 
 export default function Dashboard() {
-  const { dashboard } = useLoaderData<typeof loader>();
+  const { dashboard, totalLabel, quotaLabel } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const navigate = useNavigate();
 
@@ -73,10 +82,10 @@ export default function Dashboard() {
         <Layout.Section>
           <BlockStack gap="400">
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-              <StatCard title={t("dashboard.total")} value={dashboard.total} />
+              <StatCard title={t("dashboard.total")} value={totalLabel} />
               <StatCard
                 title={t("dashboard.quota")}
-                value={dashboard.quotaRemaining ?? "—"}
+                value={quotaLabel ?? "—"}
                 note={
                   dashboard.quotaRemaining === null
                     ? dashboard.hasApiKey

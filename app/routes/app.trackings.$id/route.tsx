@@ -7,6 +7,7 @@ import { useState } from "react";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
 import {
   queueTrackingChanges,
@@ -23,7 +24,16 @@ import { TrackingForm } from "./components/tracking-form";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    return json({ tracking: await getTrackingDetail(session.shop, params.id ?? "") });
+    const [tracking, format] = await Promise.all([
+      getTrackingDetail(session.shop, params.id ?? ""),
+      adminFormatters(request, session.shop),
+    ]);
+    return json({
+      tracking: {
+        ...tracking,
+        checkpoints: tracking.checkpoints.map((c) => ({ ...c, timeLabel: format.dateTime(c.time) })),
+      },
+    });
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;

@@ -5,6 +5,7 @@ import { Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shop
 import { useMemo } from "react";
 import { answerModelErrors, formIds } from "~/lib/admin-route.server";
 import { runBulkAction } from "~/models/admin/bulk-actions.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import {
   listShopCarriers,
   listTrackings,
@@ -19,11 +20,13 @@ import { TrackingFilters } from "./components/tracking-filters";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const query = parseTrackingListQuery(new URL(request.url).searchParams);
-  const [page, carriers] = await Promise.all([
+  const [page, carriers, format] = await Promise.all([
     listTrackings(session.shop, query),
     listShopCarriers(session.shop),
+    adminFormatters(request, session.shop),
   ]);
-  return json({ ...page, carriers, query });
+  const rows = page.rows.map((row) => ({ ...row, createdLabel: format.date(row.createdAt) }));
+  return json({ ...page, rows, carriers, query });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -78,7 +81,7 @@ export default function TrackingsList() {
         <SyncBadge syncState={row.syncState} />
       </IndexTable.Cell>
       <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
-      <IndexTable.Cell>{new Date(row.createdAt).toLocaleDateString()}</IndexTable.Cell>
+      <IndexTable.Cell>{row.createdLabel}</IndexTable.Cell>
     </IndexTable.Row>
   ));
 
