@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -133,6 +133,33 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await expect.poll(() => rows.count(), POLL).toBe(1);
     expect(await rows.first().innerText()).toContain("Barbara Liskov");
     await screenshot(page, "trackings-exceptions");
+  });
+
+  it("exports the filtered list as a CSV download through an authenticated fetch", async () => {
+    await openAdminPage(page, app, shop, "/app/trackings?status=exception");
+    const exportUrls: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("export.csv")) exportUrls.push(request.url());
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^trackings-\d{4}-\d{2}-\d{2}\.csv$/);
+    const bytes = readFileSync((await download.path())!);
+    // A UTF-8 byte order mark, so Excel keeps names outside ASCII.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created",
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/,USPS,#\d+,Parcel 5,Barbara Liskov,/);
+    // The file came from a fetch carrying a fresh session token, not the page's token in a URL
+    // (which Shopify lets expire a minute after the page loaded).
+    expect(exportUrls).toHaveLength(1);
+    expect(exportUrls[0]).not.toContain("id_token");
+    expect(exportUrls[0]).toContain("status=exception");
   });
 
   it("bulk-archives three trackings", async () => {

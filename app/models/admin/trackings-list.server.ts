@@ -159,6 +159,7 @@ export const LIST_SELECT = {
   carrierCode: true,
   orderId: true,
   orderName: true,
+  title: true,
   customerName: true,
   customerEmail: true,
   status: true,
@@ -224,35 +225,77 @@ export async function listShopCarriers(shop: string): Promise<string[]> {
   return rows.map((r) => r.code!);
 }
 
-const CSV_COLUMNS = [
+/** What the export writes in a merchant's words: translated headers and values, carrier names. */
+export interface CsvWords {
+  header(column: CsvColumn): string;
+  status(status: string): string;
+  sync(syncState: string): string;
+  yesNo(value: boolean): string;
+  carrier(code: string): string;
+  dateTime(value: Date | null): string;
+}
+
+export const CSV_COLUMNS = [
   "trackingNumber",
-  "carrierCode",
+  "carrier",
   "orderName",
+  "title",
   "customerName",
   "customerEmail",
   "status",
   "lastEvent",
+  "lastUpdate",
   "archived",
-  "syncState",
+  "sync",
   "createdAt",
 ] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-function csvCell(value: unknown): string {
-  const text =
-    value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
+function csvValue(row: TrackingListRow, column: CsvColumn, words: CsvWords): string {
+  switch (column) {
+    case "carrier":
+      return row.carrierCode ? words.carrier(row.carrierCode) : "";
+    case "status":
+      return words.status(row.status);
+    case "sync":
+      return words.sync(row.syncState);
+    case "archived":
+      return words.yesNo(row.archived);
+    case "lastUpdate":
+      return words.dateTime(row.lastEventAt);
+    case "createdAt":
+      return words.dateTime(row.createdAt);
+    default:
+      return row[column] ?? "";
+  }
+}
+
+function csvCell(text: string): string {
   // Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Every row the filters select (not only the page), as CSV, read in keyset pages. */
-export async function* exportTrackingsCsv(shop: string, query: TrackingListQuery): AsyncGenerator<string> {
-  yield `${CSV_COLUMNS.join(",")}\n`;
+/**
+ * Every row the filters select (not only the page), as CSV, read in keyset pages. It starts with
+ * a UTF-8 byte order mark: without it Excel reads the file as the system's code page and garbles
+ * names and addresses outside ASCII.
+ */
+export async function* exportTrackingsCsv(
+  shop: string,
+  query: TrackingListQuery,
+  words: CsvWords,
+): AsyncGenerator<string> {
+  yield `\uFEFF${CSV_COLUMNS.map((c) => csvCell(words.header(c))).join(",")}\r\n`;
   let after: string | null = null;
   for (;;) {
     const page = await listTrackings(shop, { ...query, after, before: null, limit: 500 });
     if (page.rows.length > 0) {
-      yield page.rows.map((row) => CSV_COLUMNS.map((c) => csvCell(row[c])).join(",")).join("\n") + "\n";
+      yield (
+        page.rows
+          .map((row) => CSV_COLUMNS.map((c) => csvCell(csvValue(row, c, words))).join(","))
+          .join("\r\n") + "\r\n"
+      );
     }
     if (!page.nextCursor) return;
     after = page.nextCursor;

@@ -17,6 +17,15 @@ export interface TrackingMoreCarrier {
 export const TRACKINGMORE_CARRIERS: readonly TrackingMoreCarrier[] = trackingMoreCarriers;
 const KNOWN_CODES = new Set(TRACKINGMORE_CARRIERS.map((c) => c.code));
 
+const CARRIERS_BY_CODE = new Map(TRACKINGMORE_CARRIERS.map((c) => [c.code, c]));
+
+/** The carrier's name from TrackingMore's list (its Chinese name for zh), else the code itself. */
+export function carrierName(code: string, locale: string): string {
+  const carrier = CARRIERS_BY_CODE.get(code);
+  if (!carrier) return code;
+  return locale.startsWith("zh") && carrier.name_cn ? carrier.name_cn : carrier.name;
+}
+
 export function isKnownCarrierCode(code: string): boolean {
   return KNOWN_CODES.has(code);
 }

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import { Banner, Box, Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
 import { useMemo } from "react";
 import { answerModelErrors, formIds } from "~/lib/admin-route.server";
 import { runBulkAction } from "~/models/admin/bulk-actions.server";
@@ -15,6 +15,7 @@ import { useTranslation } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
 import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
+import { useCsvExport } from "./components/export-button";
 import { TrackingFilters } from "./components/tracking-filters";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -52,6 +53,7 @@ export default function TrackingsList() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(resources);
   const bulk = useBulkActions(selectedResources, clearSelection);
+  const csvExport = useCsvExport();
 
   const goToPage = (cursor: { after?: string; before?: string }) => {
     const next = new URLSearchParams(searchParams);
@@ -85,19 +87,15 @@ export default function TrackingsList() {
     </IndexTable.Row>
   ));
 
-  const exportUrl = `/app/trackings/export.csv?${(() => {
-    const params = new URLSearchParams(searchParams);
-    params.delete("after");
-    params.delete("before");
-    return params.toString();
-  })()}`;
-
   return (
-    <Page
-      title={t("trackings.title")}
-      fullWidth
-      secondaryActions={[{ content: t("trackings.exportCsv"), url: exportUrl, target: "_blank" }]}
-    >
+    <Page title={t("trackings.title")} fullWidth secondaryActions={[csvExport.action]}>
+      {csvExport.failed && (
+        <Box paddingBlockEnd="400">
+          <Banner tone="critical" onDismiss={csvExport.dismiss}>
+            {t("trackings.exportFailed")}
+          </Banner>
+        </Box>
+      )}
       <BulkActionsBar bulk={bulk} />
       <Card padding="0">
         <TrackingFilters query={query} carriers={carriers} loading={navigation.state === "loading"} />
