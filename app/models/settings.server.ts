@@ -16,6 +16,8 @@ export interface ShopSettingsView {
   titleTemplate: string;
   cancelledFulfillmentAction: CancelledFulfillmentAction;
   writeBackEnabled: boolean;
+  /** Days without a carrier event after which a parcel counts as stalled. */
+  stalledAfterDays: number;
 }
 
 export type ShopSettingsChanges = Partial<
@@ -26,9 +28,11 @@ export type ShopSettingsChanges = Partial<
     | "titleTemplate"
     | "cancelledFulfillmentAction"
     | "writeBackEnabled"
+    | "stalledAfterDays"
   >
 >;
 
+export const DEFAULT_STALLED_AFTER_DAYS = 7;
 export const DEFAULT_TITLE_TEMPLATE = "{{first_item}}{{more_items}}";
 
 export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
@@ -44,6 +48,7 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
     cancelledFulfillmentAction:
       (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
     writeBackEnabled: row?.writeBackEnabled ?? true,
+    stalledAfterDays: row?.stalledAfterDays ?? DEFAULT_STALLED_AFTER_DAYS,
   };
 }
 

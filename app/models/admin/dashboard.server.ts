@@ -2,7 +2,13 @@ import { appConfig } from "~/config.server";
 import prisma from "~/db.server";
 import { getShopSettings } from "~/models/settings.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
-import { LIST_STATUSES, type ListStatus } from "./trackings-list.server";
+import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
+import {
+  LIST_STATUSES,
+  parseTrackingListQuery,
+  trackingListWhere,
+  type ListStatus,
+} from "./trackings-list.server";
 
 export const CHART_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -14,27 +20,11 @@ export interface DashboardData {
   total: number;
   byStatus: { status: ListStatus; count: number }[];
   createdPerDay: { day: string; count: number }[];
-  attention: {
-    exceptions: number;
-    failedAttempts: number;
-    waitingApiKey: number;
-    quotaPaused: number;
-    needsCarrier: number;
-    needsAttention: number;
-    pendingSync: number;
-  };
+  /** Each as the list counts the rows its link shows (see ATTENTION_LINKS). */
+  attention: Record<AttentionKey, number>;
   /** null when TrackingMore could not be asked (no key, or it did not answer). */
   quotaRemaining: number | null;
 }
-
-const SYNC_STATES_SHOWN = [
-  "waiting_api_key",
-  "quota_paused",
-  "needs_carrier",
-  "needs_attention",
-  "pending_update",
-  "pending_delete",
-] as const;
 
 export async function getDashboard(shop: string, now = new Date()): Promise<DashboardData> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -42,10 +32,20 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
 
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
-  const [settings, statusCounts, syncCounts, deletedByStatus, perDay, quotaRemaining] = await Promise.all([
-    getShopSettings(shop),
+  const settings = await getShopSettings(shop);
+  const [statusCounts, attentionCounts, deletedByStatus, perDay, quotaRemaining] = await Promise.all([
     Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
-    Promise.all(SYNC_STATES_SHOWN.map((syncState) => prisma.tracking.count({ where: { shop, syncState } }))),
+    // The list's own WHERE for each link, so the dashboard's number is the list's number.
+    Promise.all(
+      ATTENTION_LINKS.map(({ search }) =>
+        prisma.tracking.count({
+          where: trackingListWhere(shop, {
+            ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
+            now,
+          }),
+        }),
+      ),
+    ),
     // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
     // (shop, status, …) index over every row of the shop to avoid a sort.
     prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
@@ -59,8 +59,6 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     status,
     count: statusCounts[i] - (deleted.get(status) ?? 0),
   }));
-  const statusCount = new Map(byStatus.map((s) => [s.status as string, s.count]));
-  const sync = (state: (typeof SYNC_STATES_SHOWN)[number]) => syncCounts[SYNC_STATES_SHOWN.indexOf(state)];
   return {
     hasApiKey: settings.hasApiKey,
     total: byStatus.reduce((sum, s) => sum + s.count, 0),
@@ -69,15 +67,10 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       const day = new Date(start).toISOString().slice(0, 10);
       return { day, count: perDay.get(day) ?? 0 };
     }),
-    attention: {
-      exceptions: statusCount.get("exception") ?? 0,
-      failedAttempts: statusCount.get("undelivered") ?? 0,
-      waitingApiKey: sync("waiting_api_key"),
-      quotaPaused: sync("quota_paused"),
-      needsCarrier: sync("needs_carrier"),
-      needsAttention: sync("needs_attention"),
-      pendingSync: sync("pending_update") + sync("pending_delete"),
-    },
+    attention: Object.fromEntries(ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i]])) as Record<
+      AttentionKey,
+      number
+    >,
     quotaRemaining,
   };
 }

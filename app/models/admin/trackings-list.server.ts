@@ -1,5 +1,7 @@
 import prisma, { type Prisma } from "~/db.server";
+import { DEFAULT_STALLED_AFTER_DAYS } from "~/models/settings.server";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
+import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS, type SyncFilter, type TrackingView } from "./list-filters";
 
 // The merchant's list of trackings: filters, search and keyset ("cursor") pagination, so the
 // hundredth page costs what the first does, with a hundred thousand rows per shop.
@@ -7,23 +9,7 @@ import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 export const LIST_STATUSES = TRACKING_STATUSES;
 export type ListStatus = TrackingStatus;
 
-/** Sync states grouped as the merchant thinks of them. */
-export const SYNC_GROUPS = {
-  synced: ["synced"],
-  pending: ["pending", "pending_update", "pending_delete"],
-  attention: ["needs_attention", "needs_carrier", "waiting_api_key", "quota_paused"],
-} as const;
-export type SyncGroup = keyof typeof SYNC_GROUPS;
-
-const ALL_SYNC_STATES = [
-  "",
-  ...SYNC_GROUPS.synced,
-  ...SYNC_GROUPS.pending,
-  ...SYNC_GROUPS.attention,
-] as const;
-
-export const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
-export type TrackingView = (typeof VIEWS)[number];
+export { SYNC_GROUPS, VIEWS, type SyncGroup, type TrackingView } from "./list-filters";
 
 export const SORT_FIELDS = ["createdAt", "trackingNumber", "status", "updatedAt"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -34,9 +20,8 @@ export interface TrackingListQuery {
   statuses: ListStatus[];
   carrier: string;
   archived: "any" | "yes" | "no";
-  sync: SyncGroup | "";
-  /** One exact sync state (the dashboard's "needs attention" links). */
-  syncState: string;
+  /** A group of sync states ("attention") or one exact state ("waiting_api_key"). */
+  sync: SyncFilter | "";
   createdFrom: string;
   createdTo: string;
   sort: SortField;
@@ -44,6 +29,10 @@ export interface TrackingListQuery {
   after: string | null;
   before: string | null;
   limit: number;
+  /** The shop's setting, for the "stalled" view. */
+  stalledAfterDays: number;
+  /** The instant "stalled" is measured from (tests fix it). */
+  now?: Date;
 }
 
 export const PAGE_SIZE = 50;
@@ -54,7 +43,10 @@ const pick = <T extends string>(value: string | null, allowed: readonly T[], fal
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads the list's URL parameters; anything unknown falls back to the default. */
-export function parseTrackingListQuery(params: URLSearchParams): TrackingListQuery {
+export function parseTrackingListQuery(
+  params: URLSearchParams,
+  stalledAfterDays = DEFAULT_STALLED_AFTER_DAYS,
+): TrackingListQuery {
   const statuses = (params.get("status") ?? "")
     .split(",")
     .filter((s): s is ListStatus => (LIST_STATUSES as readonly string[]).includes(s));
@@ -65,8 +57,8 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
     statuses,
     carrier: (params.get("carrier") ?? "").trim().toLowerCase().slice(0, 60),
     archived: pick(params.get("archived"), ["any", "yes", "no"] as const, "no"),
-    sync: pick(params.get("sync"), ["", "synced", "pending", "attention"] as const, ""),
-    syncState: pick(params.get("state"), ALL_SYNC_STATES, "" as (typeof ALL_SYNC_STATES)[number]),
+    // `state=` is what older links (and bookmarks) used for one exact state.
+    sync: pick(params.get("sync") ?? params.get("state"), SYNC_FILTER_VALUES, ""),
     createdFrom: DATE.test(params.get("from") ?? "") ? params.get("from")! : "",
     createdTo: DATE.test(params.get("to") ?? "") ? params.get("to")! : "",
     sort: pick(params.get("sort"), SORT_FIELDS, "createdAt"),
@@ -74,6 +66,7 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
     after: params.get("after"),
     before: params.get("before"),
     limit: Number.isInteger(limit) && limit > 0 && limit <= 250 ? limit : PAGE_SIZE,
+    stalledAfterDays,
   };
 }
 
@@ -82,14 +75,20 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
   if (query.view === "attention") and.push({ syncState: { in: [...SYNC_GROUPS.attention] } });
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
+  if (query.view === "stalled") and.push(stalledWhere(query));
   // Like Shopify's own lists, archived trackings are hidden unless asked for.
   const archived = query.view === "archived" ? "yes" : query.archived;
   if (archived === "yes") and.push({ archived: true });
   if (archived === "no") and.push({ archived: false });
   if (query.statuses.length > 0) and.push({ status: { in: query.statuses } });
   if (query.carrier) and.push({ carrierCode: query.carrier });
-  if (query.syncState) and.push({ syncState: query.syncState });
-  if (query.sync) and.push({ syncState: { in: [...SYNC_GROUPS[query.sync]] } });
+  if (query.sync) {
+    and.push(
+      query.sync in SYNC_GROUPS
+        ? { syncState: { in: [...SYNC_GROUPS[query.sync as keyof typeof SYNC_GROUPS]] } }
+        : { syncState: query.sync },
+    );
+  }
   if (query.createdFrom) and.push({ createdAt: { gte: new Date(`${query.createdFrom}T00:00:00Z`) } });
   if (query.createdTo)
     and.push({ createdAt: { lt: new Date(Date.parse(`${query.createdTo}T00:00:00Z`) + 86_400_000) } });
@@ -116,6 +115,16 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
     });
   }
   return { AND: and };
+}
+
+/** Still on its way, and no carrier event (or, before the first one, no creation) for N days. */
+export const STALLED_STATUSES = ["pending", "notfound", "transit", "pickup"] as const;
+function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
+  const cutoff = new Date((query.now ?? new Date()).getTime() - query.stalledAfterDays * 86_400_000);
+  return {
+    status: { in: [...STALLED_STATUSES] },
+    OR: [{ lastEventAt: { lt: cutoff } }, { lastEventAt: null, createdAt: { lt: cutoff } }],
+  };
 }
 
 type Cursor = { v: string | number; id: string };

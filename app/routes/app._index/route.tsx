@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { getDashboard } from "~/models/admin/dashboard.server";
+import { ATTENTION_LINKS } from "~/models/admin/list-filters";
 import { adminFormatters } from "~/models/admin/formatting.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
@@ -20,16 +21,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     quotaLabel: dashboard.quotaRemaining === null ? null : format.number(dashboard.quotaRemaining),
   });
 };
-
-const ATTENTION_LINKS = [
-  { key: "exceptions", href: "/app/trackings?status=exception" },
-  { key: "failedAttempts", href: "/app/trackings?status=undelivered" },
-  { key: "waitingApiKey", href: "/app/trackings?state=waiting_api_key" },
-  { key: "quotaPaused", href: "/app/trackings?state=quota_paused" },
-  { key: "needsCarrier", href: "/app/trackings?state=needs_carrier" },
-  { key: "needsAttention", href: "/app/trackings?state=needs_attention" },
-  { key: "pendingSync", href: "/app/trackings?sync=pending" },
-] as const;
 
 function StatCard({ title, value, note }: { title: string; value: number | string; note?: string }) {
   return (
@@ -106,7 +97,8 @@ export default function Dashboard() {
                   bars={dashboard.byStatus.map((s) => ({
                     label: t(`status.${s.status}` as MessageKey),
                     value: s.count,
-                    href: `/app/trackings?status=${s.status}`,
+                    // Every tracking of the status, archived or not, as the bar counts them.
+                    href: `/app/trackings?status=${s.status}&archived=any`,
                   }))}
                 />
               </BlockStack>
@@ -139,9 +131,11 @@ export default function Dashboard() {
               <Text as="h2" variant="headingMd">
                 {t("dashboard.attention")}
               </Text>
-              {ATTENTION_LINKS.map(({ key, href }) => (
+              {ATTENTION_LINKS.map(({ key, search }) => (
                 <InlineStack key={key} align="space-between">
-                  <RemixLink to={href}>{t(`dashboard.attention.${key}` as MessageKey)}</RemixLink>
+                  <RemixLink to={`/app/trackings?${search}`}>
+                    {t(`dashboard.attention.${key}` as MessageKey)}
+                  </RemixLink>
                   <Text
                     as="span"
                     fontWeight="semibold"

@@ -12,6 +12,7 @@ import {
   parseTrackingListQuery,
 } from "~/models/admin/trackings-list.server";
 import { useTranslation } from "~/i18n";
+import { getShopSettings } from "~/models/settings.server";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
 import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
@@ -20,7 +21,8 @@ import { TrackingFilters } from "./components/tracking-filters";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const query = parseTrackingListQuery(new URL(request.url).searchParams);
+  const settings = await getShopSettings(session.shop);
+  const query = parseTrackingListQuery(new URL(request.url).searchParams, settings.stalledAfterDays);
   const [page, carriers, format] = await Promise.all([
     listTrackings(session.shop, query),
     listShopCarriers(session.shop),
