@@ -127,6 +127,17 @@ function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
   };
 }
 
+/**
+ * Days on the way: TrackingMore's count when it gave one, else from the tracking's creation to
+ * its last event (finished parcels) or to now.
+ */
+export function listDaysInTransit(row: TrackingListRow, now: Date): number {
+  if (row.transitDays !== null) return row.transitDays;
+  const finished = (row.status === "delivered" || row.status === "expired") && row.lastEventAt;
+  const end = finished ? row.lastEventAt!.getTime() : now.getTime();
+  return Math.max(0, Math.floor((end - row.createdAt.getTime()) / 86_400_000));
+}
+
 type Cursor = { v: string | number; id: string };
 
 export function encodeCursor(cursor: Cursor): string {
@@ -175,6 +186,7 @@ export const LIST_SELECT = {
   substatus: true,
   lastEvent: true,
   lastEventAt: true,
+  transitDays: true,
   archived: true,
   syncState: true,
   lastError: true,

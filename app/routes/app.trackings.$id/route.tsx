@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
@@ -19,6 +19,7 @@ import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
 import { CheckpointTimeline } from "./components/checkpoint-timeline";
 import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
+import { StatusSummary } from "./components/status-summary";
 import { TrackingForm } from "./components/tracking-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -28,10 +29,25 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       getTrackingDetail(session.shop, params.id ?? ""),
       adminFormatters(request, session.shop),
     ]);
+    const { latest } = tracking;
     return json({
       tracking: {
         ...tracking,
         checkpoints: tracking.checkpoints.map((c) => ({ ...c, timeLabel: format.dateTime(c.time) })),
+      },
+      summary: {
+        status: tracking.status,
+        substatus: tracking.substatus,
+        latest: latest && {
+          description: latest.description,
+          location: latest.location,
+          // The carrier's own local time when it gave no instant.
+          timeLabel: latest.time ? format.dateTime(latest.time) : (latest.carrierTime ?? ""),
+        },
+        daysInTransit: tracking.daysInTransit,
+        estimatedDeliveryLabel: tracking.estimatedDeliveryAt
+          ? format.date(tracking.estimatedDeliveryAt)
+          : null,
       },
     });
   } catch (error) {
@@ -101,12 +117,17 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking } = useLoaderData<typeof loader>();
+  const { tracking, summary } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const { t } = useTranslation();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
+  // A refused edit keeps the fields open, with the error next to the field.
+  useEffect(() => {
+    if (actionData && !actionData.ok) setEditing(true);
+  }, [actionData]);
   const busy = navigation.state === "submitting";
   const send = (values: Record<string, string>) => submit(values, { method: "post" });
   const fieldErrors = actionData && !actionData.ok ? actionData.fieldErrors : {};
@@ -156,7 +177,7 @@ export default function TrackingDetailPage() {
                     : t("detail.saved")}
               </Banner>
             )}
-            <TrackingForm tracking={tracking} fieldErrors={fieldErrors} busy={busy} onSubmit={send} />
+            <StatusSummary summary={summary} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
@@ -165,6 +186,14 @@ export default function TrackingDetailPage() {
                 <CheckpointTimeline checkpoints={tracking.checkpoints} />
               </BlockStack>
             </Card>
+            <TrackingForm
+              tracking={tracking}
+              fieldErrors={fieldErrors}
+              busy={busy}
+              onSubmit={send}
+              editing={editing}
+              onEditingChange={setEditing}
+            />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -193,7 +222,14 @@ export default function TrackingDetailPage() {
                 <a href={`shopify://admin/orders/${tracking.orderId}`} target="_top">
                   {t("detail.openOrder", { order: tracking.orderName ?? tracking.orderId })}
                 </a>
-                {tracking.lastEvent && <Text as="p">{tracking.lastEvent}</Text>}
+                {summary.latest && (
+                  <BlockStack gap="050">
+                    <Text as="p">{summary.latest.description}</Text>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {[summary.latest.location, summary.latest.timeLabel].filter(Boolean).join(" · ")}
+                    </Text>
+                  </BlockStack>
+                )}
               </BlockStack>
             </Card>
           </BlockStack>

@@ -7,6 +7,7 @@ import { answerModelErrors, formIds } from "~/lib/admin-route.server";
 import { runBulkAction } from "~/models/admin/bulk-actions.server";
 import { adminFormatters } from "~/models/admin/formatting.server";
 import {
+  listDaysInTransit,
   listShopCarriers,
   listTrackings,
   parseTrackingListQuery,
@@ -28,7 +29,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     listShopCarriers(session.shop),
     adminFormatters(request, session.shop),
   ]);
-  const rows = page.rows.map((row) => ({ ...row, createdLabel: format.date(row.createdAt) }));
+  const now = new Date();
+  const rows = page.rows.map((row) => ({
+    ...row,
+    createdLabel: format.date(row.createdAt),
+    lastUpdateLabel: format.dateTime(row.lastEventAt),
+    daysInTransit: listDaysInTransit(row, now),
+  }));
   return json({ ...page, rows, carriers, query });
 };
 
@@ -84,6 +91,12 @@ export default function TrackingsList() {
       <IndexTable.Cell>
         <SyncBadge syncState={row.syncState} />
       </IndexTable.Cell>
+      <IndexTable.Cell>{row.lastUpdateLabel || "—"}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" numeric>
+          {row.daysInTransit}
+        </Text>
+      </IndexTable.Cell>
       <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
       <IndexTable.Cell>{row.createdLabel}</IndexTable.Cell>
     </IndexTable.Row>
@@ -115,6 +128,8 @@ export default function TrackingsList() {
             { title: t("trackings.col.customer") },
             { title: t("trackings.col.status") },
             { title: t("trackings.col.sync") },
+            { title: t("trackings.col.lastUpdate") },
+            { title: t("trackings.col.daysInTransit"), alignment: "end" },
             { title: t("trackings.col.archived") },
             { title: t("trackings.col.created") },
           ]}
