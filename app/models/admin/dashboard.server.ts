@@ -1,7 +1,6 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db.server";
 import { getShopSettings } from "~/models/settings.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
 import {
   LIST_STATUSES,
@@ -12,8 +11,8 @@ import {
 
 export const CHART_DAYS = 30;
 const DAY_MS = 86_400_000;
-// The dashboard does not wait longer than this for TrackingMore's user info.
-const QUOTA_WAIT_MS = 3_000;
+// TrackingMore's quota is not here: the page asks for it after rendering (app.account-status),
+// so a slow or unreachable TrackingMore never holds the dashboard.
 
 export interface DashboardData {
   hasApiKey: boolean;
@@ -22,8 +21,7 @@ export interface DashboardData {
   createdPerDay: { day: string; count: number }[];
   /** Each as the list counts the rows its link shows (see ATTENTION_LINKS). */
   attention: Record<AttentionKey, number>;
-  /** null when TrackingMore could not be asked (no key, or it did not answer). */
-  quotaRemaining: number | null;
+  hasAccountEmail: boolean;
 }
 
 export async function getDashboard(shop: string, now = new Date()): Promise<DashboardData> {
@@ -33,7 +31,7 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
   const settings = await getShopSettings(shop);
-  const [statusCounts, attentionCounts, deletedByStatus, perDay, quotaRemaining] = await Promise.all([
+  const [statusCounts, attentionCounts, deletedByStatus, perDay] = await Promise.all([
     Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
     // The list's own WHERE for each link, so the dashboard's number is the list's number.
     Promise.all(
@@ -50,7 +48,6 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     // (shop, status, …) index over every row of the shop to avoid a sort.
     prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
     createdPerDay(shop, new Date(days[0])),
-    remainingQuota(shop),
   ]);
 
   const deleted = new Map<string, number>();
@@ -61,6 +58,7 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   }));
   return {
     hasApiKey: settings.hasApiKey,
+    hasAccountEmail: settings.hasAccountEmail,
     total: byStatus.reduce((sum, s) => sum + s.count, 0),
     byStatus,
     createdPerDay: days.map((start) => {
@@ -71,7 +69,6 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       AttentionKey,
       number
     >,
-    quotaRemaining,
   };
 }
 
@@ -89,17 +86,4 @@ async function createdPerDay(shop: string, from: Date): Promise<Map<string, numb
           SELECT substr("createdAt", 1, 10) AS day, COUNT(*) AS n FROM "Tracking"
           WHERE "shop" = ${shop} AND "createdAt" >= ${from.toISOString().replace("Z", "+00:00")} GROUP BY 1`;
   return new Map(rows.map((r) => [r.day, Number(r.n)]));
-}
-
-async function remainingQuota(shop: string): Promise<number | null> {
-  const client = await trackingMoreClientForShop(shop);
-  if (!client) return null;
-  try {
-    const timeout = new Promise<null>((resolve) => setTimeout(resolve, QUOTA_WAIT_MS, null).unref());
-    const info = await Promise.race([client.getUserInfo(), timeout]);
-    return info ? info.remainingQuota : null;
-  } catch {
-    // The dashboard still shows our own numbers when TrackingMore is slow or down.
-    return null;
-  }
 }

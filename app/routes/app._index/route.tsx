@@ -1,28 +1,43 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
-import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import {
+  BlockStack,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  SkeletonDisplayText,
+  Text,
+} from "@shopify/polaris";
+import type { ReactNode } from "react";
+import { BlockingBanners, useBlockingStates } from "~/components/blocking-banners";
+import { localBlockingStates, trackingMoreWebhookUrl } from "~/models/admin/blocking-states.server";
 import { getDashboard } from "~/models/admin/dashboard.server";
 import { ATTENTION_LINKS } from "~/models/admin/list-filters";
 import { adminFormatters } from "~/models/admin/formatting.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { BarChart, CategoryBars } from "./components/bar-chart";
+import { SetupGuide } from "./components/setup-guide";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [dashboard, format] = await Promise.all([
+  const [dashboard, format, blocking] = await Promise.all([
     getDashboard(session.shop),
     adminFormatters(request, session.shop),
+    localBlockingStates(session.shop),
   ]);
   return json({
     dashboard,
+    blocking,
     totalLabel: format.number(dashboard.total),
-    quotaLabel: dashboard.quotaRemaining === null ? null : format.number(dashboard.quotaRemaining),
+    webhookUrl: trackingMoreWebhookUrl(),
   });
 };
 
-function StatCard({ title, value, note }: { title: string; value: number | string; note?: string }) {
+function StatCard({ title, value, note }: { title: string; value: ReactNode; note?: string }) {
   return (
     <Card>
       <BlockStack gap="100">
@@ -43,46 +58,41 @@ function StatCard({ title, value, note }: { title: string; value: number | strin
 }
 
 export default function Dashboard() {
-  const { dashboard, totalLabel, quotaLabel } = useLoaderData<typeof loader>();
+  const { dashboard, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const navigate = useNavigate();
+  const { states, account, checking, recheck } = useBlockingStates(blocking);
 
-  if (!dashboard.hasApiKey && dashboard.total === 0) {
-    return (
-      <Page title={t("dashboard.title")}>
-        <Layout>
-          <Layout.Section>
-            <Card>
-              <EmptyState
-                heading={t("dashboard.empty.heading")}
-                action={{ content: t("dashboard.empty.action"), onAction: () => navigate("/app/settings") }}
-                image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
-              >
-                <p>{t("dashboard.empty.body")}</p>
-              </EmptyState>
-            </Card>
-          </Layout.Section>
-        </Layout>
-      </Page>
-    );
-  }
-
+  const firstRun = !dashboard.hasApiKey || dashboard.total === 0;
   return (
     <Page title={t("dashboard.title")}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <BlockingBanners states={states} onRetry={recheck} />
+            {firstRun && (
+              <SetupGuide
+                hasApiKey={dashboard.hasApiKey}
+                hasTrackings={dashboard.total > 0}
+                webhookUrl={webhookUrl}
+              />
+            )}
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
               <StatCard title={t("dashboard.total")} value={totalLabel} />
               <StatCard
                 title={t("dashboard.quota")}
-                value={quotaLabel ?? "—"}
+                value={
+                  checking && dashboard.hasApiKey ? (
+                    <SkeletonDisplayText size="large" />
+                  ) : (
+                    (account?.quotaLabel ?? "—")
+                  )
+                }
                 note={
-                  dashboard.quotaRemaining === null
-                    ? dashboard.hasApiKey
+                  checking || account?.quotaLabel
+                    ? undefined
+                    : dashboard.hasApiKey
                       ? t("dashboard.quotaUnavailable")
                       : t("dashboard.quotaNoKey")
-                    : undefined
                 }
               />
               <StatCard title={t("dashboard.pendingSync")} value={dashboard.attention.pendingSync} />
@@ -145,9 +155,6 @@ export default function Dashboard() {
                   </Text>
                 </InlineStack>
               ))}
-              {!dashboard.hasApiKey && (
-                <RemixLink to="/app/settings">{t("dashboard.empty.action")}</RemixLink>
-              )}
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -4,6 +4,8 @@ import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react"
 import { Banner, Box, Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
 import { useMemo } from "react";
 import { answerModelErrors, formIds } from "~/lib/admin-route.server";
+import { BlockingBanners, useBlockingStates } from "~/components/blocking-banners";
+import { localBlockingStates } from "~/models/admin/blocking-states.server";
 import { runBulkAction } from "~/models/admin/bulk-actions.server";
 import { adminFormatters } from "~/models/admin/formatting.server";
 import {
@@ -24,10 +26,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const settings = await getShopSettings(session.shop);
   const query = parseTrackingListQuery(new URL(request.url).searchParams, settings.stalledAfterDays);
-  const [page, carriers, format] = await Promise.all([
+  const [page, carriers, format, blocking] = await Promise.all([
     listTrackings(session.shop, query),
     listShopCarriers(session.shop),
     adminFormatters(request, session.shop),
+    localBlockingStates(session.shop, settings),
   ]);
   const now = new Date();
   const rows = page.rows.map((row) => ({
@@ -36,7 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     lastUpdateLabel: format.dateTime(row.lastEventAt),
     daysInTransit: listDaysInTransit(row, now),
   }));
-  return json({ ...page, rows, carriers, query });
+  return json({ ...page, rows, carriers, query, blocking });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -54,7 +57,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function TrackingsList() {
-  const { rows, nextCursor, previousCursor, carriers, query } = useLoaderData<typeof loader>();
+  const { rows, nextCursor, previousCursor, carriers, query, blocking } = useLoaderData<typeof loader>();
+  const blockingStates = useBlockingStates(blocking);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -111,6 +115,9 @@ export default function TrackingsList() {
           </Banner>
         </Box>
       )}
+      <Box paddingBlockEnd={blockingStates.states.length > 0 ? "400" : "0"}>
+        <BlockingBanners states={blockingStates.states} onRetry={blockingStates.recheck} />
+      </Box>
       <BulkActionsBar bulk={bulk} />
       <Card padding="0">
         <TrackingFilters query={query} carriers={carriers} loading={navigation.state === "loading"} />

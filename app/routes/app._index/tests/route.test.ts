@@ -5,6 +5,7 @@ import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
 import { ATTENTION_LINKS } from "~/models/admin/list-filters";
 import { loader } from "../route";
+import { loader as accountLoader } from "../../app.account-status";
 import { loader as listLoader } from "../../app.trackings._index/route";
 
 const DAY = 86_400_000;
@@ -21,7 +22,13 @@ const load = async (asShop = shop) =>
     }
   ).dashboard;
 
-withAdminEmulator([{ apiKey, email: "dash@example.com", quota: 777 }]);
+const tm = withAdminEmulator([{ apiKey, email: "dash@example.com", quota: 7777 }]);
+const account = async (asShop = shop) =>
+  (await (await callRoute(accountLoader, embeddedFetchRequest("/app/account-status", asShop))).json()) as {
+    quotaRemaining: number | null;
+    quotaLabel: string | null;
+    blocking: { kind: string }[];
+  };
 beforeEach(async () => {
   await prisma.tracking.deleteMany();
   await prisma.shopSettings.deleteMany();
@@ -48,7 +55,6 @@ describe("/app (dashboard)", () => {
     });
     expect(data.createdPerDay).toHaveLength(30);
     expect(data.createdPerDay[29].count).toBe(4);
-    expect(data.quotaRemaining).toBe(777);
   });
 
   it("counts each attention item as the list counts the rows its link shows", async () => {
@@ -84,7 +90,42 @@ describe("/app (dashboard)", () => {
     await installShop(otherShop);
     await seedLocalTracking(otherShop, { syncState: "waiting_api_key" });
     const data = await load(otherShop);
-    expect(data).toMatchObject({ hasApiKey: false, quotaRemaining: null });
+    expect(data).toMatchObject({ hasApiKey: false });
     expect(data.attention.waitingApiKey).toBe(1);
+  });
+
+  it("says at once, from our database, that a shop has no key or no quota", async () => {
+    await installShop(otherShop);
+    const response = await callRoute(loader, embeddedFetchRequest("/app", otherShop));
+    expect(((await response.json()) as { blocking: unknown }).blocking).toEqual([{ kind: "no_api_key" }]);
+    await installShop(shop, apiKey);
+    await prisma.shop.update({ where: { domain: shop }, data: { dispatchPausedReason: "quota_exhausted" } });
+    const paused = await callRoute(loader, embeddedFetchRequest("/app", shop));
+    expect(((await paused.json()) as { blocking: unknown }).blocking).toEqual([{ kind: "quota_exhausted" }]);
+  });
+});
+
+describe("/app/account-status (TrackingMore's view, fetched after the page rendered)", () => {
+  it("gives the quota, formatted, when TrackingMore answers", async () => {
+    await installShop(shop, apiKey);
+    expect(await account()).toEqual({ quotaRemaining: 7777, quotaLabel: "7,777", blocking: [] });
+  });
+
+  it("reports TrackingMore unreachable, and a shop without a key", async () => {
+    await installShop(shop, apiKey);
+    tm.current().setFaults({ error503: 1 });
+    expect(await account()).toMatchObject({
+      quotaRemaining: null,
+      blocking: [{ kind: "trackingmore_unreachable" }],
+    });
+    await installShop(otherShop);
+    expect((await account(otherShop)).blocking).toEqual([{ kind: "no_api_key" }]);
+  });
+
+  it("reports a used-up quota", async () => {
+    await installShop(shop, apiKey);
+    tm.current().setQuota(apiKey, 0);
+    expect(await account()).toMatchObject({ quotaRemaining: 0, blocking: [{ kind: "quota_exhausted" }] });
+    tm.current().setQuota(apiKey, 7777);
   });
 });
