@@ -188,6 +188,9 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
   it("edits a title on the detail page and marks an exception", async () => {
     const target = seeded[3];
     await openAdminPage(page, app, shop, `/app/trackings/${target.id}`);
+    // The fields wait behind "Edit": the status and the timeline come first.
+    expect(await page.getByLabel("Title", { exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
     const title = page.getByLabel("Title", { exact: true });
     await title.fill("Keyboard, boxed");
     await page.getByRole("button", { name: "Save", exact: true }).click();

@@ -186,6 +186,8 @@ export async function openAdminPage(
   pathname: string,
   /** Shopify admin's `locale` (the merchant's admin language), e.g. "zh-CN". */
   locale?: string,
+  /** "networkidle" waits for the page's own fetches too; "domcontentloaded" does not. */
+  waitUntil: "networkidle" | "domcontentloaded" = "networkidle",
 ) {
   const url = new URL(pathname, app.origin);
   if (locale) url.searchParams.set("locale", locale);
@@ -193,7 +195,7 @@ export async function openAdminPage(
   url.searchParams.set("shop", shop);
   url.searchParams.set("host", hostParam(shop));
   url.searchParams.set("id_token", mintSessionToken(shop));
-  const response = await page.goto(url.toString(), { waitUntil: "networkidle" });
+  const response = await page.goto(url.toString(), { waitUntil });
   if (!response || response.status() !== 200) {
     throw new Error(`GET ${pathname} answered ${response?.status()}: ${await response?.text()}`);
   }

@@ -97,7 +97,7 @@ export default function TrackingsList() {
       </IndexTable.Cell>
       <IndexTable.Cell>{row.lastUpdateLabel || "—"}</IndexTable.Cell>
       <IndexTable.Cell>
-        <Text as="span" numeric>
+        <Text as="p" alignment="end" numeric>
           {row.daysInTransit}
         </Text>
       </IndexTable.Cell>

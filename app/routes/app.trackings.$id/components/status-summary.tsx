@@ -30,43 +30,45 @@ export function StatusSummary({ summary }: { summary: SummaryData }) {
   const substatus = summary.substatus ? t(substatusKey as MessageKey) : null;
   return (
     <Card>
-      <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">
-          {t("detail.summary.title")}
-        </Text>
-        <InlineGrid columns={{ xs: 1, sm: 2 }} gap="400">
-          <Fact label={t("detail.summary.status")}>
-            <BlockStack gap="100" inlineAlign="start">
-              <StatusBadge status={summary.status} />
-              {substatus && substatus !== substatusKey && <Text as="p">{substatus}</Text>}
-            </BlockStack>
-          </Fact>
-          <Fact label={t("detail.summary.daysInTransit")}>
-            <Text as="p">{t("detail.summary.days", { count: summary.daysInTransit })}</Text>
-          </Fact>
-          <Fact label={t("detail.summary.lastEvent")}>
-            {summary.latest ? (
-              <BlockStack gap="050">
-                <Text as="p" fontWeight="semibold">
-                  {summary.latest.description}
-                </Text>
-                <Text as="p" variant="bodySm" tone="subdued">
-                  {[summary.latest.location, summary.latest.timeLabel].filter(Boolean).join(" · ")}
-                </Text>
+      <section aria-label={t("detail.summary.title")}>
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">
+            {t("detail.summary.title")}
+          </Text>
+          <InlineGrid columns={{ xs: 1, sm: 2 }} gap="400">
+            <Fact label={t("detail.summary.status")}>
+              <BlockStack gap="100" inlineAlign="start">
+                <StatusBadge status={summary.status} />
+                {substatus && substatus !== substatusKey && <Text as="p">{substatus}</Text>}
               </BlockStack>
-            ) : (
-              <Text as="p" tone="subdued">
-                {t("detail.summary.noEvent")}
-              </Text>
-            )}
-          </Fact>
-          {summary.estimatedDeliveryLabel && (
-            <Fact label={t("detail.summary.estimatedDelivery")}>
-              <Text as="p">{summary.estimatedDeliveryLabel}</Text>
             </Fact>
-          )}
-        </InlineGrid>
-      </BlockStack>
+            <Fact label={t("detail.summary.daysInTransit")}>
+              <Text as="p">{t("detail.summary.days", { count: summary.daysInTransit })}</Text>
+            </Fact>
+            <Fact label={t("detail.summary.lastEvent")}>
+              {summary.latest ? (
+                <BlockStack gap="050">
+                  <Text as="p" fontWeight="semibold">
+                    {summary.latest.description}
+                  </Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {[summary.latest.location, summary.latest.timeLabel].filter(Boolean).join(" · ")}
+                  </Text>
+                </BlockStack>
+              ) : (
+                <Text as="p" tone="subdued">
+                  {t("detail.summary.noEvent")}
+                </Text>
+              )}
+            </Fact>
+            {summary.estimatedDeliveryLabel && (
+              <Fact label={t("detail.summary.estimatedDelivery")}>
+                <Text as="p">{summary.estimatedDeliveryLabel}</Text>
+              </Fact>
+            )}
+          </InlineGrid>
+        </BlockStack>
+      </section>
     </Card>
   );
 }
