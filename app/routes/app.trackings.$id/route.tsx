@@ -8,6 +8,7 @@ import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
 import { adminFormatters } from "~/models/admin/formatting.server";
+import { carrierName } from "~/models/carriers/carriers.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
 import {
   queueTrackingChanges,
@@ -35,6 +36,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         ...tracking,
         checkpoints: tracking.checkpoints.map((c) => ({ ...c, timeLabel: format.dateTime(c.time) })),
       },
+      carrierLabel: tracking.carrierCode ? carrierName(tracking.carrierCode, format.locale) : "",
       summary: {
         status: tracking.status,
         substatus: tracking.substatus,
@@ -117,7 +119,7 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking, summary } = useLoaderData<typeof loader>();
+  const { tracking, summary, carrierLabel } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -143,7 +145,7 @@ export default function TrackingDetailPage() {
           <SyncBadge syncState={tracking.syncState} />
         </InlineStack>
       }
-      subtitle={tracking.carrierCode || t("trackings.noCarrier")}
+      subtitle={carrierLabel || t("trackings.noCarrier")}
       primaryAction={{
         content: t("detail.refresh"),
         disabled: !tracking.atTrackingMore || busy,

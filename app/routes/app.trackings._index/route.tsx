@@ -15,6 +15,7 @@ import {
   parseTrackingListQuery,
 } from "~/models/admin/trackings-list.server";
 import { useTranslation } from "~/i18n";
+import { carrierName } from "~/models/carriers/carriers.server";
 import { getShopSettings } from "~/models/settings.server";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
@@ -36,6 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const rows = page.rows.map((row) => ({
     ...row,
     createdLabel: format.date(row.createdAt),
+    carrierLabel: row.carrierCode ? carrierName(row.carrierCode, format.locale) : "",
     lastUpdateLabel: format.dateTime(row.lastEventAt),
     daysInTransit: listDaysInTransit(row, now),
   }));
@@ -86,7 +88,7 @@ export default function TrackingsList() {
           </Text>
         </Link>
       </IndexTable.Cell>
-      <IndexTable.Cell>{row.carrierCode || t("trackings.noCarrier")}</IndexTable.Cell>
+      <IndexTable.Cell>{row.carrierLabel || t("trackings.noCarrier")}</IndexTable.Cell>
       <IndexTable.Cell>{row.orderName ?? row.orderId}</IndexTable.Cell>
       <IndexTable.Cell>{row.customerName ?? row.customerEmail ?? ""}</IndexTable.Cell>
       <IndexTable.Cell>
