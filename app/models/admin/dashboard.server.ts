@@ -4,8 +4,8 @@ import { getShopSettings } from "~/models/settings.server";
 import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
 import {
   LIST_STATUSES,
+  countTrackingList,
   parseTrackingListQuery,
-  trackingListWhere,
   type ListStatus,
 } from "./trackings-list.server";
 
@@ -36,11 +36,9 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     // The list's own WHERE for each link, so the dashboard's number is the list's number.
     Promise.all(
       ATTENTION_LINKS.map(({ search }) =>
-        prisma.tracking.count({
-          where: trackingListWhere(shop, {
-            ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
-            now,
-          }),
+        countTrackingList(shop, {
+          ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
+          now,
         }),
       ),
     ),

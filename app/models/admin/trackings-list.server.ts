@@ -119,12 +119,32 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
 
 /** Still on its way, and no carrier event (or, before the first one, no creation) for N days. */
 export const STALLED_STATUSES = ["pending", "notfound", "transit", "pickup"] as const;
-function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
+function stalledBranches(query: TrackingListQuery): Prisma.TrackingWhereInput[] {
   const cutoff = new Date((query.now ?? new Date()).getTime() - query.stalledAfterDays * 86_400_000);
-  return {
-    status: { in: [...STALLED_STATUSES] },
-    OR: [{ lastEventAt: { lt: cutoff } }, { lastEventAt: null, createdAt: { lt: cutoff } }],
-  };
+  const status = { in: [...STALLED_STATUSES] };
+  return [
+    { status, lastEventAt: { lt: cutoff } },
+    { status, lastEventAt: null, createdAt: { lt: cutoff } },
+  ];
+}
+function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
+  return { OR: stalledBranches(query) };
+}
+
+/**
+ * How many rows the list shows for a query (all pages). The stalled view is counted branch by
+ * branch: each is a range on (shop, status, lastEventAt), where their OR would read every
+ * parcel on its way.
+ */
+export async function countTrackingList(shop: string, query: TrackingListQuery): Promise<number> {
+  if (query.view !== "stalled") return prisma.tracking.count({ where: trackingListWhere(shop, query) });
+  const rest = trackingListWhere(shop, { ...query, view: "all" });
+  const counts = await Promise.all(
+    stalledBranches(query).map((branch) =>
+      prisma.tracking.count({ where: { AND: [...(rest.AND as Prisma.TrackingWhereInput[]), branch] } }),
+    ),
+  );
+  return counts[0] + counts[1];
 }
 
 /**

@@ -23,3 +23,6 @@ DROP TABLE "ShopSettings";
 ALTER TABLE "new_ShopSettings" RENAME TO "ShopSettings";
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "Tracking_shop_status_lastEventAt_idx" ON "Tracking"("shop", "status", "lastEventAt");
