@@ -16,6 +16,7 @@ import { BlockingBanners, useBlockingStates } from "~/components/blocking-banner
 import { localBlockingStates, trackingMoreWebhookUrl } from "~/models/admin/blocking-states.server";
 import { getDashboard } from "~/models/admin/dashboard.server";
 import { ATTENTION_LINKS } from "~/models/admin/list-filters";
+import { createFormatters } from "~/i18n/format";
 import { adminFormatters } from "~/models/admin/formatting.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
@@ -29,8 +30,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     adminFormatters(request, session.shop),
     localBlockingStates(session.shop),
   ]);
+  // The chart's days are UTC calendar days (see createdPerDay); their labels say them the
+  // merchant's way.
+  const dayFormat = createFormatters(format.locale, "UTC");
+  const dayLabels = dashboard.createdPerDay.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
   return json({
     dashboard,
+    dayLabels,
     blocking,
     totalLabel: format.number(dashboard.total),
     webhookUrl: trackingMoreWebhookUrl(),
@@ -58,7 +64,7 @@ function StatCard({ title, value, note }: { title: string; value: ReactNode; not
 }
 
 export default function Dashboard() {
-  const { dashboard, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
+  const { dashboard, dayLabels, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { states, account, checking, recheck } = useBlockingStates(blocking);
 
@@ -121,14 +127,14 @@ export default function Dashboard() {
                 <BarChart
                   title={t("dashboard.perDay")}
                   color="var(--p-color-bg-fill-success)"
-                  bars={dashboard.createdPerDay.map((d) => ({ label: d.day, value: d.count }))}
+                  bars={dashboard.createdPerDay.map((d, i) => ({ label: dayLabels[i], value: d.count }))}
                 />
                 <InlineStack align="space-between">
                   <Text as="span" variant="bodySm" tone="subdued">
-                    {dashboard.createdPerDay[0]?.day}
+                    {dayLabels[0]}
                   </Text>
                   <Text as="span" variant="bodySm" tone="subdued">
-                    {dashboard.createdPerDay[dashboard.createdPerDay.length - 1]?.day}
+                    {dayLabels[dayLabels.length - 1]}
                   </Text>
                 </InlineStack>
               </BlockStack>
