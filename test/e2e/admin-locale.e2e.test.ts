@@ -101,7 +101,10 @@ describe("the admin in the merchant's language and time zone", { timeout: 40_000
 
   it("formats dates on the server in the shop's time zone", async () => {
     await openAdminPage(page, app, shop, `/app/trackings/${trackingId}`);
-    await page.getByText(/Dec 1, 2026, 4:30\sAM/).waitFor();
+    await page
+      .getByText(/Dec 1, 2026, 4:30\sAM/)
+      .first()
+      .waitFor();
     await openAdminPage(page, app, shop, "/app/trackings?q=Lovelace");
     await page.getByText("Dec 1, 2026", { exact: true }).waitFor();
     await openAdminPage(page, app, shop, "/app");
@@ -120,13 +123,13 @@ describe("the admin in the merchant's language and time zone", { timeout: 40_000
     await page.waitForURL(/\/app\/trackings\?/);
     await page.getByRole("heading", { name: "物流跟踪" }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
-    // Polaris's own controls speak Chinese too.
-    await page.getByRole("button", { name: "搜索和筛选结果" }).waitFor();
+    // Polaris's own controls speak Chinese too (the link's filter shows, with "Clear all").
+    await page.getByRole("button", { name: "全部清除" }).waitFor();
     await page.getByText("2026年12月1日").first().waitFor({ state: "attached" });
     await screenshotWidths(page, "locale-trackings-zh-CN");
     // A fresh document load without `locale` keeps it as well.
     await openAdminPage(page, app, shop, `/app/trackings/${trackingId}`);
-    await page.getByText("2026年12月1日 04:30").waitFor();
+    await page.getByText("2026年12月1日 04:30").first().waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
     await screenshotWidths(page, "locale-detail-zh-CN");
     expect(problems).toEqual([]);

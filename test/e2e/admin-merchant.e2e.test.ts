@@ -33,6 +33,14 @@ let context: BrowserContext;
 let page: Page;
 let customsId: string;
 const POLL = { timeout: 8_000, interval: 100 };
+// Console errors of every page these tests open (a hydration mismatch shows only there).
+const problems: string[] = [];
+const watch = (tab: Page) => {
+  tab.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${new URL(tab.url()).pathname}: ${message.text()}`);
+  });
+  tab.on("pageerror", (error) => problems.push(`${new URL(tab.url()).pathname}: ${error.message}`));
+};
 
 beforeAll(async () => {
   emulator = await startAdminEmulator([{ apiKey, email: "merchant@example.com", quota: 5000 }]);
@@ -89,6 +97,7 @@ beforeAll(async () => {
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);
+  watch(page);
 }, 60_000);
 
 afterAll(async () => {
@@ -192,6 +201,7 @@ describe("what a merchant acts on", { timeout: 45_000 }, () => {
   it("guides a new shop through set-up, with the webhook URL to copy", async () => {
     const newcomer = await embeddedContext(browser, app, newShop);
     const tab = await newcomer.newPage();
+    watch(tab);
     try {
       for (const locale of ["en", "zh-CN"] as const) {
         await openAdminPage(tab, app, newShop, "/app", locale);
@@ -216,6 +226,7 @@ describe("what a merchant acts on", { timeout: 45_000 }, () => {
   it("shows the changed screens in Simplified Chinese", async () => {
     const zh = await embeddedContext(browser, app, shop);
     const tab = await zh.newPage();
+    watch(tab);
     try {
       await openAdminPage(tab, app, shop, "/app", "zh-CN");
       await tab.getByRole("heading", { name: "仪表板" }).waitFor();
@@ -237,5 +248,9 @@ describe("what a merchant acts on", { timeout: 45_000 }, () => {
     } finally {
       await zh.close();
     }
+  });
+
+  it("logged no console error on any of these pages", () => {
+    expect(problems).toEqual([]);
   });
 });

@@ -206,7 +206,7 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await page.getByRole("button", { name: "Mark as exception" }).last().click();
     // The page's status badge follows once the list revalidates.
     // (A badge's text also carries its tone for screen readers, e.g. "Critical Exception".)
-    await page.locator(".Polaris-Badge", { hasText: "Exception" }).waitFor();
+    await page.locator(".Polaris-Badge", { hasText: "Exception" }).first().waitFor();
     await expect
       .poll(
         async () => (await prisma.tracking.findUniqueOrThrow({ where: { id: target.id } })).manualStatus,

@@ -50,9 +50,15 @@ function StatCard({ title, value, note }: { title: string; value: ReactNode; not
         <Text as="h2" variant="headingSm" tone="subdued">
           {title}
         </Text>
-        <Text as="p" variant="heading2xl">
-          {value}
-        </Text>
+        {/* A skeleton is a <div>: inside a <p> the browser's parser would move it out, and the
+            page would no longer hydrate. */}
+        {typeof value === "string" || typeof value === "number" ? (
+          <Text as="p" variant="heading2xl">
+            {value}
+          </Text>
+        ) : (
+          value
+        )}
         {note && (
           <Text as="p" tone="subdued" variant="bodySm">
             {note}
