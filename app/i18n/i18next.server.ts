@@ -1,12 +1,13 @@
 import { createCookie } from "@remix-run/node";
 import { RemixI18Next } from "remix-i18next/server";
+import { appConfig } from "~/config.server";
 import { DEFAULT_LOCALE, i18nextOptions, SUPPORTED_LOCALES } from "./config";
 
 // Shopify gives the merchant's admin language as `locale` only on the document load that opens
 // the app; the app's own navigations and fetches do not carry it. The cookie keeps it for the
 // session. Inside Shopify admin the app is a third-party iframe, so the cookie must be
 // SameSite=None; Secure (and Partitioned, so browsers that block third-party cookies keep it).
-const secure = (process.env.SHOPIFY_APP_URL ?? "").startsWith("https://");
+const secure = appConfig().appUrl.startsWith("https://");
 export const localeCookie = createCookie("trackbridge_locale", {
   path: "/",
   httpOnly: true,
