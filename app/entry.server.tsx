@@ -2,7 +2,11 @@ import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { createInstance } from "i18next";
 import { isbot } from "isbot";
+import { I18nextProvider, initReactI18next } from "react-i18next";
+import { i18nextOptions } from "./i18n/config";
+import i18nextServer from "./i18n/i18next.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { logger, requestLogger } from "./logger.server";
 
@@ -16,11 +20,16 @@ export default async function handleRequest(
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
   // Bots get the whole document at once; people get the shell as soon as it is ready.
+  // One i18next instance per request, in the language the root loader chose the same way.
+  const i18n = createInstance();
+  await i18n.use(initReactI18next).init({ ...i18nextOptions, lng: await i18nextServer.getLocale(request) });
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise<Response>((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+      <I18nextProvider i18n={i18n}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />
+      </I18nextProvider>,
       {
         [readyEvent]: () => {
           const body = new PassThrough();

@@ -1,5 +1,11 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import {
+  ApiVersion,
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+  type AdminApiContext,
+} from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { appConfig } from "./config.server";
 import prisma from "./db/client.server";
@@ -8,6 +14,19 @@ import { logger } from "./logger.server";
 import { recordShopInstalled, syncShopCountry } from "./models/shop.server";
 
 const config = appConfig();
+
+/** The shop's time zone, or null when Shopify did not answer it (the admin then shows UTC). */
+async function readShopTimeZone(admin: AdminApiContext): Promise<string | null> {
+  try {
+    const response = await admin.graphql(`#graphql
+      query ShopTimeZone { shop { ianaTimezone } }`);
+    const body = (await response.json()) as { data?: { shop?: { ianaTimezone?: string } } };
+    return body.data?.shop?.ianaTimezone ?? null;
+  } catch (error) {
+    logger.warn({ err: error }, "could not read the shop's time zone");
+    return null;
+  }
+}
 
 export const ADMIN_API_VERSION = ApiVersion.October26;
 
@@ -38,7 +57,7 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      await recordShopInstalled(session.shop);
+      await recordShopInstalled(session.shop, await readShopTimeZone(admin));
       // Without the country a German shop's "DHL" maps as DHL Express: worth a retry at the next
       // install, never worth failing this one.
       await syncShopCountry(session.shop, admin).catch((error: unknown) =>

@@ -1,13 +1,22 @@
-import { createContext, useCallback, useContext, type ReactNode } from "react";
-import en from "./locales/en.json";
-import zhCN from "./locales/zh-CN.json";
+import { createInstance, type TOptions } from "i18next";
+import { useCallback } from "react";
+import { useTranslation as useI18next } from "react-i18next";
+import { DEFAULT_LOCALE, i18nextOptions, resources, type Locale } from "./config";
+import type en from "./locales/en.json";
 
-// Every string a merchant sees goes through `t`. English is the reference: a key missing from
-// another locale falls back to English, and a test checks that every locale is complete.
-export const messages = { en, "zh-CN": zhCN } as const;
-export type Locale = keyof typeof messages;
-export type MessageKey = keyof typeof en;
-export const DEFAULT_LOCALE: Locale = "en";
+export { DEFAULT_LOCALE, SUPPORTED_LOCALES, type Locale } from "./config";
+
+// Every string a merchant sees goes through i18next (`t`). English is the reference: a key missing
+// from another locale falls back to English, and a test checks that every locale is complete.
+// Counted strings are plural keys ("bulk.toast_one", "bulk.toast_other"), chosen by `count`.
+export const messages = { en: resources.en.translation, "zh-CN": resources["zh-CN"].translation } as const;
+type RawKey = keyof typeof en;
+export type MessageKey = RawKey extends infer K
+  ? K extends `${infer Base}_${"zero" | "one" | "two" | "few" | "many" | "other"}`
+    ? Base
+    : K
+  : never;
+export type MessageValues = Record<string, string | number>;
 
 /** Shopify passes the merchant's admin language as `locale` (e.g. "zh-CN", "en-US"). */
 export function resolveLocale(requested: string | null | undefined): Locale {
@@ -17,29 +26,16 @@ export function resolveLocale(requested: string | null | undefined): Locale {
   return DEFAULT_LOCALE;
 }
 
-export function translate(
-  locale: Locale,
-  key: MessageKey,
-  values: Record<string, string | number> = {},
-): string {
-  const table = messages[locale] as Record<string, string>;
-  const template = table[key] ?? (en as Record<string, string>)[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
+// One instance for words rendered outside React (the storefront page, the order block's API).
+const shared = createInstance(i18nextOptions);
+void shared.init();
 
-const LocaleContext = createContext<Locale>(DEFAULT_LOCALE);
-
-export function I18nProvider({ locale, children }: { locale: Locale; children: ReactNode }) {
-  return <LocaleContext.Provider value={locale}>{children}</LocaleContext.Provider>;
+export function translate(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
+  return shared.t(key, { ...values, lng: locale } as TOptions);
 }
 
 export function useTranslation() {
-  const locale = useContext(LocaleContext);
-  const t = useCallback(
-    (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values),
-    [locale],
-  );
-  return { t, locale };
+  const { t: base, i18n } = useI18next();
+  const t = useCallback((key: MessageKey, values?: MessageValues) => base(key, values as TOptions), [base]);
+  return { t, locale: resolveLocale(i18n.language) };
 }

@@ -18,6 +18,8 @@ export interface ShopSettingsView {
   writeBackEnabled: boolean;
   /** Days a tracking may stay "not found" before its carrier is re-detected. */
   carrierRecheckDays: number;
+  /** Days without a carrier event after which a parcel counts as stalled. */
+  stalledAfterDays: number;
 }
 
 export type ShopSettingsChanges = Partial<
@@ -29,9 +31,11 @@ export type ShopSettingsChanges = Partial<
     | "cancelledFulfillmentAction"
     | "writeBackEnabled"
     | "carrierRecheckDays"
+    | "stalledAfterDays"
   >
 >;
 
+export const DEFAULT_STALLED_AFTER_DAYS = 7;
 export const DEFAULT_TITLE_TEMPLATE = "{{first_item}}{{more_items}}";
 
 export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
@@ -48,6 +52,7 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
       (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
     writeBackEnabled: row?.writeBackEnabled ?? true,
     carrierRecheckDays: row?.carrierRecheckDays ?? 3,
+    stalledAfterDays: row?.stalledAfterDays ?? DEFAULT_STALLED_AFTER_DAYS,
   };
 }
 

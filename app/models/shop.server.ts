@@ -1,13 +1,23 @@
 import prisma from "~/db/client.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 
-/** Called after a merchant's token exchange: a (re)installed shop is active again. */
-export async function recordShopInstalled(shop: string): Promise<void> {
+/**
+ * Called after a merchant's token exchange: a (re)installed shop is active again, and its time
+ * zone (for the admin's dates) is brought up to date when Shopify told it.
+ */
+export async function recordShopInstalled(shop: string, ianaTimezone?: string | null): Promise<void> {
+  const zone = ianaTimezone ? { ianaTimezone } : {};
   await prisma.shop.upsert({
     where: { domain: shop },
-    create: { domain: shop },
-    update: { uninstalledAt: null },
+    create: { domain: shop, ...zone },
+    update: { uninstalledAt: null, ...zone },
   });
+}
+
+/** The shop's time zone for the admin's dates; UTC until Shopify told us. */
+export async function shopTimeZone(shop: string): Promise<string> {
+  const row = await prisma.shop.findUnique({ where: { domain: shop }, select: { ianaTimezone: true } });
+  return row?.ianaTimezone ?? "UTC";
 }
 
 /**

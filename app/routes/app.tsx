@@ -8,15 +8,16 @@ import zhPolaris from "@shopify/polaris/locales/zh-CN.json";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { appConfig } from "~/config.server";
-import { I18nProvider, resolveLocale, useTranslation } from "~/i18n";
+import { useTranslation } from "~/i18n";
 import { authenticate } from "~/shopify.server";
+
+const POLARIS_TRANSLATIONS = { en: enPolaris, "zh-CN": zhPolaris };
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
-  return json({ apiKey: appConfig().shopifyApiKey, locale });
+  return json({ apiKey: appConfig().shopifyApiKey });
 };
 
 function Navigation() {
@@ -33,13 +34,14 @@ function Navigation() {
 }
 
 export default function App() {
-  const { apiKey, locale } = useLoaderData<typeof loader>();
+  const { apiKey } = useLoaderData<typeof loader>();
+  // The language comes from the root loader (Shopify's `locale`, kept for the session); Polaris
+  // speaks the same one.
+  const { locale } = useTranslation();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={locale === "zh-CN" ? zhPolaris : enPolaris}>
-      <I18nProvider locale={locale}>
-        <Navigation />
-        <Outlet />
-      </I18nProvider>
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={POLARIS_TRANSLATIONS[locale]}>
+      <Navigation />
+      <Outlet />
     </AppProvider>
   );
 }

@@ -25,7 +25,10 @@ describe("the embedded admin", () => {
     const response = await handle(embeddedDocumentRequest("/app", shop));
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain("Connect TrackingMore to start tracking");
+    // A shop without a key: the blocking banner and the set-up guide.
+    expect(html).toContain("Connect your TrackingMore account");
+    expect(html).toContain("Set up TrackBridge");
+    expect(html).toContain('<html lang="en"');
     expect(html).toContain("<ui-nav-menu");
     expect(html).toContain('href="/app/trackings"');
     expect(html).toContain("Polaris-Page");
@@ -37,7 +40,11 @@ describe("the embedded admin", () => {
     await seedOfflineSession(shop);
     const response = await handle(embeddedDocumentRequest("/app?locale=zh-CN", shop));
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain("连接 TrackingMore 开始跟踪");
+    const html = await response.text();
+    expect(html).toContain("请连接您的 TrackingMore 账户");
+    expect(html).toContain('<html lang="zh-CN"');
+    // Kept for the session: the app's own navigations carry no `locale`.
+    expect(response.headers.get("set-cookie")).toMatch(/^trackbridge_locale=/);
   });
 
   it("sends a request without a session token or shop to the login page", async () => {
@@ -53,6 +60,6 @@ describe("the embedded admin", () => {
     const forged = embeddedDocumentRequest("/app", shop, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.forged");
     const response = await handle(forged);
     expect(response.status).not.toBe(200);
-    expect(await response.text()).not.toContain("Connect TrackingMore to start tracking");
+    expect(await response.text()).not.toContain("Connect your TrackingMore account");
   });
 });

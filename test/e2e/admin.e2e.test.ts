@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -107,7 +107,7 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await page.getByRole("heading", { name: "Trackings by status" }).waitFor();
     await screenshot(page, "dashboard");
     // The quota comes from TrackingMore's user info (5 000 less the 5 seeded creates).
-    expect(await page.getByText("4995", { exact: true }).count()).toBe(1);
+    expect(await page.getByText("4,995", { exact: true }).count()).toBe(1);
     const byStatus = page.getByRole("list", { name: "Trackings by status" });
     expect(await byStatus.count()).toBe(1);
     // One row per status, each linking to the filtered list; the seeded exception is counted.
@@ -133,6 +133,33 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await expect.poll(() => rows.count(), POLL).toBe(1);
     expect(await rows.first().innerText()).toContain("Barbara Liskov");
     await screenshot(page, "trackings-exceptions");
+  });
+
+  it("exports the filtered list as a CSV download through an authenticated fetch", async () => {
+    await openAdminPage(page, app, shop, "/app/trackings?status=exception");
+    const exportUrls: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("export.csv")) exportUrls.push(request.url());
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^trackings-\d{4}-\d{2}-\d{2}\.csv$/);
+    const bytes = readFileSync((await download.path())!);
+    // A UTF-8 byte order mark, so Excel keeps names outside ASCII.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created",
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/,USPS,#\d+,Parcel 5,Barbara Liskov,/);
+    // The file came from a fetch carrying a fresh session token, not the page's token in a URL
+    // (which Shopify lets expire a minute after the page loaded).
+    expect(exportUrls).toHaveLength(1);
+    expect(exportUrls[0]).not.toContain("id_token");
+    expect(exportUrls[0]).toContain("status=exception");
   });
 
   it("bulk-archives three trackings", async () => {
@@ -161,6 +188,9 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
   it("edits a title on the detail page and marks an exception", async () => {
     const target = seeded[3];
     await openAdminPage(page, app, shop, `/app/trackings/${target.id}`);
+    // The fields wait behind "Edit": the status and the timeline come first.
+    expect(await page.getByLabel("Title", { exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
     const title = page.getByLabel("Title", { exact: true });
     await title.fill("Keyboard, boxed");
     await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -176,7 +206,7 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await page.getByRole("button", { name: "Mark as exception" }).last().click();
     // The page's status badge follows once the list revalidates.
     // (A badge's text also carries its tone for screen readers, e.g. "Critical Exception".)
-    await page.locator(".Polaris-Badge", { hasText: "Exception" }).waitFor();
+    await page.locator(".Polaris-Badge", { hasText: "Exception" }).first().waitFor();
     await expect
       .poll(
         async () => (await prisma.tracking.findUniqueOrThrow({ where: { id: target.id } })).manualStatus,

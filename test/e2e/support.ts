@@ -103,7 +103,9 @@ export async function startBuiltApp(
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
@@ -117,7 +119,9 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...(options.args ?? []),
     ],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
 }
 
@@ -136,10 +140,12 @@ export async function embeddedContext(
   browser: Browser,
   app: RunningApp,
   shop: string,
+  options: { locale?: string; timezoneId?: string } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 1000 },
-    locale: "en-US",
+    locale: options.locale ?? "en-US",
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     // Shopify's library answers 410 to bots, and "HeadlessChrome" reads as one.
     userAgent:
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0 Safari/537.36",
@@ -169,9 +175,19 @@ export async function embeddedContext(
 }
 
 /** Opens an admin page as Shopify admin opens the app in its iframe. */
-export async function openAdminPage(page: Page, app: RunningApp, shop: string, pathname: string) {
+export async function openAdminPage(
+  page: Page,
+  app: RunningApp,
+  shop: string,
+  pathname: string,
+  /** Shopify admin's `locale` (the merchant's admin language), e.g. "zh-CN". */
+  locale?: string,
+  /** "networkidle" waits for the page's own fetches too; "domcontentloaded" does not. */
+  waitUntil: "networkidle" | "domcontentloaded" = "networkidle",
+) {
   const url = embeddedAppUrl(app.origin, pathname, shop, mintSessionToken(shop, TEST_APP));
-  const response = await page.goto(url.toString(), { waitUntil: "networkidle" });
+  if (locale) url.searchParams.set("locale", locale);
+  const response = await page.goto(url.toString(), { waitUntil });
   if (!response || response.status() !== 200) {
     throw new Error(`GET ${pathname} answered ${response?.status()}: ${await response?.text()}`);
   }
@@ -185,4 +201,18 @@ export async function openAdminPage(page: Page, app: RunningApp, shop: string, p
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The page at desktop width (1280) and phone width (390), as `<name>-desktop.png` / `-mobile.png`. */
+export async function screenshotWidths(page: Page, name: string) {
+  const before = page.viewportSize();
+  for (const [suffix, width] of [
+    ["desktop", 1280],
+    ["mobile", 390],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    await screenshot(page, `${name}-${suffix}`);
+  }
+  if (before) await page.setViewportSize(before);
 }

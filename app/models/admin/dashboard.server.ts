@@ -2,43 +2,32 @@ import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
-import { LIST_STATUSES, type ListStatus } from "./trackings-list.server";
+import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
+import {
+  LIST_STATUSES,
+  countTrackingList,
+  parseTrackingListQuery,
+  type ListStatus,
+} from "./trackings-list.server";
 
 export const CHART_DAYS = 30;
 const DAY_MS = 86_400_000;
-// The dashboard does not wait longer than this for TrackingMore's user info.
-const QUOTA_WAIT_MS = 3_000;
+// TrackingMore's quota is not here: the page asks for it after rendering (app.account-status),
+// so a slow or unreachable TrackingMore never holds the dashboard.
 
 export interface DashboardData {
   hasApiKey: boolean;
   total: number;
   byStatus: { status: ListStatus; count: number }[];
   createdPerDay: { day: string; count: number }[];
-  attention: {
-    exceptions: number;
-    failedAttempts: number;
-    waitingApiKey: number;
-    quotaPaused: number;
-    needsCarrier: number;
-    needsAttention: number;
-    pendingSync: number;
-  };
-  /** null when TrackingMore could not be asked (no key, or it did not answer). */
-  quotaRemaining: number | null;
+  /** Each as the list counts the rows its link shows (see ATTENTION_LINKS). */
+  attention: Record<AttentionKey, number>;
+  hasAccountEmail: boolean;
   /** What the pipeline gave up on (all stages), newest first, for the merchant to retry. */
   deadLetters: { total: number; recent: DeadLetter[] };
 }
 
 const RECENT_DEAD_LETTERS = 10;
-
-const SYNC_STATES_SHOWN = [
-  "waiting_api_key",
-  "quota_paused",
-  "needs_carrier",
-  "pending_update",
-  "pending_delete",
-] as const;
 
 export async function getDashboard(shop: string, now = new Date()): Promise<DashboardData> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -46,24 +35,22 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
 
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
-  const [
-    settings,
-    statusCounts,
-    syncCounts,
-    deletedByStatus,
-    perDay,
-    quotaRemaining,
-    deadCounts,
-    recentDead,
-  ] = await Promise.all([
-    getShopSettings(shop),
+  const settings = await getShopSettings(shop);
+  const [statusCounts, attentionCounts, deletedByStatus, perDay, deadCounts, recentDead] = await Promise.all([
     Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
-    Promise.all(SYNC_STATES_SHOWN.map((syncState) => prisma.tracking.count({ where: { shop, syncState } }))),
+    // The list's own WHERE for each link, so the dashboard's number is the list's number.
+    Promise.all(
+      ATTENTION_LINKS.map(({ search }) =>
+        countTrackingList(shop, {
+          ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
+          now,
+        }),
+      ),
+    ),
     // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
     // (shop, status, …) index over every row of the shop to avoid a sort.
     prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
     createdPerDay(shop, new Date(days[0])),
-    remainingQuota(shop),
     countDeadLetters(shop),
     listDeadLetters(shop, RECENT_DEAD_LETTERS),
   ]);
@@ -74,27 +61,19 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     status,
     count: statusCounts[i] - (deleted.get(status) ?? 0),
   }));
-  const statusCount = new Map(byStatus.map((s) => [s.status as string, s.count]));
-  const sync = (state: (typeof SYNC_STATES_SHOWN)[number]) => syncCounts[SYNC_STATES_SHOWN.indexOf(state)];
   return {
     hasApiKey: settings.hasApiKey,
+    hasAccountEmail: settings.hasAccountEmail,
     total: byStatus.reduce((sum, s) => sum + s.count, 0),
     byStatus,
     createdPerDay: days.map((start) => {
       const day = new Date(start).toISOString().slice(0, 10);
       return { day, count: perDay.get(day) ?? 0 };
     }),
-    attention: {
-      exceptions: statusCount.get("exception") ?? 0,
-      failedAttempts: statusCount.get("undelivered") ?? 0,
-      waitingApiKey: sync("waiting_api_key"),
-      quotaPaused: sync("quota_paused"),
-      needsCarrier: sync("needs_carrier"),
-      // Trackings a stage gave up on (the list's "needs attention" filter shows them).
-      needsAttention: deadCounts.dispatch + deadCounts["change-push"],
-      pendingSync: sync("pending_update") + sync("pending_delete"),
-    },
-    quotaRemaining,
+    attention: Object.fromEntries(ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i]])) as Record<
+      AttentionKey,
+      number
+    >,
     deadLetters: { total: deadCounts.total, recent: recentDead.slice(0, RECENT_DEAD_LETTERS) },
   };
 }
@@ -113,17 +92,4 @@ async function createdPerDay(shop: string, from: Date): Promise<Map<string, numb
           SELECT substr("createdAt", 1, 10) AS day, COUNT(*) AS n FROM "Tracking"
           WHERE "shop" = ${shop} AND "createdAt" >= ${from.toISOString().replace("Z", "+00:00")} GROUP BY 1`;
   return new Map(rows.map((r) => [r.day, Number(r.n)]));
-}
-
-async function remainingQuota(shop: string): Promise<number | null> {
-  const client = await trackingMoreClientForShop(shop);
-  if (!client) return null;
-  try {
-    const timeout = new Promise<null>((resolve) => setTimeout(resolve, QUOTA_WAIT_MS, null).unref());
-    const info = await Promise.race([client.getUserInfo(), timeout]);
-    return info ? info.remainingQuota : null;
-  } catch {
-    // The dashboard still shows our own numbers when TrackingMore is slow or down.
-    return null;
-  }
 }

@@ -48,6 +48,8 @@ export interface BehaviourInput {
   orderIdFormat: string;
   titleTemplate: string;
   cancelledFulfillmentAction: string;
+  /** As typed; absent keeps the current value. */
+  stalledAfterDays?: string;
 }
 
 export async function saveBehaviour(shop: string, input: BehaviourInput) {
@@ -58,12 +60,19 @@ export async function saveBehaviour(shop: string, input: BehaviourInput) {
   }
   const titleTemplate = input.titleTemplate.trim();
   if (titleTemplate.length > 255) fieldErrors.titleTemplate = "too_long";
+  const stalledAfterDays = input.stalledAfterDays === undefined ? undefined : Number(input.stalledAfterDays);
+  if (
+    stalledAfterDays !== undefined &&
+    !(Number.isInteger(stalledAfterDays) && stalledAfterDays >= 1 && stalledAfterDays <= 90)
+  )
+    fieldErrors.stalledAfterDays = "days_range";
   if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
   return updateShopSettings(shop, {
     createOnFulfillment: input.createOnFulfillment,
     orderIdFormat: input.orderIdFormat as OrderIdFormat,
     titleTemplate: titleTemplate || "{{first_item}}{{more_items}}",
     cancelledFulfillmentAction: input.cancelledFulfillmentAction as CancelledFulfillmentAction,
+    ...(stalledAfterDays === undefined ? {} : { stalledAfterDays }),
   });
 }
 

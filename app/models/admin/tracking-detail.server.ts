@@ -1,6 +1,6 @@
-import prisma from "~/db/client.server";
 import { loadCarrierCatalog } from "~/models/carriers/carriers.server";
 import { displaySyncState } from "./trackings-list.server";
+import prisma from "~/db/client.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
   isAtTrackingMore,
@@ -9,6 +9,7 @@ import {
 } from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { TrackingMoreError, type Tracking as RemoteTracking } from "~/trackingmore";
+import { parseLastEvent } from "./last-event";
 
 /** How often a merchant may ask TrackingMore for a realtime update of one parcel. */
 export const REFRESH_COOLDOWN_MS = 5 * 60_000;
@@ -18,14 +19,29 @@ export interface CheckpointView {
   description: string;
   location: string | null;
   status: string | null;
+  substatus: string | null;
 }
 
-export async function getTrackingDetail(shop: string, id: string) {
+/** The parcel's latest event: the newest checkpoint, else TrackingMore's one-line lastEvent. */
+export interface LatestEvent {
+  description: string;
+  location: string | null;
+  /** ISO instant when known (a checkpoint, or lastEventAt). */
+  time: string | null;
+  /** The carrier's own local time string when that is all there is. */
+  carrierTime: string | null;
+}
+
+const DAY_MS = 86_400_000;
+const FINAL_STATUSES = new Set(["delivered", "expired"]);
+
+export async function getTrackingDetail(shop: string, id: string, now = new Date()) {
   const [row, catalog] = await Promise.all([
     prisma.tracking.findFirst({ where: { id, shop, syncState: { not: "deleted" } } }),
     loadCarrierCatalog(shop),
   ]);
   if (!row) throw new NotFoundError(`No tracking ${id}`);
+  const checkpoints = parseCheckpoints(row.checkpoints);
   return {
     id: row.id,
     trackingNumber: row.trackingNumber,
@@ -54,13 +70,57 @@ export async function getTrackingDetail(shop: string, id: string) {
     nextAttemptAt: row.nextAttemptAt.toISOString(),
     pendingChanges: parsePendingChanges(row.pendingChanges) as TrackingChanges,
     atTrackingMore: isAtTrackingMore(row),
-    checkpoints: parseCheckpoints(row.checkpoints),
+    checkpoints,
+    latest: latestEvent(checkpoints, row.lastEvent, row.lastEventAt),
+    daysInTransit: daysInTransit(row, checkpoints, now),
+    estimatedDeliveryAt: row.estimatedDeliveryAt?.toISOString() ?? null,
     statusUpdatedAt: row.statusUpdatedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
 
 export type TrackingDetail = Awaited<ReturnType<typeof getTrackingDetail>>;
+
+function latestEvent(
+  checkpoints: CheckpointView[],
+  lastEvent: string | null,
+  lastEventAt: Date | null,
+): LatestEvent | null {
+  const newest = checkpoints[0];
+  if (newest)
+    return {
+      description: newest.description,
+      location: newest.location,
+      time: newest.time,
+      carrierTime: null,
+    };
+  const parsed = parseLastEvent(lastEvent);
+  if (!parsed) return null;
+  return {
+    description: parsed.description,
+    location: parsed.location,
+    time: lastEventAt?.toISOString() ?? null,
+    carrierTime: lastEventAt ? null : parsed.time,
+  };
+}
+
+/**
+ * TrackingMore's own count when it gave one; else from the first carrier event (or, before any,
+ * the tracking's creation) to the last event of a finished parcel, or to now.
+ */
+export function daysInTransit(
+  row: { transitDays: number | null; createdAt: Date; status: string },
+  checkpoints: CheckpointView[],
+  now: Date,
+): number {
+  if (row.transitDays !== null) return row.transitDays;
+  const times = checkpoints.map((c) => (c.time ? Date.parse(c.time) : NaN)).filter((t) => !Number.isNaN(t));
+  const start = times.length > 0 ? Math.min(...times) : row.createdAt.getTime();
+  const end = FINAL_STATUSES.has(row.status) && times.length > 0 ? Math.max(...times) : now.getTime();
+  return Math.max(0, Math.floor((end - start) / DAY_MS));
+}
+
+const str = (value: unknown) => (typeof value === "string" && value ? value : null);
 
 /** Stored checkpoints, newest first for the timeline. */
 export function parseCheckpoints(json: string | null): CheckpointView[] {
@@ -73,7 +133,9 @@ export function parseCheckpoints(json: string | null): CheckpointView[] {
         time: typeof c.time === "string" ? c.time : null,
         description: typeof c.description === "string" ? c.description : "",
         location: typeof c.location === "string" ? c.location : null,
-        status: typeof c.checkpointStatus === "string" ? c.checkpointStatus : null,
+        // Stored as `status` by the push and the poller, as `checkpointStatus` by older refreshes.
+        status: str(c.status) ?? str(c.checkpointStatus),
+        substatus: str(c.substatus),
       }))
       .reverse();
   } catch {
@@ -113,7 +175,8 @@ export async function refreshTrackingNow(
     time: c.time?.toISOString() ?? null,
     description: c.description,
     location: c.location,
-    checkpointStatus: c.checkpointStatus,
+    status: c.checkpointStatus,
+    substatus: c.substatus,
   }));
   await prisma.tracking.update({
     where: { id: row.id },

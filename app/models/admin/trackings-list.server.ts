@@ -1,5 +1,7 @@
 import prisma, { type Prisma } from "~/db/client.server";
+import { DEFAULT_STALLED_AFTER_DAYS } from "~/models/settings.server";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
+import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS, type SyncFilter, type TrackingView } from "./list-filters";
 
 // The merchant's list of trackings: filters, search and keyset ("cursor") pagination, so the
 // hundredth page costs what the first does, with a hundred thousand rows per shop.
@@ -7,29 +9,7 @@ import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 export const LIST_STATUSES = TRACKING_STATUSES;
 export type ListStatus = TrackingStatus;
 
-/**
- * A row a pipeline stage gave up on (dead-lettered, see app/pipeline/queue) shows as this state,
- * whatever state it waits in, until the merchant retries it.
- */
-export const NEEDS_ATTENTION = "needs_attention";
-
-/** Sync states grouped as the merchant thinks of them. */
-export const SYNC_GROUPS = {
-  synced: ["synced"],
-  pending: ["pending", "pending_update", "pending_delete"],
-  attention: [NEEDS_ATTENTION, "needs_carrier", "waiting_api_key", "quota_paused"],
-} as const;
-export type SyncGroup = keyof typeof SYNC_GROUPS;
-
-const ALL_SYNC_STATES = [
-  "",
-  ...SYNC_GROUPS.synced,
-  ...SYNC_GROUPS.pending,
-  ...SYNC_GROUPS.attention,
-] as const;
-
-export const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
-export type TrackingView = (typeof VIEWS)[number];
+export { SYNC_GROUPS, VIEWS, type SyncGroup, type TrackingView } from "./list-filters";
 
 export const SORT_FIELDS = ["createdAt", "trackingNumber", "status", "updatedAt"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -40,9 +20,8 @@ export interface TrackingListQuery {
   statuses: ListStatus[];
   carrier: string;
   archived: "any" | "yes" | "no";
-  sync: SyncGroup | "";
-  /** One exact sync state (the dashboard's "needs attention" links). */
-  syncState: string;
+  /** A group of sync states ("attention") or one exact state ("waiting_api_key"). */
+  sync: SyncFilter | "";
   createdFrom: string;
   createdTo: string;
   sort: SortField;
@@ -50,6 +29,10 @@ export interface TrackingListQuery {
   after: string | null;
   before: string | null;
   limit: number;
+  /** The shop's setting, for the "stalled" view. */
+  stalledAfterDays: number;
+  /** The instant "stalled" is measured from (tests fix it). */
+  now?: Date;
 }
 
 export const PAGE_SIZE = 50;
@@ -60,7 +43,10 @@ const pick = <T extends string>(value: string | null, allowed: readonly T[], fal
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads the list's URL parameters; anything unknown falls back to the default. */
-export function parseTrackingListQuery(params: URLSearchParams): TrackingListQuery {
+export function parseTrackingListQuery(
+  params: URLSearchParams,
+  stalledAfterDays = DEFAULT_STALLED_AFTER_DAYS,
+): TrackingListQuery {
   const statuses = (params.get("status") ?? "")
     .split(",")
     .filter((s): s is ListStatus => (LIST_STATUSES as readonly string[]).includes(s));
@@ -71,8 +57,8 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
     statuses,
     carrier: (params.get("carrier") ?? "").trim().toLowerCase().slice(0, 60),
     archived: pick(params.get("archived"), ["any", "yes", "no"] as const, "no"),
-    sync: pick(params.get("sync"), ["", "synced", "pending", "attention"] as const, ""),
-    syncState: pick(params.get("state"), ALL_SYNC_STATES, "" as (typeof ALL_SYNC_STATES)[number]),
+    // `state=` is what older links (and bookmarks) used for one exact state.
+    sync: pick(params.get("sync") ?? params.get("state"), SYNC_FILTER_VALUES, ""),
     createdFrom: DATE.test(params.get("from") ?? "") ? params.get("from")! : "",
     createdTo: DATE.test(params.get("to") ?? "") ? params.get("to")! : "",
     sort: pick(params.get("sort"), SORT_FIELDS, "createdAt"),
@@ -80,8 +66,16 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
     after: params.get("after"),
     before: params.get("before"),
     limit: Number.isInteger(limit) && limit > 0 && limit <= 250 ? limit : PAGE_SIZE,
+    stalledAfterDays,
   };
 }
+
+/** The WHERE of a list query: the shop always, then the view, the filters and the search. */
+/**
+ * A row a pipeline stage gave up on (dead-lettered, see app/pipeline/queue) shows as this state,
+ * whatever state it waits in, until the merchant retries it.
+ */
+export const NEEDS_ATTENTION = "needs_attention";
 
 /** The rows in any of these sync states, counting a dead-lettered row as "needs attention". */
 function inSyncStates(states: readonly string[]): Prisma.TrackingWhereInput {
@@ -96,19 +90,24 @@ export function displaySyncState(row: { syncState: string; deadAt: Date | null }
   return row.deadAt ? NEEDS_ATTENTION : row.syncState;
 }
 
-/** The WHERE of a list query: the shop always, then the view, the filters and the search. */
 export function trackingListWhere(shop: string, query: TrackingListQuery): Prisma.TrackingWhereInput {
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
   if (query.view === "attention") and.push(inSyncStates(SYNC_GROUPS.attention));
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
+  if (query.view === "stalled") and.push(stalledWhere(query));
   // Like Shopify's own lists, archived trackings are hidden unless asked for.
   const archived = query.view === "archived" ? "yes" : query.archived;
   if (archived === "yes") and.push({ archived: true });
   if (archived === "no") and.push({ archived: false });
   if (query.statuses.length > 0) and.push({ status: { in: query.statuses } });
   if (query.carrier) and.push({ carrierCode: query.carrier });
-  if (query.syncState) and.push(inSyncStates([query.syncState]));
-  if (query.sync) and.push(inSyncStates(SYNC_GROUPS[query.sync]));
+  if (query.sync) {
+    and.push(
+      inSyncStates(
+        query.sync in SYNC_GROUPS ? SYNC_GROUPS[query.sync as keyof typeof SYNC_GROUPS] : [query.sync],
+      ),
+    );
+  }
   if (query.createdFrom) and.push({ createdAt: { gte: new Date(`${query.createdFrom}T00:00:00Z`) } });
   if (query.createdTo)
     and.push({ createdAt: { lt: new Date(Date.parse(`${query.createdTo}T00:00:00Z`) + 86_400_000) } });
@@ -135,6 +134,47 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
     });
   }
   return { AND: and };
+}
+
+/** Still on its way, and no carrier event (or, before the first one, no creation) for N days. */
+export const STALLED_STATUSES = ["pending", "notfound", "transit", "pickup"] as const;
+function stalledBranches(query: TrackingListQuery): Prisma.TrackingWhereInput[] {
+  const cutoff = new Date((query.now ?? new Date()).getTime() - query.stalledAfterDays * 86_400_000);
+  const status = { in: [...STALLED_STATUSES] };
+  return [
+    { status, lastEventAt: { lt: cutoff } },
+    { status, lastEventAt: null, createdAt: { lt: cutoff } },
+  ];
+}
+function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
+  return { OR: stalledBranches(query) };
+}
+
+/**
+ * How many rows the list shows for a query (all pages). The stalled view is counted branch by
+ * branch: each is a range on (shop, status, lastEventAt), where their OR would read every
+ * parcel on its way.
+ */
+export async function countTrackingList(shop: string, query: TrackingListQuery): Promise<number> {
+  if (query.view !== "stalled") return prisma.tracking.count({ where: trackingListWhere(shop, query) });
+  const rest = trackingListWhere(shop, { ...query, view: "all" });
+  const counts = await Promise.all(
+    stalledBranches(query).map((branch) =>
+      prisma.tracking.count({ where: { AND: [...(rest.AND as Prisma.TrackingWhereInput[]), branch] } }),
+    ),
+  );
+  return counts[0] + counts[1];
+}
+
+/**
+ * Days on the way: TrackingMore's count when it gave one, else from the tracking's creation to
+ * its last event (finished parcels) or to now.
+ */
+export function listDaysInTransit(row: TrackingListRow, now: Date): number {
+  if (row.transitDays !== null) return row.transitDays;
+  const finished = (row.status === "delivered" || row.status === "expired") && row.lastEventAt;
+  const end = finished ? row.lastEventAt!.getTime() : now.getTime();
+  return Math.max(0, Math.floor((end - row.createdAt.getTime()) / 86_400_000));
 }
 
 type Cursor = { v: string | number; id: string };
@@ -178,12 +218,14 @@ export const LIST_SELECT = {
   carrierCode: true,
   orderId: true,
   orderName: true,
+  title: true,
   customerName: true,
   customerEmail: true,
   status: true,
   substatus: true,
   lastEvent: true,
   lastEventAt: true,
+  transitDays: true,
   archived: true,
   syncState: true,
   deadAt: true,
@@ -244,35 +286,77 @@ export async function listShopCarriers(shop: string): Promise<string[]> {
   return rows.map((r) => r.code!);
 }
 
-const CSV_COLUMNS = [
+/** What the export writes in a merchant's words: translated headers and values, carrier names. */
+export interface CsvWords {
+  header(column: CsvColumn): string;
+  status(status: string): string;
+  sync(syncState: string): string;
+  yesNo(value: boolean): string;
+  carrier(code: string): string;
+  dateTime(value: Date | null): string;
+}
+
+export const CSV_COLUMNS = [
   "trackingNumber",
-  "carrierCode",
+  "carrier",
   "orderName",
+  "title",
   "customerName",
   "customerEmail",
   "status",
   "lastEvent",
+  "lastUpdate",
   "archived",
-  "syncState",
+  "sync",
   "createdAt",
 ] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-function csvCell(value: unknown): string {
-  const text =
-    value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
+function csvValue(row: TrackingListRow, column: CsvColumn, words: CsvWords): string {
+  switch (column) {
+    case "carrier":
+      return row.carrierCode ? words.carrier(row.carrierCode) : "";
+    case "status":
+      return words.status(row.status);
+    case "sync":
+      return words.sync(displaySyncState(row));
+    case "archived":
+      return words.yesNo(row.archived);
+    case "lastUpdate":
+      return words.dateTime(row.lastEventAt);
+    case "createdAt":
+      return words.dateTime(row.createdAt);
+    default:
+      return row[column] ?? "";
+  }
+}
+
+function csvCell(text: string): string {
   // Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Every row the filters select (not only the page), as CSV, read in keyset pages. */
-export async function* exportTrackingsCsv(shop: string, query: TrackingListQuery): AsyncGenerator<string> {
-  yield `${CSV_COLUMNS.join(",")}\n`;
+/**
+ * Every row the filters select (not only the page), as CSV, read in keyset pages. It starts with
+ * a UTF-8 byte order mark: without it Excel reads the file as the system's code page and garbles
+ * names and addresses outside ASCII.
+ */
+export async function* exportTrackingsCsv(
+  shop: string,
+  query: TrackingListQuery,
+  words: CsvWords,
+): AsyncGenerator<string> {
+  yield `\uFEFF${CSV_COLUMNS.map((c) => csvCell(words.header(c))).join(",")}\r\n`;
   let after: string | null = null;
   for (;;) {
     const page = await listTrackings(shop, { ...query, after, before: null, limit: 500 });
     if (page.rows.length > 0) {
-      yield page.rows.map((row) => CSV_COLUMNS.map((c) => csvCell(row[c])).join(",")).join("\n") + "\n";
+      yield (
+        page.rows
+          .map((row) => CSV_COLUMNS.map((c) => csvCell(csvValue(row, c, words))).join(","))
+          .join("\r\n") + "\r\n"
+      );
     }
     if (!page.nextCursor) return;
     after = page.nextCursor;

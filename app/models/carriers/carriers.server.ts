@@ -1,5 +1,5 @@
 import prisma from "~/db/client.server";
-import { buildCatalog, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
+import { buildCatalog, SNAPSHOT_CARRIERS, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
 import { loadLiveCarriers } from "./carrier-list.server";
 import { normaliseCountry, overrideKey, type CarrierContext } from "./resolve";
 
@@ -101,4 +101,20 @@ export async function rememberDetection(
     create: { shape, carrierCode, candidates: list },
     update: { carrierCode, ...(list ? { candidates: list } : {}) },
   });
+}
+
+const SNAPSHOT_BY_CODE = new Map(SNAPSHOT_CARRIERS.map((carrier) => [carrier.code, carrier]));
+
+/**
+ * The carrier's name in the merchant's language: TrackingMore's Chinese name for zh, else the
+ * name from the shop's catalog (live list first), else the code itself.
+ */
+export function carrierName(
+  code: string,
+  locale: string,
+  catalog: CarrierCatalog = SNAPSHOT_CATALOG,
+): string {
+  const snapshot = SNAPSHOT_BY_CODE.get(code);
+  if (locale.startsWith("zh") && snapshot?.name_cn) return snapshot.name_cn;
+  return catalog.name(code) ?? code;
 }

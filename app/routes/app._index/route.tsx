@@ -1,21 +1,52 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData, useNavigate } from "@remix-run/react";
-import { BlockStack, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import {
+  BlockStack,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  SkeletonDisplayText,
+  Text,
+} from "@shopify/polaris";
+import type { ReactNode } from "react";
+import { BlockingBanners, useBlockingStates } from "~/components/blocking-banners";
+import { localBlockingStates, trackingMoreWebhookUrl } from "~/models/admin/blocking-states.server";
 import { getDashboard } from "~/models/admin/dashboard.server";
 import {
   DEAD_LETTER_STAGES,
   retryDeadLetters,
   type DeadLetterStage,
 } from "~/pipeline/queue/dead-letters.server";
+import { ATTENTION_LINKS } from "~/models/admin/list-filters";
+import { createFormatters } from "~/i18n/format";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { BarChart, CategoryBars } from "./components/bar-chart";
 import { DeadLettersCard } from "./components/dead-letters-card";
+import { SetupGuide } from "./components/setup-guide";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json({ dashboard: await getDashboard(session.shop) });
+  const [dashboard, format, blocking] = await Promise.all([
+    getDashboard(session.shop),
+    adminFormatters(request, session.shop),
+    localBlockingStates(session.shop),
+  ]);
+  // The chart's days are UTC calendar days (see createdPerDay); their labels say them the
+  // merchant's way.
+  const dayFormat = createFormatters(format.locale, "UTC");
+  const dayLabels = dashboard.createdPerDay.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
+  return json({
+    dashboard,
+    dayLabels,
+    blocking,
+    totalLabel: format.number(dashboard.total),
+    webhookUrl: trackingMoreWebhookUrl(),
+  });
 };
 
 /** Retry what the pipeline gave up on: all of the shop's, or one item. */
@@ -32,26 +63,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json({ retried });
 };
 
-const ATTENTION_LINKS = [
-  { key: "exceptions", href: "/app/trackings?status=exception" },
-  { key: "failedAttempts", href: "/app/trackings?status=undelivered" },
-  { key: "waitingApiKey", href: "/app/trackings?state=waiting_api_key" },
-  { key: "quotaPaused", href: "/app/trackings?state=quota_paused" },
-  { key: "needsCarrier", href: "/app/trackings?state=needs_carrier" },
-  { key: "needsAttention", href: "/app/trackings?state=needs_attention" },
-  { key: "pendingSync", href: "/app/trackings?sync=pending" },
-] as const;
-
-function StatCard({ title, value, note }: { title: string; value: number | string; note?: string }) {
+function StatCard({ title, value, note }: { title: string; value: ReactNode; note?: string }) {
   return (
     <Card>
       <BlockStack gap="100">
         <Text as="h2" variant="headingSm" tone="subdued">
           {title}
         </Text>
-        <Text as="p" variant="heading2xl">
-          {value}
-        </Text>
+        {/* A skeleton is a <div>: inside a <p> the browser's parser would move it out, and the
+            page would no longer hydrate. */}
+        {typeof value === "string" || typeof value === "number" ? (
+          <Text as="p" variant="heading2xl">
+            {value}
+          </Text>
+        ) : (
+          value
+        )}
         {note && (
           <Text as="p" tone="subdued" variant="bodySm">
             {note}
@@ -63,47 +90,42 @@ function StatCard({ title, value, note }: { title: string; value: number | strin
 }
 
 export default function Dashboard() {
-  const { dashboard } = useLoaderData<typeof loader>();
+  const { dashboard, dayLabels, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const navigate = useNavigate();
+  const { states, account, checking, recheck } = useBlockingStates(blocking);
 
-  if (!dashboard.hasApiKey && dashboard.total === 0) {
-    return (
-      <Page title={t("dashboard.title")}>
-        <Layout>
-          <Layout.Section>
-            <Card>
-              <EmptyState
-                heading={t("dashboard.empty.heading")}
-                action={{ content: t("dashboard.empty.action"), onAction: () => navigate("/app/settings") }}
-                image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
-              >
-                <p>{t("dashboard.empty.body")}</p>
-              </EmptyState>
-            </Card>
-          </Layout.Section>
-        </Layout>
-      </Page>
-    );
-  }
-
+  const firstRun = !dashboard.hasApiKey || dashboard.total === 0;
   return (
     <Page title={t("dashboard.title")}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <BlockingBanners states={states} onRetry={recheck} />
             <DeadLettersCard total={dashboard.deadLetters.total} recent={dashboard.deadLetters.recent} />
+            {firstRun && (
+              <SetupGuide
+                hasApiKey={dashboard.hasApiKey}
+                hasTrackings={dashboard.total > 0}
+                webhookUrl={webhookUrl}
+              />
+            )}
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-              <StatCard title={t("dashboard.total")} value={dashboard.total} />
+              <StatCard title={t("dashboard.total")} value={totalLabel} />
               <StatCard
                 title={t("dashboard.quota")}
-                value={dashboard.quotaRemaining ?? "—"}
+                value={
+                  checking && dashboard.hasApiKey ? (
+                    <SkeletonDisplayText size="large" />
+                  ) : (
+                    (account?.quotaLabel ?? "—")
+                  )
+                }
                 note={
-                  dashboard.quotaRemaining === null
-                    ? dashboard.hasApiKey
+                  checking || account?.quotaLabel
+                    ? undefined
+                    : dashboard.hasApiKey
                       ? t("dashboard.quotaUnavailable")
                       : t("dashboard.quotaNoKey")
-                    : undefined
                 }
               />
               <StatCard title={t("dashboard.pendingSync")} value={dashboard.attention.pendingSync} />
@@ -118,7 +140,8 @@ export default function Dashboard() {
                   bars={dashboard.byStatus.map((s) => ({
                     label: t(`status.${s.status}` as MessageKey),
                     value: s.count,
-                    href: `/app/trackings?status=${s.status}`,
+                    // Every tracking of the status, archived or not, as the bar counts them.
+                    href: `/app/trackings?status=${s.status}&archived=any`,
                   }))}
                 />
               </BlockStack>
@@ -131,14 +154,14 @@ export default function Dashboard() {
                 <BarChart
                   title={t("dashboard.perDay")}
                   color="var(--p-color-bg-fill-success)"
-                  bars={dashboard.createdPerDay.map((d) => ({ label: d.day, value: d.count }))}
+                  bars={dashboard.createdPerDay.map((d, i) => ({ label: dayLabels[i], value: d.count }))}
                 />
                 <InlineStack align="space-between">
                   <Text as="span" variant="bodySm" tone="subdued">
-                    {dashboard.createdPerDay[0]?.day}
+                    {dayLabels[0]}
                   </Text>
                   <Text as="span" variant="bodySm" tone="subdued">
-                    {dashboard.createdPerDay[dashboard.createdPerDay.length - 1]?.day}
+                    {dayLabels[dayLabels.length - 1]}
                   </Text>
                 </InlineStack>
               </BlockStack>
@@ -151,9 +174,11 @@ export default function Dashboard() {
               <Text as="h2" variant="headingMd">
                 {t("dashboard.attention")}
               </Text>
-              {ATTENTION_LINKS.map(({ key, href }) => (
+              {ATTENTION_LINKS.map(({ key, search }) => (
                 <InlineStack key={key} align="space-between">
-                  <RemixLink to={href}>{t(`dashboard.attention.${key}` as MessageKey)}</RemixLink>
+                  <RemixLink to={`/app/trackings?${search}`}>
+                    {t(`dashboard.attention.${key}` as MessageKey)}
+                  </RemixLink>
                   <Text
                     as="span"
                     fontWeight="semibold"
@@ -163,9 +188,6 @@ export default function Dashboard() {
                   </Text>
                 </InlineStack>
               ))}
-              {!dashboard.hasApiKey && (
-                <RemixLink to="/app/settings">{t("dashboard.empty.action")}</RemixLink>
-              )}
             </BlockStack>
           </Card>
         </Layout.Section>

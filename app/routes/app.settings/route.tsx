@@ -56,6 +56,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           orderIdFormat: String(form.get("orderIdFormat") ?? ""),
           titleTemplate: String(form.get("titleTemplate") ?? ""),
           cancelledFulfillmentAction: String(form.get("cancelledFulfillmentAction") ?? ""),
+          ...(form.has("stalledAfterDays") ? { stalledAfterDays: String(form.get("stalledAfterDays")) } : {}),
         });
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {

@@ -3,10 +3,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
+import { carrierName } from "~/models/carriers/carriers.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
 import { carrierSwitchesOf } from "~/pipeline/carriers/self-correct.server";
 import { retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
@@ -21,13 +23,40 @@ import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badge
 import { CarrierSwitchesCard } from "./components/carrier-switches-card";
 import { CheckpointTimeline } from "./components/checkpoint-timeline";
 import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
+import { StatusSummary } from "./components/status-summary";
 import { TrackingForm } from "./components/tracking-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    const tracking = await getTrackingDetail(session.shop, params.id ?? "");
-    return json({ tracking, carrierSwitches: await carrierSwitchesOf(session.shop, tracking.id) });
+    const [tracking, format] = await Promise.all([
+      getTrackingDetail(session.shop, params.id ?? ""),
+      adminFormatters(request, session.shop),
+    ]);
+    const carrierSwitches = await carrierSwitchesOf(session.shop, tracking.id);
+    const { latest } = tracking;
+    return json({
+      tracking: {
+        ...tracking,
+        checkpoints: tracking.checkpoints.map((c) => ({ ...c, timeLabel: format.dateTime(c.time) })),
+      },
+      carrierSwitches,
+      carrierLabel: tracking.carrierCode ? carrierName(tracking.carrierCode, format.locale) : "",
+      summary: {
+        status: tracking.status,
+        substatus: tracking.substatus,
+        latest: latest && {
+          description: latest.description,
+          location: latest.location,
+          // The carrier's own local time when it gave no instant.
+          timeLabel: latest.time ? format.dateTime(latest.time) : (latest.carrierTime ?? ""),
+        },
+        daysInTransit: tracking.daysInTransit,
+        estimatedDeliveryLabel: tracking.estimatedDeliveryAt
+          ? format.date(tracking.estimatedDeliveryAt)
+          : null,
+      },
+    });
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;
@@ -99,12 +128,17 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking, carrierSwitches } = useLoaderData<typeof loader>();
+  const { tracking, summary, carrierLabel, carrierSwitches } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const { t } = useTranslation();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
+  // A refused edit keeps the fields open, with the error next to the field.
+  useEffect(() => {
+    if (actionData && !actionData.ok) setEditing(true);
+  }, [actionData]);
   const busy = navigation.state === "submitting";
   const send = (values: Record<string, string>) => submit(values, { method: "post" });
   const fieldErrors = actionData && !actionData.ok ? actionData.fieldErrors : {};
@@ -120,7 +154,7 @@ export default function TrackingDetailPage() {
           <SyncBadge syncState={tracking.syncState} />
         </InlineStack>
       }
-      subtitle={tracking.carrierName ?? (tracking.carrierCode || t("trackings.noCarrier"))}
+      subtitle={carrierLabel || t("trackings.noCarrier")}
       primaryAction={{
         content: t("detail.refresh"),
         disabled: !tracking.atTrackingMore || busy,
@@ -163,7 +197,7 @@ export default function TrackingDetailPage() {
                     : t("detail.saved")}
               </Banner>
             )}
-            <TrackingForm tracking={tracking} fieldErrors={fieldErrors} busy={busy} onSubmit={send} />
+            <StatusSummary summary={summary} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
@@ -172,6 +206,14 @@ export default function TrackingDetailPage() {
                 <CheckpointTimeline checkpoints={tracking.checkpoints} />
               </BlockStack>
             </Card>
+            <TrackingForm
+              tracking={tracking}
+              fieldErrors={fieldErrors}
+              busy={busy}
+              onSubmit={send}
+              editing={editing}
+              onEditingChange={setEditing}
+            />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -193,7 +235,7 @@ export default function TrackingDetailPage() {
               </BlockStack>
             </Card>
             <CarrierSwitchesCard
-              carrierName={tracking.carrierName ?? (tracking.carrierCode || null)}
+              carrierName={carrierLabel || null}
               carrierSource={tracking.carrierSource}
               trackingCompany={tracking.trackingCompany}
               switches={carrierSwitches}
@@ -206,7 +248,14 @@ export default function TrackingDetailPage() {
                 <a href={`shopify://admin/orders/${tracking.orderId}`} target="_top">
                   {t("detail.openOrder", { order: tracking.orderName ?? tracking.orderId })}
                 </a>
-                {tracking.lastEvent && <Text as="p">{tracking.lastEvent}</Text>}
+                {summary.latest && (
+                  <BlockStack gap="050">
+                    <Text as="p">{summary.latest.description}</Text>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {[summary.latest.location, summary.latest.timeLabel].filter(Boolean).join(" · ")}
+                    </Text>
+                  </BlockStack>
+                )}
               </BlockStack>
             </Card>
           </BlockStack>

@@ -1,29 +1,47 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import { Banner, Box, Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
 import { useMemo } from "react";
 import { answerModelErrors, formIds } from "~/lib/admin-route.server";
+import { BlockingBanners, useBlockingStates } from "~/components/blocking-banners";
+import { localBlockingStates } from "~/models/admin/blocking-states.server";
 import { runBulkAction } from "~/models/admin/bulk-actions.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import {
+  listDaysInTransit,
   listShopCarriers,
   listTrackings,
   parseTrackingListQuery,
 } from "~/models/admin/trackings-list.server";
 import { useTranslation } from "~/i18n";
+import { carrierName } from "~/models/carriers/carriers.server";
+import { getShopSettings } from "~/models/settings.server";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
 import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
+import { useCsvExport } from "./components/export-button";
 import { TrackingFilters } from "./components/tracking-filters";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const query = parseTrackingListQuery(new URL(request.url).searchParams);
-  const [page, carriers] = await Promise.all([
+  const settings = await getShopSettings(session.shop);
+  const query = parseTrackingListQuery(new URL(request.url).searchParams, settings.stalledAfterDays);
+  const [page, carriers, format, blocking] = await Promise.all([
     listTrackings(session.shop, query),
     listShopCarriers(session.shop),
+    adminFormatters(request, session.shop),
+    localBlockingStates(session.shop, settings),
   ]);
-  return json({ ...page, carriers, query });
+  const now = new Date();
+  const rows = page.rows.map((row) => ({
+    ...row,
+    createdLabel: format.date(row.createdAt),
+    carrierLabel: row.carrierCode ? carrierName(row.carrierCode, format.locale) : "",
+    lastUpdateLabel: format.dateTime(row.lastEventAt),
+    daysInTransit: listDaysInTransit(row, now),
+  }));
+  return json({ ...page, rows, carriers, query, blocking });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -41,7 +59,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function TrackingsList() {
-  const { rows, nextCursor, previousCursor, carriers, query } = useLoaderData<typeof loader>();
+  const { rows, nextCursor, previousCursor, carriers, query, blocking } = useLoaderData<typeof loader>();
+  const blockingStates = useBlockingStates(blocking);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -49,6 +68,7 @@ export default function TrackingsList() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(resources);
   const bulk = useBulkActions(selectedResources, clearSelection);
+  const csvExport = useCsvExport();
 
   const goToPage = (cursor: { after?: string; before?: string }) => {
     const next = new URLSearchParams(searchParams);
@@ -68,7 +88,7 @@ export default function TrackingsList() {
           </Text>
         </Link>
       </IndexTable.Cell>
-      <IndexTable.Cell>{row.carrierCode || t("trackings.noCarrier")}</IndexTable.Cell>
+      <IndexTable.Cell>{row.carrierLabel || t("trackings.noCarrier")}</IndexTable.Cell>
       <IndexTable.Cell>{row.orderName ?? row.orderId}</IndexTable.Cell>
       <IndexTable.Cell>{row.customerName ?? row.customerEmail ?? ""}</IndexTable.Cell>
       <IndexTable.Cell>
@@ -77,24 +97,29 @@ export default function TrackingsList() {
       <IndexTable.Cell>
         <SyncBadge syncState={row.syncState} />
       </IndexTable.Cell>
+      <IndexTable.Cell>{row.lastUpdateLabel || "—"}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="p" alignment="end" numeric>
+          {row.daysInTransit}
+        </Text>
+      </IndexTable.Cell>
       <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
-      <IndexTable.Cell>{new Date(row.createdAt).toLocaleDateString()}</IndexTable.Cell>
+      <IndexTable.Cell>{row.createdLabel}</IndexTable.Cell>
     </IndexTable.Row>
   ));
 
-  const exportUrl = `/app/trackings/export.csv?${(() => {
-    const params = new URLSearchParams(searchParams);
-    params.delete("after");
-    params.delete("before");
-    return params.toString();
-  })()}`;
-
   return (
-    <Page
-      title={t("trackings.title")}
-      fullWidth
-      secondaryActions={[{ content: t("trackings.exportCsv"), url: exportUrl, target: "_blank" }]}
-    >
+    <Page title={t("trackings.title")} fullWidth secondaryActions={[csvExport.action]}>
+      {csvExport.failed && (
+        <Box paddingBlockEnd="400">
+          <Banner tone="critical" onDismiss={csvExport.dismiss}>
+            {t("trackings.exportFailed")}
+          </Banner>
+        </Box>
+      )}
+      <Box paddingBlockEnd={blockingStates.states.length > 0 ? "400" : "0"}>
+        <BlockingBanners states={blockingStates.states} onRetry={blockingStates.recheck} />
+      </Box>
       <BulkActionsBar bulk={bulk} />
       <Card padding="0">
         <TrackingFilters query={query} carriers={carriers} loading={navigation.state === "loading"} />
@@ -112,6 +137,8 @@ export default function TrackingsList() {
             { title: t("trackings.col.customer") },
             { title: t("trackings.col.status") },
             { title: t("trackings.col.sync") },
+            { title: t("trackings.col.lastUpdate") },
+            { title: t("trackings.col.daysInTransit"), alignment: "end" },
             { title: t("trackings.col.archived") },
             { title: t("trackings.col.created") },
           ]}

@@ -19,45 +19,47 @@ export function DeadLettersCard({ total, recent }: { total: number; recent: Dead
   const retrying = useNavigation().formData?.get("intent") === "retry-dead-letters";
   if (total === 0) return null;
   return (
-    <Card>
-      <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            {t("deadLetters.title", { count: total })}
+    <div id="dead-letters">
+      <Card>
+        <BlockStack gap="300">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              {t("deadLetters.title", { count: total })}
+            </Text>
+            <Form method="post">
+              <input type="hidden" name="intent" value="retry-dead-letters" />
+              <Button submit loading={retrying}>
+                {t("deadLetters.retryAll")}
+              </Button>
+            </Form>
+          </InlineStack>
+          <Text as="p" tone="subdued">
+            {t("deadLetters.body")}
           </Text>
-          <Form method="post">
-            <input type="hidden" name="intent" value="retry-dead-letters" />
-            <Button submit loading={retrying}>
-              {t("deadLetters.retryAll")}
-            </Button>
-          </Form>
-        </InlineStack>
-        <Text as="p" tone="subdued">
-          {t("deadLetters.body")}
-        </Text>
-        {recent.map((letter) => (
-          <BlockStack key={`${letter.stage}-${letter.id}`} gap="100">
-            <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
-              <Text as="span" fontWeight="semibold" breakWord>
-                {t(`deadLetters.stage.${letter.stage}` as MessageKey)}: {letter.subject}
-              </Text>
-              <Form method="post">
-                <input type="hidden" name="intent" value="retry-dead-letters" />
-                <input type="hidden" name="stage" value={letter.stage} />
-                <input type="hidden" name="id" value={letter.id} />
-                <Button submit variant="plain">
-                  {t("deadLetters.retry")}
-                </Button>
-              </Form>
-            </InlineStack>
-            {letter.reason && (
-              <Text as="p" tone="critical" variant="bodySm" breakWord>
-                {letter.reason}
-              </Text>
-            )}
-          </BlockStack>
-        ))}
-      </BlockStack>
-    </Card>
+          {recent.map((letter) => (
+            <BlockStack key={`${letter.stage}-${letter.id}`} gap="100">
+              <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
+                <Text as="span" fontWeight="semibold" breakWord>
+                  {t(`deadLetters.stage.${letter.stage}` as MessageKey)}: {letter.subject}
+                </Text>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="retry-dead-letters" />
+                  <input type="hidden" name="stage" value={letter.stage} />
+                  <input type="hidden" name="id" value={letter.id} />
+                  <Button submit variant="plain">
+                    {t("deadLetters.retry")}
+                  </Button>
+                </Form>
+              </InlineStack>
+              {letter.reason && (
+                <Text as="p" tone="critical" variant="bodySm" breakWord>
+                  {letter.reason}
+                </Text>
+              )}
+            </BlockStack>
+          ))}
+        </BlockStack>
+      </Card>
+    </div>
   );
 }

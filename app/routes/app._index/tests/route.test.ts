@@ -8,8 +8,13 @@ import {
 } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
 import { embeddedFetchRequest } from "../../../../test/support/shopify";
+import { ATTENTION_LINKS } from "~/models/admin/list-filters";
 import { action, loader } from "../route";
+import { loader as accountLoader } from "../../app.account-status";
+import { loader as listLoader } from "../../app.trackings._index/route";
 import type { DashboardData } from "~/models/admin/dashboard.server";
+
+const DAY = 86_400_000;
 
 const shop = "dash-shop.myshopify.com";
 const otherShop = "dash-other.myshopify.com";
@@ -22,7 +27,13 @@ const load = async (asShop = shop) =>
     }
   ).dashboard;
 
-withAdminEmulator([{ apiKey, email: "dash@example.com", quota: 777 }]);
+const tm = withAdminEmulator([{ apiKey, email: "dash@example.com", quota: 7777 }]);
+const account = async (asShop = shop) =>
+  (await (await callRoute(accountLoader, embeddedFetchRequest("/app/account-status", asShop))).json()) as {
+    quotaRemaining: number | null;
+    quotaLabel: string | null;
+    blocking: { kind: string }[];
+  };
 beforeEach(async () => {
   await prisma.tracking.deleteMany();
   await prisma.shopSettings.deleteMany();
@@ -41,22 +52,86 @@ describe("/app (dashboard)", () => {
     expect(data.total).toBe(4);
     expect(data.byStatus.find((s) => s.status === "exception")!.count).toBe(1);
     expect(data.attention).toMatchObject({
-      exceptions: 1,
+      // The list's "Exceptions" view: exceptions and failed delivery attempts.
+      exceptions: 2,
       failedAttempts: 1,
       needsCarrier: 1,
       quotaPaused: 1,
     });
     expect(data.createdPerDay).toHaveLength(30);
     expect(data.createdPerDay[29].count).toBe(4);
-    expect(data.quotaRemaining).toBe(777);
+  });
+
+  it("counts each attention item as the list counts the rows its link shows", async () => {
+    await installShop(shop, apiKey);
+    const now = Date.now();
+    await seedLocalTracking(shop, { status: "exception", syncState: "synced" });
+    await seedLocalTracking(shop, { status: "exception", syncState: "synced", archived: true });
+    await seedLocalTracking(shop, { status: "undelivered", syncState: "synced" });
+    await seedLocalTracking(shop, { status: "undelivered", syncState: "deleted" });
+    await seedLocalTracking(shop, { syncState: "waiting_api_key" });
+    await seedLocalTracking(shop, { syncState: "pending_update" });
+    // No carrier event for ten days (the default is seven): stalled.
+    await seedLocalTracking(shop, {
+      status: "transit",
+      syncState: "synced",
+      createdAt: new Date(now - 10 * DAY),
+    });
+    await seedLocalTracking(shop, {
+      status: "transit",
+      syncState: "synced",
+      createdAt: new Date(now - 2 * DAY),
+    });
+    const data = await load();
+    for (const { key, search } of ATTENTION_LINKS) {
+      const response = await callRoute(listLoader, embeddedFetchRequest(`/app/trackings?${search}`, shop));
+      const { rows } = (await response.json()) as { rows: unknown[] };
+      expect(data.attention[key], key).toBe(rows.length);
+    }
+    expect(data.attention).toMatchObject({ exceptions: 2, stalled: 1, waitingApiKey: 1, pendingSync: 1 });
   });
 
   it("tells a shop without a key to go to Settings", async () => {
     await installShop(otherShop);
     await seedLocalTracking(otherShop, { syncState: "waiting_api_key" });
     const data = await load(otherShop);
-    expect(data).toMatchObject({ hasApiKey: false, quotaRemaining: null });
+    expect(data).toMatchObject({ hasApiKey: false });
     expect(data.attention.waitingApiKey).toBe(1);
+  });
+
+  it("says at once, from our database, that a shop has no key or no quota", async () => {
+    await installShop(otherShop);
+    const response = await callRoute(loader, embeddedFetchRequest("/app", otherShop));
+    expect(((await response.json()) as { blocking: unknown }).blocking).toEqual([{ kind: "no_api_key" }]);
+    await installShop(shop, apiKey);
+    await prisma.shop.update({ where: { domain: shop }, data: { dispatchPausedReason: "quota_exhausted" } });
+    const paused = await callRoute(loader, embeddedFetchRequest("/app", shop));
+    expect(((await paused.json()) as { blocking: unknown }).blocking).toEqual([{ kind: "quota_exhausted" }]);
+  });
+});
+
+describe("/app/account-status (TrackingMore's view, fetched after the page rendered)", () => {
+  it("gives the quota, formatted, when TrackingMore answers", async () => {
+    await installShop(shop, apiKey);
+    expect(await account()).toEqual({ quotaRemaining: 7777, quotaLabel: "7,777", blocking: [] });
+  });
+
+  it("reports TrackingMore unreachable, and a shop without a key", async () => {
+    await installShop(shop, apiKey);
+    tm.current().setFaults({ error503: 1 });
+    expect(await account()).toMatchObject({
+      quotaRemaining: null,
+      blocking: [{ kind: "trackingmore_unreachable" }],
+    });
+    await installShop(otherShop);
+    expect((await account(otherShop)).blocking).toEqual([{ kind: "no_api_key" }]);
+  });
+
+  it("reports a used-up quota", async () => {
+    await installShop(shop, apiKey);
+    tm.current().setQuota(apiKey, 0);
+    expect(await account()).toMatchObject({ quotaRemaining: 0, blocking: [{ kind: "quota_exhausted" }] });
+    tm.current().setQuota(apiKey, 7777);
   });
 
   it("lists what the pipeline gave up on, with the reason, and retries it from the dashboard", async () => {

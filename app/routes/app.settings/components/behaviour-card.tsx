@@ -7,6 +7,7 @@ interface Props {
     createOnFulfillment: boolean;
     orderIdFormat: string;
     titleTemplate: string;
+    stalledAfterDays: number;
     cancelledFulfillmentAction: string;
   };
   busy: boolean;
@@ -21,6 +22,7 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
   const [orderIdFormat, setOrderIdFormat] = useState(settings.orderIdFormat);
   const [titleTemplate, setTitleTemplate] = useState(settings.titleTemplate);
   const [cancelled, setCancelled] = useState(settings.cancelledFulfillmentAction);
+  const [stalledAfterDays, setStalledAfterDays] = useState(String(settings.stalledAfterDays));
   return (
     <Card>
       <form
@@ -32,6 +34,7 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             orderIdFormat,
             titleTemplate,
             cancelledFulfillmentAction: cancelled,
+            stalledAfterDays,
           });
         }}
       >
@@ -59,7 +62,10 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             autoComplete="off"
             value={titleTemplate}
             onChange={setTitleTemplate}
-            helpText={t("settings.behaviour.titleTemplateHelp")}
+            helpText={t("settings.behaviour.titleTemplateHelp", {
+              firstItem: "{{first_item}}",
+              moreItems: "{{more_items}}",
+            })}
             error={errorText("titleTemplate")}
           />
           <Select
@@ -71,6 +77,17 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             value={cancelled}
             onChange={setCancelled}
             error={errorText("cancelledFulfillmentAction")}
+          />
+          <TextField
+            label={t("settings.behaviour.stalledAfterDays")}
+            type="number"
+            min={1}
+            max={90}
+            autoComplete="off"
+            value={stalledAfterDays}
+            onChange={setStalledAfterDays}
+            helpText={t("settings.behaviour.stalledAfterDaysHelp")}
+            error={errorText("stalledAfterDays")}
           />
           <InlineStack align="end">
             <Button submit variant="primary" loading={busy}>

@@ -53,6 +53,28 @@ describe("/app/settings", () => {
     expect(await readTrackingMoreAccountEmail(shop)).toBe("me@shop.com");
   });
 
+  it("saves the stalled threshold, refusing days outside 1–90 without changing anything", async () => {
+    const base = {
+      intent: "behaviour",
+      createOnFulfillment: "true",
+      orderIdFormat: "name",
+      titleTemplate: "",
+      cancelledFulfillmentAction: "archive",
+    };
+    await save({ ...base, stalledAfterDays: "12" });
+    expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).stalledAfterDays).toBe(12);
+    const refused = await save({ ...base, orderIdFormat: "id", stalledAfterDays: "0" });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({
+      ok: false,
+      fieldErrors: { stalledAfterDays: "days_range" },
+    });
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      stalledAfterDays: 12,
+      orderIdFormat: "name",
+    });
+  });
+
   it("saves behaviour options and the carrier mapping table", async () => {
     await save({
       intent: "behaviour",

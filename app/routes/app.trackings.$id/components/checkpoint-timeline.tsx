@@ -3,6 +3,8 @@ import { useTranslation, type MessageKey } from "~/i18n";
 
 interface Checkpoint {
   time: string | null;
+  /** The time as the merchant reads it, formatted on the server. */
+  timeLabel: string;
   description: string;
   location: string | null;
   status: string | null;
@@ -31,7 +33,7 @@ export function CheckpointTimeline({ checkpoints }: { checkpoints: Checkpoint[] 
             <BlockStack gap="100">
               <InlineStack gap="200">
                 <Text as="span" variant="bodySm" tone="subdued">
-                  {c.time ? new Date(c.time).toLocaleString() : ""}
+                  {c.timeLabel}
                 </Text>
                 {c.status && (
                   <Text as="span" variant="bodySm" tone="subdued">

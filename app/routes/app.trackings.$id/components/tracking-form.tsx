@@ -17,6 +17,8 @@ export function TrackingForm({
   fieldErrors,
   busy,
   onSubmit,
+  editing,
+  onEditingChange,
 }: {
   tracking: Record<Field, string | null> & {
     id: string;
@@ -26,6 +28,9 @@ export function TrackingForm({
   fieldErrors: Record<string, string>;
   busy: boolean;
   onSubmit: (values: Record<string, string>) => void;
+  /** The fields stay folded behind "Edit" until the merchant asks for them. */
+  editing: boolean;
+  onEditingChange: (editing: boolean) => void;
 }) {
   const { t } = useTranslation();
   const [values, setValues] = useState<Values>(() => valuesOf(tracking));
@@ -56,47 +61,61 @@ export function TrackingForm({
         }}
       >
         <BlockStack gap="400">
-          <Text as="h2" variant="headingMd">
-            {t("detail.details")}
-          </Text>
-          <FormLayout>
-            {field("title")}
-            <FormLayout.Group>
-              {field("tmOrderId")}
-              {field("logisticsChannel")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {field("customerName")}
-              {field("customerEmail", "email")}
-            </FormLayout.Group>
-            <FormLayout.Group>
-              {field("customerPhone", "tel")}
-              {field("destinationCode")}
-            </FormLayout.Group>
-          </FormLayout>
-          <InlineStack align="end">
-            <Button submit variant="primary" disabled={!dirty} loading={busy}>
-              {t("common.save")}
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              {t("detail.details")}
+            </Text>
+            <Button variant="plain" onClick={() => onEditingChange(!editing)} ariaExpanded={editing}>
+              {editing ? t("detail.closeEdit") : t("detail.edit")}
             </Button>
           </InlineStack>
-          <InlineStack gap="200" blockAlign="end">
-            <div style={{ flexGrow: 1 }}>
-              <TextField
-                label={t("detail.field.carrierCode")}
-                name="carrierCode"
-                autoComplete="off"
-                value={carrierCode}
-                onChange={setCarrierCode}
-                error={error("carrierCode")}
-              />
-            </div>
-            <Button
-              disabled={carrierCode === tracking.carrierCode || busy}
-              onClick={() => onSubmit({ intent: "carrier", carrierCode })}
-            >
-              {t("bulk.changeCarrier")}
-            </Button>
-          </InlineStack>
+          {!editing && (
+            <Text as="p" tone="subdued">
+              {[tracking.title, tracking.customerName, tracking.customerEmail].filter(Boolean).join(" · ")}
+            </Text>
+          )}
+          {editing && (
+            <>
+              <FormLayout>
+                {field("title")}
+                <FormLayout.Group>
+                  {field("tmOrderId")}
+                  {field("logisticsChannel")}
+                </FormLayout.Group>
+                <FormLayout.Group>
+                  {field("customerName")}
+                  {field("customerEmail", "email")}
+                </FormLayout.Group>
+                <FormLayout.Group>
+                  {field("customerPhone", "tel")}
+                  {field("destinationCode")}
+                </FormLayout.Group>
+              </FormLayout>
+              <InlineStack align="end">
+                <Button submit variant="primary" disabled={!dirty} loading={busy}>
+                  {t("common.save")}
+                </Button>
+              </InlineStack>
+              <InlineStack gap="200" blockAlign="end">
+                <div style={{ flexGrow: 1 }}>
+                  <TextField
+                    label={t("detail.field.carrierCode")}
+                    name="carrierCode"
+                    autoComplete="off"
+                    value={carrierCode}
+                    onChange={setCarrierCode}
+                    error={error("carrierCode")}
+                  />
+                </div>
+                <Button
+                  disabled={carrierCode === tracking.carrierCode || busy}
+                  onClick={() => onSubmit({ intent: "carrier", carrierCode })}
+                >
+                  {t("bulk.changeCarrier")}
+                </Button>
+              </InlineStack>
+            </>
+          )}
         </BlockStack>
       </form>
     </Card>

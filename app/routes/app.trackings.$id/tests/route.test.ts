@@ -30,6 +30,69 @@ beforeEach(async () => {
 });
 
 describe("/app/trackings/:id", () => {
+  it("labels the events the push and the poller stored, and summarises the parcel", async () => {
+    const row = await seedSyncedTracking(shop, apiKey);
+    // As apply-snapshot stores them: oldest first, the status under `status`.
+    await prisma.tracking.update({
+      where: { id: row.id },
+      data: {
+        status: "exception",
+        substatus: "exception006",
+        transitDays: 4,
+        estimatedDeliveryAt: new Date("2026-12-05T12:00:00Z"),
+        lastEvent: "Held by customs, Frankfurt,2026-11-29 08:00:00",
+        checkpoints: JSON.stringify([
+          { time: "2026-11-27T10:00:00.000Z", description: "Accepted", location: "Lyon", status: "transit" },
+          {
+            time: "2026-11-29T08:00:00.000Z",
+            description: "Held by customs",
+            location: "Frankfurt",
+            status: "exception",
+            substatus: "exception006",
+          },
+        ]),
+      },
+    });
+    const data = (await (await load(row.id)).json()) as {
+      tracking: { checkpoints: { status: string | null; description: string }[] };
+      summary: {
+        status: string;
+        substatus: string;
+        latest: { description: string; location: string; timeLabel: string };
+        daysInTransit: number;
+        estimatedDeliveryLabel: string;
+      };
+    };
+    expect(data.tracking.checkpoints.map((c) => c.status)).toEqual(["exception", "transit"]);
+    expect(data.summary).toEqual({
+      status: "exception",
+      substatus: "exception006",
+      latest: {
+        description: "Held by customs",
+        location: "Frankfurt",
+        timeLabel: expect.stringMatching(/^Nov 29, 2026/),
+      },
+      daysInTransit: 4,
+      estimatedDeliveryLabel: "Dec 5, 2026",
+    });
+  });
+
+  it("reads TrackingMore's one-line last event when there are no checkpoints", async () => {
+    const row = await seedSyncedTracking(shop, apiKey);
+    await prisma.tracking.update({
+      where: { id: row.id },
+      data: { checkpoints: "[]", lastEvent: "Arrived, at hub, Paris,2026-11-29 08:00:00", lastEventAt: null },
+    });
+    const { summary } = (await (await load(row.id)).json()) as {
+      summary: { latest: { description: string; location: string; timeLabel: string } };
+    };
+    expect(summary.latest).toEqual({
+      description: "Arrived, at hub",
+      location: "Paris",
+      timeLabel: "2026-11-29 08:00:00",
+    });
+  });
+
   it("shows the shop's tracking and answers 404 for another shop's", async () => {
     const row = await seedSyncedTracking(shop, apiKey, { title: "Mug" });
     const response = await load(row.id);

@@ -2,6 +2,7 @@ import { useSearchParams } from "@remix-run/react";
 import {
   ChoiceList,
   IndexFilters,
+  IndexFiltersMode,
   InlineStack,
   TextField,
   useSetIndexFiltersMode,
@@ -9,13 +10,16 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
+import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS } from "~/models/admin/list-filters";
 import { TRACKING_STATUSES } from "~/trackingmore/types";
 
 // Search, filters, saved views and sort, all kept in the URL so a view can be bookmarked,
 // reloaded and shared, and the loader is the one place that reads them.
 
 const STATUSES = TRACKING_STATUSES;
-const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
+// Every URL parameter a filter sets; "Clear all" removes them all. `state` is the old name of
+// the exact sync state, still read from older links.
+const FILTER_PARAMS = ["status", "carrier", "archived", "sync", "state", "from", "to"] as const;
 
 interface Query {
   view: string;
@@ -41,7 +45,14 @@ export function TrackingFilters({
 }) {
   const { t } = useTranslation();
   const [searchParams, setSearchParams] = useSearchParams();
-  const { mode, setMode } = useSetIndexFiltersMode();
+  const filtered =
+    query.statuses.length > 0 ||
+    Boolean(query.carrier || query.sync || query.createdFrom || query.createdTo || query.search) ||
+    query.archived !== "no";
+  // A link that arrives with filters (from the dashboard, a bookmark) shows them open.
+  const { mode, setMode } = useSetIndexFiltersMode(
+    filtered ? IndexFiltersMode.Filtering : IndexFiltersMode.Default,
+  );
   const [search, setSearch] = useState(query.search);
   const debounce = useRef<ReturnType<typeof setTimeout>>();
 
@@ -54,6 +65,7 @@ export function TrackingFilters({
     // Any change of what is shown starts again at the first page.
     next.delete("after");
     next.delete("before");
+    if ("sync" in changes) next.delete("state");
     setSearchParams(next, { replace: true });
   };
 
@@ -65,6 +77,10 @@ export function TrackingFilters({
     clearTimeout(debounce.current);
     debounce.current = setTimeout(() => update({ q: value }), 300);
   };
+
+  // A group ("Needs attention") in the filter's words, one exact state in the badge's words.
+  const syncLabel = (value: string) =>
+    t((value in SYNC_GROUPS ? `trackings.filter.sync.${value}` : `sync.${value}`) as MessageKey);
 
   const tabs: IndexFiltersProps["tabs"] = VIEWS.map((view, index) => ({
     id: `view-${view}`,
@@ -127,10 +143,7 @@ export function TrackingFilters({
         <ChoiceList
           title={t("trackings.filter.sync")}
           titleHidden
-          choices={["synced", "pending", "attention"].map((s) => ({
-            label: t(`trackings.filter.sync.${s}` as MessageKey),
-            value: s,
-          }))}
+          choices={SYNC_FILTER_VALUES.map((value) => ({ label: syncLabel(value), value }))}
           selected={query.sync ? [query.sync] : []}
           onChange={(value) => update({ sync: value[0] ?? "" })}
         />
@@ -164,12 +177,18 @@ export function TrackingFilters({
   if (query.statuses.length > 0) {
     appliedFilters.push({
       key: "status",
-      label: query.statuses.map((s) => t(`status.${s}` as MessageKey)).join(", "),
+      label: t("trackings.filter.statusChip", {
+        value: query.statuses.map((s) => t(`status.${s}` as MessageKey)).join(", "),
+      }),
       onRemove: () => update({ status: null }),
     });
   }
   if (query.carrier) {
-    appliedFilters.push({ key: "carrier", label: query.carrier, onRemove: () => update({ carrier: null }) });
+    appliedFilters.push({
+      key: "carrier",
+      label: t("trackings.filter.carrierChip", { value: query.carrier }),
+      onRemove: () => update({ carrier: null }),
+    });
   }
   if (query.archived !== "no") {
     appliedFilters.push({
@@ -181,14 +200,17 @@ export function TrackingFilters({
   if (query.sync) {
     appliedFilters.push({
       key: "sync",
-      label: t(`trackings.filter.sync.${query.sync}` as MessageKey),
+      label: t("trackings.filter.syncChip", { value: syncLabel(query.sync) }),
       onRemove: () => update({ sync: null }),
     });
   }
   if (query.createdFrom || query.createdTo) {
     appliedFilters.push({
       key: "created",
-      label: `${query.createdFrom || "…"} – ${query.createdTo || "…"}`,
+      label: t("trackings.filter.createdChip", {
+        from: query.createdFrom || "…",
+        to: query.createdTo || "…",
+      }),
       onRemove: () => update({ from: null, to: null }),
     });
   }
@@ -249,9 +271,7 @@ export function TrackingFilters({
       }}
       filters={filters}
       appliedFilters={appliedFilters}
-      onClearAll={() =>
-        update({ status: null, carrier: null, archived: null, sync: null, from: null, to: null })
-      }
+      onClearAll={() => update(Object.fromEntries(FILTER_PARAMS.map((key) => [key, null])))}
       mode={mode}
       setMode={setMode}
       loading={loading}

@@ -195,17 +195,44 @@ describe("POST /app/trackings (bulk actions)", () => {
 
 describe("GET /app/trackings/export.csv", () => {
   it("exports every filtered row of the shop, with formula-looking cells defused", async () => {
-    await seedSyncedTracking(shop, apiKey, { customerName: "=HYPERLINK(1)", status: "exception" });
+    await seedSyncedTracking(shop, apiKey, {
+      customerName: "=HYPERLINK(1)",
+      status: "exception",
+      title: "Lamp",
+    });
     await seedSyncedTracking(shop, apiKey, { status: "transit" });
     await seedSyncedTracking(otherShop, apiKey, { status: "exception" });
     const response = await callRoute(
       exportLoader,
       embeddedFetchRequest("/app/trackings/export.csv?status=exception", shop),
     );
-    expect(response.headers.get("content-type")).toMatch(/text\/csv/);
-    const lines = (await response.text()).trim().split("\n");
-    expect(lines[0]).toMatch(/^trackingNumber,carrierCode,orderName/);
+    expect(response.headers.get("content-type")).toMatch(/text\/csv; charset=utf-8/);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    // UTF-8 byte order mark, so Excel reads non-ASCII names as UTF-8.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created",
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain("'=HYPERLINK(1)");
+    expect(lines[1]).toMatch(/,USPS,#\d+,Lamp,/);
+    expect(lines[1]).toContain(",Exception,");
+  });
+
+  it("writes the headers, statuses and carrier names in the merchant's language", async () => {
+    await seedSyncedTracking(shop, apiKey, { customerName: "王小明", status: "exception" });
+    const response = await callRoute(
+      exportLoader,
+      embeddedFetchRequest("/app/trackings/export.csv?locale=zh-CN", shop),
+    );
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines[0]).toMatch(/^运单号,承运商,订单,标题,/);
+    expect(lines[1]).toContain(",美国邮政,");
+    expect(lines[1]).toContain("王小明");
+    expect(lines[1]).toContain(",异常,");
   });
 });

@@ -2,10 +2,12 @@
 DROP INDEX "CarrierOverride_shop_trackingCompany_key";
 
 -- AlterTable
-ALTER TABLE "Shop" ADD COLUMN     "countryCode" TEXT;
+ALTER TABLE "Shop" ADD COLUMN     "countryCode" TEXT,
+ADD COLUMN     "ianaTimezone" TEXT;
 
 -- AlterTable
-ALTER TABLE "ShopSettings" ADD COLUMN     "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE "ShopSettings" ADD COLUMN     "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3,
+ADD COLUMN     "stalledAfterDays" INTEGER NOT NULL DEFAULT 7;
 
 -- AlterTable
 ALTER TABLE "CarrierOverride" ADD COLUMN     "country" TEXT NOT NULL DEFAULT '';
@@ -89,6 +91,9 @@ CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "Carri
 
 -- CreateIndex
 CREATE INDEX "WebhookDelivery_shop_deadAt_idx" ON "WebhookDelivery"("shop", "deadAt");
+
+-- CreateIndex
+CREATE INDEX "Tracking_shop_status_lastEventAt_idx" ON "Tracking"("shop", "status", "lastEventAt");
 
 -- CreateIndex
 CREATE INDEX "Tracking_shop_deadAt_idx" ON "Tracking"("shop", "deadAt");

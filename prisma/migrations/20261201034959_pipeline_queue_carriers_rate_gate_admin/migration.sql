@@ -1,5 +1,6 @@
 -- AlterTable
 ALTER TABLE "Shop" ADD COLUMN "countryCode" TEXT;
+ALTER TABLE "Shop" ADD COLUMN "ianaTimezone" TEXT;
 
 -- AlterTable
 ALTER TABLE "CarrierDetectionCache" ADD COLUMN "candidates" TEXT;
@@ -68,6 +69,7 @@ CREATE TABLE "new_ShopSettings" (
     "cancelledFulfillmentAction" TEXT NOT NULL DEFAULT 'archive',
     "writeBackEnabled" BOOLEAN NOT NULL DEFAULT true,
     "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3,
+    "stalledAfterDays" INTEGER NOT NULL DEFAULT 7,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -162,6 +164,7 @@ DROP TABLE "Tracking";
 ALTER TABLE "new_Tracking" RENAME TO "Tracking";
 CREATE INDEX "Tracking_shop_createdAt_idx" ON "Tracking"("shop", "createdAt");
 CREATE INDEX "Tracking_shop_status_createdAt_idx" ON "Tracking"("shop", "status", "createdAt");
+CREATE INDEX "Tracking_shop_status_lastEventAt_idx" ON "Tracking"("shop", "status", "lastEventAt");
 CREATE INDEX "Tracking_shop_syncState_idx" ON "Tracking"("shop", "syncState");
 CREATE INDEX "Tracking_shop_trackingNumber_idx" ON "Tracking"("shop", "trackingNumber");
 CREATE INDEX "Tracking_shop_orderName_idx" ON "Tracking"("shop", "orderName");

@@ -1,0 +1,41 @@
+// The list's filters as the browser and the server both know them: one definition per filter,
+// so a dashboard link, a chip and the loader's query always mean the same rows.
+
+/** Sync states grouped as the merchant thinks of them. */
+export const SYNC_GROUPS = {
+  synced: ["synced"],
+  pending: ["pending", "pending_update", "pending_delete"],
+  attention: ["needs_attention", "needs_carrier", "waiting_api_key", "quota_paused"],
+} as const;
+export type SyncGroup = keyof typeof SYNC_GROUPS;
+
+export const SYNC_STATES = [...SYNC_GROUPS.synced, ...SYNC_GROUPS.pending, ...SYNC_GROUPS.attention] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
+
+/**
+ * The sync filter takes a group ("attention") or one exact state ("waiting_api_key"); "synced"
+ * and "pending" are groups ("pending" takes in changes waiting as well).
+ */
+export type SyncFilter = SyncGroup | SyncState;
+export const SYNC_FILTER_VALUES: readonly SyncFilter[] = [
+  ...new Set<SyncFilter>([...(Object.keys(SYNC_GROUPS) as SyncGroup[]), ...SYNC_STATES]),
+];
+
+export const VIEWS = ["all", "attention", "exceptions", "stalled", "archived"] as const;
+export type TrackingView = (typeof VIEWS)[number];
+
+/**
+ * What the dashboard's "needs your attention" card counts, each as the list URL it links to; the
+ * dashboard counts each with the list's own query, so the number is the list's number.
+ */
+export const ATTENTION_LINKS = [
+  { key: "exceptions", search: "view=exceptions" },
+  { key: "stalled", search: "view=stalled" },
+  { key: "failedAttempts", search: "status=undelivered" },
+  { key: "waitingApiKey", search: "sync=waiting_api_key" },
+  { key: "quotaPaused", search: "sync=quota_paused" },
+  { key: "needsCarrier", search: "sync=needs_carrier" },
+  { key: "needsAttention", search: "sync=needs_attention" },
+  { key: "pendingSync", search: "sync=pending" },
+] as const;
+export type AttentionKey = (typeof ATTENTION_LINKS)[number]["key"];
