@@ -56,3 +56,4 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 export { startBackgroundWork } from "./jobs/index.server";
 export { logger, logRequestServed } from "./logger.server";
 export { answerHotWebhook } from "./lib/webhook-fast-lane.server";
+export { refuseOversizeBody } from "./lib/body-limit.server";

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Session } from "@shopify/shopify-api";
 import { appConfig } from "~/config.server";
+import { readBoundedBody } from "~/lib/body-limit.server";
 import { logger, type Logger } from "~/logger.server";
 import { sessionStorage } from "~/shopify.server";
 import { fulfillmentTopicOf, recordShopifyDelivery } from "~/models/fulfillments/inbox.server";
@@ -21,8 +22,8 @@ export interface WebhookRequest {
   method: string;
   /** A header's value by its lower-case name. */
   header(name: string): string | undefined;
-  /** The body exactly as sent: the signature covers these bytes. */
-  rawBody: string;
+  /** The body exactly as sent: Shopify's signature covers these bytes, not their decoding. */
+  rawBody: Buffer;
 }
 
 export interface WebhookAnswer {
@@ -62,13 +63,15 @@ export interface VerifiedShopifyWebhook {
   eventId: string | null;
   triggeredAt: string | null;
   payload: Record<string, unknown>;
+  /** The body decoded as UTF-8 (what the inbox keeps). */
+  text: string;
   /** The shop's offline session; undefined when the app is not installed there. */
   session: Session | undefined;
   log: Logger;
 }
 
-export function isShopifySignatureValid(rawBody: string, signature: string, secret: string): boolean {
-  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
+export function isShopifySignatureValid(rawBody: Buffer, signature: string, secret: string): boolean {
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
   const given = Buffer.from(signature, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -109,9 +112,10 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
     log().warn("webhook refused: the shop domain is not a domain");
     throw new WebhookRejection(400, "X-Shopify-Shop-Domain is not a shop domain");
   }
+  const text = request.rawBody.toString("utf8");
   let payload: unknown;
   try {
-    payload = JSON.parse(request.rawBody);
+    payload = JSON.parse(text);
   } catch {
     log().warn("webhook body is not valid JSON");
     throw new WebhookRejection(400, "Malformed JSON body");
@@ -128,6 +132,7 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
     eventId: request.header("x-shopify-event-id") ?? null,
     triggeredAt: request.header("x-shopify-triggered-at") ?? null,
     payload: payload as Record<string, unknown>,
+    text,
     session: await sessionStorage.loadSession(`offline_${headers.shop}`),
     get log() {
       return log();
@@ -135,9 +140,12 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
   };
 }
 
-/** A Fetch API request (what Remix hands a route) as a WebhookRequest. */
+/**
+ * A Fetch API request (what Remix hands a route) as a WebhookRequest; a body over the limit is
+ * refused with 413 while it streams (readBoundedBody throws the Response).
+ */
 export async function webhookRequestOf(request: Request): Promise<WebhookRequest> {
-  const rawBody = await request.text();
+  const rawBody = await readBoundedBody(request);
   return { method: request.method, header: (name) => request.headers.get(name) ?? undefined, rawBody };
 }
 
@@ -182,7 +190,7 @@ export async function receiveFulfillmentDelivery(request: WebhookRequest): Promi
     webhookId: webhook.webhookId,
     eventId: webhook.eventId,
     triggeredAt: webhook.triggeredAt,
-    rawPayload: request.rawBody,
+    rawPayload: webhook.text,
     shopInstalled: Boolean(webhook.session),
   });
   if (outcome === "dropped_uninstalled")
@@ -203,7 +211,7 @@ export async function receiveFulfillmentWebhook(request: Request): Promise<Respo
  */
 export async function receiveTrackingMoreWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
   if (request.method !== "POST") return { status: 405, body: "TrackingMore pushes are POST requests" };
-  const result = await receiveTrackingMorePush(request.rawBody);
+  const result = await receiveTrackingMorePush(request.rawBody.toString("utf8"));
   return {
     status: result.httpStatus,
     body: JSON.stringify({ result: result.result }),

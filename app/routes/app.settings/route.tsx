@@ -1,3 +1,4 @@
+import { readBoundedFormData } from "~/lib/body-limit.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
@@ -36,7 +37,7 @@ export type SettingsActionData =
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   const shop = session.shop;
-  const form = await request.formData();
+  const form = await readBoundedFormData(request);
   const intent = String(form.get("intent") ?? "");
   return answerModelErrors(async () => {
     switch (intent) {

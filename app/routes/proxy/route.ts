@@ -1,3 +1,4 @@
+import { readBoundedFormData } from "~/lib/body-limit.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { resolveLocale, type Locale } from "~/i18n";
 import { findParcelsForCustomer, tryStorefrontLookup } from "~/models/storefront-tracking.server";
@@ -38,7 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
   const { shop, locale, formAction } = pageContext(request);
-  const form = await request.formData();
+  const form = await readBoundedFormData(request);
   const orderNumber = String(form.get("order") ?? "")
     .trim()
     .slice(0, 64);
