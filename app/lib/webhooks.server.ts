@@ -212,9 +212,10 @@ export async function receiveFulfillmentWebhook(request: Request): Promise<Respo
 export async function receiveTrackingMoreWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
   if (request.method !== "POST") return { status: 405, body: "TrackingMore pushes are POST requests" };
   const result = await receiveTrackingMorePush(request.rawBody.toString("utf8"));
+  // Every well-formed push gets the same answer, whatever became of it (push.server.ts).
   return {
     status: result.httpStatus,
-    body: JSON.stringify({ result: result.result }),
+    body: JSON.stringify({ result: result.httpStatus === 200 ? "received" : result.result }),
     contentType: "application/json",
   };
 }

@@ -6,6 +6,7 @@ import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 import { parseTracking } from "~/trackingmore";
 import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "./apply-snapshot.server";
+import { firstSighting, pushKey } from "./push-replay.server";
 import { retryDelayMs } from "~/lib/retry-delay.server";
 
 // TrackingMore pushes every shop's changes to one URL, signed with the account's email rather
@@ -28,11 +29,12 @@ export interface PushOptions {
   maxAgeSeconds?: number;
 }
 
+// Unknown numbers, bad signatures and replays get the same 200 as an accepted push, so the
+// endpoint tells nobody which numbers exist or whether a signature verified.
 export type PushResult =
   | { httpStatus: 200; result: "accepted"; shops: string[] }
-  | { httpStatus: 200; result: "unknown_tracking" }
-  | { httpStatus: 400; result: "malformed"; reason: string }
-  | { httpStatus: 401; result: "bad_signature" };
+  | { httpStatus: 200; result: "unknown_tracking" | "bad_signature" | "replayed" }
+  | { httpStatus: 400; result: "malformed"; reason: string };
 
 /** timeStr is Unix seconds (milliseconds accepted too); null when it is not a time at all. */
 export function pushTimeOf(timeStr: string): Date | null {
@@ -144,11 +146,13 @@ export async function receiveTrackingMorePush(
     carrierCode: String(push.data.carrier_code),
   };
   const candidates = await candidateShops(ref);
+  const verifyInfo = push.verifyInfo;
   if (candidates.length === 0) {
+    // The same work as a known number's check, so the time taken does not tell either.
+    if (verifyInfo) verifyPushSignature("unknown@trackbridge.invalid", verifyInfo, { ...options, now });
     pushLog.info(ref, "TrackingMore push for a tracking we do not know; ignored");
     return { httpStatus: 200, result: "unknown_tracking" };
   }
-  const verifyInfo = push.verifyInfo;
   // No email configured: that shop cannot verify pushes, polling keeps it current.
   const shops = verifyInfo
     ? candidates
@@ -157,14 +161,29 @@ export async function receiveTrackingMorePush(
         )
         .map((c) => c.shop)
     : [];
-  if (shops.length === 0) {
+  if (!verifyInfo || shops.length === 0) {
     pushLog.warn(
       { ...ref, candidates: candidates.length },
       "TrackingMore push signature did not verify for any shop",
     );
-    return { httpStatus: 401, result: "bad_signature" };
+    return { httpStatus: 200, result: "bad_signature" };
   }
-  await keepPush({ ...ref, shops: JSON.stringify(shops), data: JSON.stringify(push.data), at: now });
+  const maxAgeMs = (options.maxAgeSeconds ?? DEFAULT_PUSH_MAX_AGE_SECONDS) * 1000;
+  const key = pushKey({ ...verifyInfo, data: push.data });
+  const sentAt = pushTimeOf(verifyInfo.timeStr) ?? now;
+  if (
+    !(await firstSighting({ key, expiresAt: new Date(Math.max(sentAt.getTime(), now.getTime()) + maxAgeMs) }))
+  ) {
+    pushLog.warn(ref, "TrackingMore push seen before (a replay); ignored");
+    return { httpStatus: 200, result: "replayed" };
+  }
+  try {
+    await keepPush({ ...ref, shops: JSON.stringify(shops), data: JSON.stringify(push.data), at: now });
+  } catch (error) {
+    // Not kept, so not seen: TrackingMore's retry of this push must be taken.
+    await prisma.trackingMorePushSeen.deleteMany({ where: { key } }).catch(() => {});
+    throw error;
+  }
   return { httpStatus: 200, result: "accepted", shops };
 }
 
