@@ -6,6 +6,7 @@ import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 import { parseTracking } from "~/trackingmore";
 import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "./apply-snapshot.server";
+import { confirmPushes } from "./push-confirmation.server";
 import { firstSighting, pushKey } from "./push-replay.server";
 import { retryDelayMs } from "~/lib/retry-delay.server";
 
@@ -231,8 +232,9 @@ export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Pro
     where: { nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
     orderBy: { receivedAt: "asc" },
     take: options.batchSize ?? 100,
-    select: { id: true, leaseUntil: true },
+    select: { id: true, leaseUntil: true, trackingNumber: true, carrierCode: true, shops: true },
   });
+  const confirmations = await confirmPushes(due);
   let applied = 0;
   for (const [index, candidate] of due.entries()) {
     if (index > 0 && index % STOP_CHECK_EVERY === 0 && options.stopEarly?.()) break;
@@ -253,7 +255,11 @@ export async function applyReceivedPushes(options: ApplyPushesOptions = {}): Pro
         where: { shop: { in: shops }, trackingNumber: push.trackingNumber, carrierCode: push.carrierCode },
         select: SNAPSHOT_ROW_SELECT,
       });
-      for (const row of rows) await applyTrackingSnapshot(row, snapshot, clock());
+      // The push only names the tracking: what is applied is what TrackingMore confirms.
+      for (const row of rows) {
+        const confirmed = confirmations.snapshotFor(row.shop, snapshot);
+        if (confirmed) await applyTrackingSnapshot(row, confirmed, clock());
+      }
       await prisma.trackingMorePush.delete({ where: { id: push.id } });
       applied++;
     } catch (error) {
