@@ -1,6 +1,7 @@
-import prisma from "~/db.server";
+import prisma, { sqlParameterMarkers } from "~/db.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { logger } from "~/logger.server";
+import { customerMatchOf, redactCustomerFromBody } from "~/models/privacy-payloads.server";
 import { isAtTrackingMore, queueTrackingChanges } from "~/models/tracking-changes.server";
 
 // Shopify's mandatory compliance topics. Each is idempotent: Shopify may deliver twice.
@@ -12,16 +13,73 @@ export interface CustomerReference {
   orders?: (number | string)[] | null;
 }
 
-function customerWhere(shop: string, reference: CustomerReference) {
-  const email = reference.customer?.email?.trim();
+/**
+ * The shop's trackings of the customer: one of their orders, their email in any case (Shopify
+ * may send `alice@example.com` for a row stored as `Alice@Example.com`), or their phone.
+ */
+async function customerTrackingIds(shop: string, reference: CustomerReference): Promise<string[]> {
+  const email = reference.customer?.email?.trim().toLowerCase();
   const phone = reference.customer?.phone?.trim();
   const orders = (reference.orders ?? []).map(String).filter(Boolean);
-  const or = [
-    ...(orders.length > 0 ? [{ orderId: { in: orders } }] : []),
-    ...(email ? [{ customerEmail: email }, { customerEmail: email.toLowerCase() }] : []),
-    ...(phone ? [{ customerPhone: phone }] : []),
-  ];
-  return or.length > 0 ? { shop, OR: or } : null;
+  const conditions: string[] = [];
+  const values: string[] = [shop];
+  const markers = (count: number) => sqlParameterMarkers(count, values.length);
+  if (orders.length > 0) {
+    conditions.push(`"orderId" IN (${markers(orders.length).join(", ")})`);
+    values.push(...orders);
+  }
+  if (email) {
+    conditions.push(`lower("customerEmail") = ${markers(1)[0]}`);
+    values.push(email);
+  }
+  if (phone) {
+    conditions.push(`"customerPhone" = ${markers(1)[0]}`);
+    values.push(phone);
+  }
+  if (conditions.length === 0) return [];
+  const rows = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT "id" FROM "Tracking" WHERE "shop" = ${sqlParameterMarkers(1)[0]} AND (${conditions.join(" OR ")})`,
+    ...values,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The bodies still waiting to be worked off that concern the customer (inbox deliveries not yet
+ * ingested, pushes not yet applied) lose the customer's personal fields.
+ */
+async function redactStoredBodies(shop: string, reference: CustomerReference, trackingNumbers: string[]) {
+  const match = customerMatchOf({ ...reference.customer, orders: reference.orders });
+  const deliveries = await prisma.webhookDelivery.findMany({
+    where: { shop, payload: { not: null } },
+    select: { webhookId: true, payload: true },
+  });
+  let bodies = 0;
+  for (const delivery of deliveries) {
+    const redacted = redactCustomerFromBody(delivery.payload!, match);
+    if (redacted === null) continue;
+    await prisma.webhookDelivery.update({
+      where: { webhookId: delivery.webhookId },
+      data: { payload: redacted },
+    });
+    bodies++;
+  }
+  const numbers = new Set(trackingNumbers);
+  const pushes = await prisma.trackingMorePush.findMany({
+    where: { shops: { contains: JSON.stringify(shop) } },
+    select: { id: true, trackingNumber: true, data: true },
+  });
+  for (const push of pushes) {
+    // A push of one of the customer's parcels carries their fields even where nothing else in
+    // it names them.
+    const redacted = redactCustomerFromBody(push.data, match, {
+      concernsCustomer: numbers.has(push.trackingNumber),
+    });
+    if (redacted === null) continue;
+    await prisma.trackingMorePush.update({ where: { id: push.id }, data: { data: redacted } });
+    bodies++;
+  }
+  return bodies;
 }
 
 /**
@@ -32,13 +90,15 @@ function customerWhere(shop: string, reference: CustomerReference) {
 export async function redactCustomer(
   shop: string,
   reference: CustomerReference,
-): Promise<{ trackings: number }> {
-  const where = customerWhere(shop, reference);
-  if (!where) return { trackings: 0 };
-  const rows = await prisma.tracking.findMany({
-    where,
-    select: { id: true, syncState: true, trackingMoreId: true },
-  });
+): Promise<{ trackings: number; bodies: number }> {
+  const ids = await customerTrackingIds(shop, reference);
+  const rows =
+    ids.length > 0
+      ? await prisma.tracking.findMany({
+          where: { shop, id: { in: ids } },
+          select: { id: true, syncState: true, trackingMoreId: true, trackingNumber: true },
+        })
+      : [];
   const atTrackingMore = rows.filter(isAtTrackingMore).map((r) => r.id);
   if (atTrackingMore.length > 0) {
     await queueTrackingChanges(shop, atTrackingMore, {
@@ -47,17 +107,29 @@ export async function redactCustomer(
       customerPhone: null,
     });
   }
+  const email = reference.customer?.email?.trim().toLowerCase();
+  const reports = email
+    ? (
+        await prisma.customerDataReport.findMany({
+          where: { shop, customerEmail: { not: null } },
+          select: { id: true, customerEmail: true },
+        })
+      ).filter((report) => report.customerEmail!.trim().toLowerCase() === email)
+    : [];
   await prisma.$transaction([
     prisma.tracking.updateMany({
-      where: { id: { in: rows.map((r) => r.id) } },
+      where: { shop, id: { in: rows.map((r) => r.id) } },
       data: { customerName: null, customerEmail: null, customerPhone: null },
     }),
-    ...(reference.customer?.email
-      ? [prisma.customerDataReport.deleteMany({ where: { shop, customerEmail: reference.customer.email } })]
-      : []),
+    prisma.customerDataReport.deleteMany({ where: { shop, id: { in: reports.map((r) => r.id) } } }),
   ]);
-  log.info({ shop, trackings: rows.length }, "customer redacted");
-  return { trackings: rows.length };
+  const bodies = await redactStoredBodies(
+    shop,
+    reference,
+    rows.map((r) => r.trackingNumber),
+  );
+  log.info({ shop, trackings: rows.length, bodies }, "customer redacted");
+  return { trackings: rows.length, bodies };
 }
 
 export interface CustomerDataRequest extends CustomerReference {
@@ -66,10 +138,10 @@ export interface CustomerDataRequest extends CustomerReference {
 
 /** customers/data_request: what we hold on the customer, stored for the merchant to send on. */
 export async function recordCustomerDataRequest(shop: string, request: CustomerDataRequest) {
-  const where = customerWhere(shop, request);
-  const trackings = where
+  const ids = await customerTrackingIds(shop, request);
+  const trackings = ids.length
     ? await prisma.tracking.findMany({
-        where,
+        where: { shop, id: { in: ids } },
         orderBy: { createdAt: "asc" },
         select: {
           trackingNumber: true,
