@@ -1,5 +1,6 @@
 import { startJobs, type BackgroundJob, type BackgroundWork } from "./background.server";
 import { backfillJob } from "./backfill.server";
+import { eraseAtTrackingMoreJob } from "./erase-at-trackingmore.server";
 import { dispatchTrackingsJob, ingestDeliveriesJob } from "./fulfillment-pipeline.server";
 import { pushTrackingChangesJob } from "./push-tracking-changes.server";
 import { applyTrackingMorePushesJob } from "./apply-trackingmore-pushes.server";
@@ -16,6 +17,7 @@ export function backgroundJobs(): BackgroundJob[] {
     reconcileStatusesJob(),
     writeBackEventsJob(),
     backfillJob(),
+    eraseAtTrackingMoreJob(),
   ];
 }
 

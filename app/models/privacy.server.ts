@@ -1,7 +1,8 @@
-import prisma, { sqlParameterMarkers } from "~/db.server";
+import prisma, { sqlParameterMarkers, type TransactionClient } from "~/db.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 import { logger } from "~/logger.server";
 import { customerMatchOf, redactCustomerFromBody } from "~/models/privacy-payloads.server";
+import { queueRemoteCustomerErasure } from "~/models/shop-erasure.server";
 import { isAtTrackingMore, queueTrackingChanges } from "~/models/tracking-changes.server";
 
 // Shopify's mandatory compliance topics. Each is idempotent: Shopify may deliver twice.
@@ -185,20 +186,40 @@ export function listCustomerDataReports(shop: string) {
   return prisma.customerDataReport.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 50 });
 }
 
-/** shop/redact (48 hours after uninstall): nothing of the shop remains. */
+/**
+ * shop/redact (48 hours after uninstall): nothing of the shop remains here, and its customers'
+ * data is cleared at TrackingMore by the erasure job (queued in the same transaction).
+ */
 export async function redactShop(shop: string): Promise<void> {
   forgetCachedSessions(shop);
-  await prisma.$transaction([
-    prisma.session.deleteMany({ where: { shop } }),
-    prisma.tracking.deleteMany({ where: { shop } }),
-    prisma.fulfillment.deleteMany({ where: { shop } }),
-    prisma.fulfillmentEventRecord.deleteMany({ where: { shop } }),
-    prisma.webhookDelivery.deleteMany({ where: { shop } }),
-    prisma.customerDataReport.deleteMany({ where: { shop } }),
-    prisma.backfillJob.deleteMany({ where: { shop } }),
-    prisma.carrierOverride.deleteMany({ where: { shop } }),
-    prisma.shopSettings.deleteMany({ where: { shop } }),
-    prisma.shop.deleteMany({ where: { domain: shop } }),
-  ]);
-  log.info({ shop }, "shop redacted");
+  const queuedCalls = await prisma.$transaction(async (tx) => {
+    const calls = await queueRemoteCustomerErasure(tx, shop);
+    await forgetShopInPushes(tx, shop);
+    await tx.session.deleteMany({ where: { shop } });
+    await tx.tracking.deleteMany({ where: { shop } });
+    await tx.fulfillment.deleteMany({ where: { shop } });
+    await tx.fulfillmentEventRecord.deleteMany({ where: { shop } });
+    await tx.webhookDelivery.deleteMany({ where: { shop } });
+    await tx.customerDataReport.deleteMany({ where: { shop } });
+    await tx.backfillJob.deleteMany({ where: { shop } });
+    await tx.carrierOverride.deleteMany({ where: { shop } });
+    await tx.shopSettings.deleteMany({ where: { shop } });
+    await tx.shop.deleteMany({ where: { domain: shop } });
+    return calls;
+  });
+  log.info({ shop, queuedCalls }, "shop redacted");
+}
+
+/** Pushes waiting to be applied: the shop leaves each one's list; a push for it alone goes. */
+async function forgetShopInPushes(tx: TransactionClient, shop: string) {
+  const pushes = await tx.trackingMorePush.findMany({
+    where: { shops: { contains: JSON.stringify(shop) } },
+    select: { id: true, shops: true },
+  });
+  for (const push of pushes) {
+    const others = (JSON.parse(push.shops) as string[]).filter((s) => s !== shop);
+    if (others.length === 0) await tx.trackingMorePush.delete({ where: { id: push.id } });
+    else
+      await tx.trackingMorePush.update({ where: { id: push.id }, data: { shops: JSON.stringify(others) } });
+  }
 }
