@@ -1,6 +1,7 @@
 import { startJobs, type BackgroundJob, type BackgroundWork } from "./background.server";
 import { backfillJob } from "./backfill.server";
 import { eraseAtTrackingMoreJob } from "./erase-at-trackingmore.server";
+import { pruneRetainedRowsJob } from "./prune-retained-rows.server";
 import { dispatchTrackingsJob, ingestDeliveriesJob } from "./fulfillment-pipeline.server";
 import { pushTrackingChangesJob } from "./push-tracking-changes.server";
 import { applyTrackingMorePushesJob } from "./apply-trackingmore-pushes.server";
@@ -18,6 +19,7 @@ export function backgroundJobs(): BackgroundJob[] {
     writeBackEventsJob(),
     backfillJob(),
     eraseAtTrackingMoreJob(),
+    pruneRetainedRowsJob(),
   ];
 }
 

@@ -50,6 +50,7 @@ export function answerHotWebhook(request: IncomingMessage, response: ServerRespo
     response.statusCode = answer.status;
     response.setHeader("x-request-id", requestId);
     if (answer.contentType) response.setHeader("content-type", answer.contentType);
+    if (answer.retryAfter !== undefined) response.setHeader("retry-after", String(answer.retryAfter));
     response.end(answer.body);
     logRequestServed({ requestId, method: "POST", path, status: answer.status, startedAt });
   };

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Session } from "@shopify/shopify-api";
 import { appConfig } from "~/config.server";
+import { CallQueueFullError } from "~/lib/batched-calls.server";
 import { readBoundedBody } from "~/lib/body-limit.server";
 import { logger, type Logger } from "~/logger.server";
 import { sessionStorage } from "~/shopify.server";
@@ -30,6 +31,8 @@ export interface WebhookAnswer {
   status: number;
   body?: string;
   contentType?: string;
+  /** Seconds, with a 503: when to deliver again. */
+  retryAfter?: number;
 }
 
 /** A webhook refused before any change: the status and a message for the sender. */
@@ -150,15 +153,25 @@ export async function webhookRequestOf(request: Request): Promise<WebhookRequest
 }
 
 export function responseOf(answer: WebhookAnswer): Response {
-  return new Response(answer.body ?? null, {
-    status: answer.status,
-    headers: answer.contentType ? { "content-type": answer.contentType } : undefined,
-  });
+  const headers = new Headers();
+  if (answer.contentType) headers.set("content-type", answer.contentType);
+  if (answer.retryAfter !== undefined) headers.set("retry-after", String(answer.retryAfter));
+  return new Response(answer.body ?? null, { status: answer.status, headers });
 }
 
 function rejectionAnswer(error: unknown): WebhookAnswer {
   if (error instanceof WebhookRejection) return { status: error.status, body: error.message };
   throw error;
+}
+
+/**
+ * Too many writes already waiting (the database is behind): refused before anything is kept,
+ * with 503 and Retry-After, which Shopify and TrackingMore retry.
+ */
+function busyAnswer(error: unknown): WebhookAnswer {
+  if (!(error instanceof CallQueueFullError)) throw error;
+  logger.warn({ limit: error.limit }, "webhook refused: too many writes waiting (503)");
+  return { status: 503, body: "Busy, deliver again later", retryAfter: error.retryAfterSeconds };
 }
 
 /** For the Remix webhook routes: verifies, or throws the refusal as a Response. */
@@ -184,15 +197,20 @@ export async function receiveFulfillmentDelivery(request: WebhookRequest): Promi
   }
   const topic = fulfillmentTopicOf(webhook.topic);
   if (!topic) return { status: 400, body: `Unexpected topic ${webhook.topic}` };
-  const outcome = await recordShopifyDelivery({
-    shop: webhook.shop,
-    topic,
-    webhookId: webhook.webhookId,
-    eventId: webhook.eventId,
-    triggeredAt: webhook.triggeredAt,
-    rawPayload: webhook.text,
-    shopInstalled: Boolean(webhook.session),
-  });
+  let outcome;
+  try {
+    outcome = await recordShopifyDelivery({
+      shop: webhook.shop,
+      topic,
+      webhookId: webhook.webhookId,
+      eventId: webhook.eventId,
+      triggeredAt: webhook.triggeredAt,
+      rawPayload: webhook.text,
+      shopInstalled: Boolean(webhook.session),
+    });
+  } catch (error) {
+    return busyAnswer(error);
+  }
   if (outcome === "dropped_uninstalled")
     webhook.log.info("delivery dropped: the shop has no session (uninstalled)");
   else if (logger.isLevelEnabled("debug")) webhook.log.debug({ outcome }, "fulfillment delivery recorded");
@@ -211,7 +229,12 @@ export async function receiveFulfillmentWebhook(request: Request): Promise<Respo
  */
 export async function receiveTrackingMoreWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
   if (request.method !== "POST") return { status: 405, body: "TrackingMore pushes are POST requests" };
-  const result = await receiveTrackingMorePush(request.rawBody.toString("utf8"));
+  let result;
+  try {
+    result = await receiveTrackingMorePush(request.rawBody.toString("utf8"));
+  } catch (error) {
+    return busyAnswer(error);
+  }
   // Every well-formed push gets the same answer, whatever became of it (push.server.ts).
   return {
     status: result.httpStatus,

@@ -124,6 +124,7 @@ const candidateShops = batchedCalls(
         .map((r) => ({ shop: r.shop, cipher: r.cipher })),
     );
   },
+  { maxPending: () => appConfig().maxPendingWrites },
 );
 
 const pushLog = logger.child({ component: "trackingmore-push" });
