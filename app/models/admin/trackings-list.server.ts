@@ -237,11 +237,12 @@ const CSV_COLUMNS = [
   "createdAt",
 ] as const;
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text =
     value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
-  // Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // Cells starting with =, +, - or @ (or their full-width forms, or TAB or CR, after which
+  // spreadsheets start a formula too) would run as formulas.
+  const safe = /^[=+\-@\t\r＝＋－＠]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
