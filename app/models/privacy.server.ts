@@ -181,9 +181,47 @@ export async function recordCustomerDataRequest(shop: string, request: CustomerD
     : prisma.customerDataReport.create({ data });
 }
 
-/** The reports the merchant can open, newest first. */
-export function listCustomerDataReports(shop: string) {
-  return prisma.customerDataReport.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 50 });
+export interface CustomerDataReportView {
+  id: string;
+  customerEmail: string | null;
+  createdAt: string;
+  parcels: {
+    trackingNumber: string;
+    carrierCode: string;
+    orderName: string | null;
+    orderId: string;
+    customerName: string | null;
+    customerEmail: string | null;
+    customerPhone: string | null;
+    status: string;
+  }[];
+}
+
+/** The reports the merchant can open (Settings), newest first: only the shop's own. */
+export async function listCustomerDataReports(shop: string): Promise<CustomerDataReportView[]> {
+  const rows = await prisma.customerDataReport.findMany({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+  });
+  return rows.map((row) => {
+    const report = JSON.parse(row.report) as { trackings?: CustomerDataReportView["parcels"] };
+    return {
+      id: row.id,
+      customerEmail: row.customerEmail,
+      createdAt: row.createdAt.toISOString(),
+      parcels: (report.trackings ?? []).map((t) => ({
+        trackingNumber: t.trackingNumber,
+        carrierCode: t.carrierCode,
+        orderName: t.orderName,
+        orderId: t.orderId,
+        customerName: t.customerName,
+        customerEmail: t.customerEmail,
+        customerPhone: t.customerPhone,
+        status: t.status,
+      })),
+    };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../emulator";
@@ -200,6 +201,33 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     expect(html).not.toContain(newApiKey);
     expect(html).toContain(newApiKey.slice(-4));
     await screenshot(page, "settings");
+  });
+
+  it("shows the customers' data requests in settings, in English and Chinese, wide and narrow", async () => {
+    const customer = await prisma.tracking.update({
+      where: { id: seeded[0].id },
+      data: { customerEmail: "ada@example.com", customerPhone: "+44 20 7946 0958" },
+    });
+    await recordCustomerDataRequest(shop, {
+      customer: { id: 501, email: "Ada@Example.com" },
+      dataRequestId: "e2e-data-request",
+    });
+    await openAdminPage(page, app, shop, "/app/settings");
+    await page.getByText("Customer data requests").waitFor();
+    await page.getByRole("button", { name: "Show data" }).click();
+    await page.getByText(customer.trackingNumber, { exact: false }).first().waitFor();
+    await page.getByText("Ada Lovelace", { exact: false }).first().waitFor();
+    await screenshot(page, "settings-data-requests");
+    await page.setViewportSize({ width: 390, height: 900 });
+    await screenshot(page, "settings-data-requests-390");
+
+    await openAdminPage(page, app, shop, "/app/settings?locale=zh-CN");
+    await page.getByText("客户数据请求").waitFor();
+    await page.getByRole("button", { name: "查看数据" }).click();
+    await page.getByText("Ada Lovelace", { exact: false }).first().waitFor();
+    await screenshot(page, "settings-data-requests-zh-CN-390");
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await screenshot(page, "settings-data-requests-zh-CN");
   });
 
   it("runs a small backfill to completion", async () => {

@@ -1,9 +1,9 @@
-import { readBoundedFormData } from "~/lib/body-limit.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { answerModelErrors } from "~/lib/admin-route.server";
+import { readBoundedFormData } from "~/lib/body-limit.server";
 import { estimateBackfill, latestBackfill, startBackfill } from "~/models/admin/backfill.server";
 import {
   connectTrackingMore,
@@ -12,6 +12,7 @@ import {
   saveBehaviour,
   saveCarrierOverrides,
 } from "~/models/admin/settings-admin.server";
+import { listCustomerDataReports } from "~/models/privacy.server";
 import { getShopSettings } from "~/models/settings.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
@@ -19,16 +20,18 @@ import { ApiKeyCard } from "./components/api-key-card";
 import { BackfillCard } from "./components/backfill-card";
 import { BehaviourCard } from "./components/behaviour-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
+import { DataRequestsCard } from "./components/data-requests-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, overrides, backfill] = await Promise.all([
+  const [settings, overrides, backfill, dataRequests] = await Promise.all([
     getShopSettings(session.shop),
     listCarrierOverrides(session.shop),
     latestBackfill(session.shop),
+    listCustomerDataReports(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill });
+  return json({ settings, overrides, backfill, dataRequests });
 };
 
 export type SettingsActionData =
@@ -90,7 +93,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill } = useLoaderData<typeof loader>();
+  const { settings, overrides, backfill, dataRequests } = useLoaderData<typeof loader>();
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -130,6 +133,7 @@ export default function SettingsPage() {
               onSubmit={send}
             />
             <BackfillCard job={backfill} />
+            <DataRequestsCard reports={dataRequests} />
           </BlockStack>
         </Layout.Section>
       </Layout>
