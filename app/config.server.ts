@@ -27,6 +27,11 @@ export interface AppConfig {
    * a webhook is answered 503 with Retry-After, which the sender retries.
    */
   maxPendingWrites: number;
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (Shopify's app proxy: 1; a load
+   * balancer in front of the app adds one); the visitor is that many entries from the end.
+   */
+  trustedProxyHops: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,6 +128,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: env.LOG_LEVEL?.trim() || "info",
     runWorkerInWebProcess: parseBoolean("RUN_WORKER_IN_WEB", env.RUN_WORKER_IN_WEB, true),
     retentionDays: parsePositiveInteger("TRACKBRIDGE_RETENTION_DAYS", env.TRACKBRIDGE_RETENTION_DAYS, 30),
+    trustedProxyHops: parsePositiveInteger(
+      "TRACKBRIDGE_TRUSTED_PROXY_HOPS",
+      env.TRACKBRIDGE_TRUSTED_PROXY_HOPS,
+      1,
+    ),
     maxPendingWrites: parsePositiveInteger(
       "TRACKBRIDGE_MAX_PENDING_WRITES",
       env.TRACKBRIDGE_MAX_PENDING_WRITES,

@@ -1,6 +1,7 @@
-import { readBoundedFormData } from "~/lib/body-limit.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { resolveLocale, type Locale } from "~/i18n";
+import { readBoundedFormData } from "~/lib/body-limit.server";
+import { visitorAddress } from "~/lib/client-address.server";
 import { findParcelsForCustomer, tryStorefrontLookup } from "~/models/storefront-tracking.server";
 import { authenticate } from "~/shopify.server";
 import { renderTrackingPage, type TrackingPageState } from "./components/tracking-page.server";
@@ -22,12 +23,6 @@ function pageContext(request: Request) {
   const prefix = url.searchParams.get("path_prefix") ?? "";
   const formAction = /^\/[A-Za-z0-9/_-]{1,100}$/.test(prefix) ? prefix : DEFAULT_PATH_PREFIX;
   return { shop, locale, formAction };
-}
-
-/** The visitor's address as Shopify forwards it; the key the lookup limit counts per shop. */
-function visitorAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
