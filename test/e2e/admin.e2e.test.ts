@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { encryptSecret } from "~/lib/secrets.server";
 import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
@@ -212,7 +213,13 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
       customer: { id: 501, email: "Ada@Example.com" },
       dataRequestId: "e2e-data-request",
     });
+    // An account email another TRACKBRIDGE_ENCRYPTION_KEY wrote: shown as "enter it again".
+    await prisma.shopSettings.update({
+      where: { shop },
+      data: { trackingMoreAccountEmailCipher: encryptSecret("e2e@example.com", Buffer.alloc(32, 7)) },
+    });
     await openAdminPage(page, app, shop, "/app/settings");
+    await page.getByText(/The saved TrackingMore account email cannot be decrypted/).waitFor();
     await page.getByText("Customer data requests").waitFor();
     await page.getByRole("button", { name: "Show data" }).click();
     await page.getByText(customer.trackingNumber, { exact: false }).first().waitFor();
@@ -223,11 +230,13 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
 
     await openAdminPage(page, app, shop, "/app/settings?locale=zh-CN");
     await page.getByText("客户数据请求").waitFor();
+    await page.getByText(/已保存的 TrackingMore 账户邮箱无法解密/).waitFor();
     await page.getByRole("button", { name: "查看数据" }).click();
     await page.getByText("Ada Lovelace", { exact: false }).first().waitFor();
     await screenshot(page, "settings-data-requests-zh-CN-390");
     await page.setViewportSize({ width: 1440, height: 1000 });
     await screenshot(page, "settings-data-requests-zh-CN");
+    await prisma.shopSettings.update({ where: { shop }, data: { trackingMoreAccountEmailCipher: null } });
   });
 
   it("runs a small backfill to completion", async () => {

@@ -2,8 +2,8 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { appConfig } from "~/config.server";
 import prisma, { insertStatements, newRowId, queryOnRequestPath, sqlParameterMarkers } from "~/db.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
-import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
+import { readableSecret } from "~/models/settings.server";
 import { parseTracking } from "~/trackingmore";
 import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "./apply-snapshot.server";
 import { confirmPushes } from "./push-confirmation.server";
@@ -92,10 +92,13 @@ interface CandidateShop {
 const emailsByCipher = new Map<string, string>();
 const MAX_REMEMBERED_EMAILS = 10_000;
 
-function accountEmail(cipher: string): string {
+/** The account email, or null when this key cannot read it (that shop cannot verify pushes). */
+function accountEmail(shop: string, cipher: string): string | null {
   let email = emailsByCipher.get(cipher);
   if (email === undefined) {
-    email = decryptSecret(cipher, appConfig().encryptionKey);
+    const readable = readableSecret(shop, "accountEmail", cipher);
+    if (readable === null) return null;
+    email = readable;
     if (emailsByCipher.size >= MAX_REMEMBERED_EMAILS) emailsByCipher.clear();
     emailsByCipher.set(cipher, email);
   }
@@ -158,9 +161,10 @@ export async function receiveTrackingMorePush(
   // No email configured: that shop cannot verify pushes, polling keeps it current.
   const shops = verifyInfo
     ? candidates
-        .filter(
-          (c) => c.cipher && verifyPushSignature(accountEmail(c.cipher), verifyInfo, { ...options, now }),
-        )
+        .filter((c) => {
+          const email = c.cipher ? accountEmail(c.shop, c.cipher) : null;
+          return email !== null && verifyPushSignature(email, verifyInfo, { ...options, now });
+        })
         .map((c) => c.shop)
     : [];
   if (!verifyInfo || shops.length === 0) {
