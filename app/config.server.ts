@@ -20,6 +20,18 @@ export interface AppConfig {
   logLevel: string;
   /** Run the TrackingMore dispatcher inside the web process (the embedded default). */
   runWorkerInWebProcess: boolean;
+  /** Days processed inbox rows and old pushes are kept before the prune job deletes them. */
+  retentionDays: number;
+  /**
+   * Writes (inbox deliveries, pushes) a process holds waiting for their group commit; past it
+   * a webhook is answered 503 with Retry-After, which the sender retries.
+   */
+  maxPendingWrites: number;
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (Shopify's app proxy: 1; a load
+   * balancer in front of the app adds one); the visitor is that many entries from the end.
+   */
+  trustedProxyHops: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,6 +80,15 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+function parsePositiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new ConfigError(`${name} must be a whole number of 1 or more, got "${value}"`);
+  }
+  return number;
+}
+
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
   if (/^(1|true|yes|on)$/i.test(value)) return true;
@@ -106,6 +127,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: parsePort(env.PORT),
     logLevel: env.LOG_LEVEL?.trim() || "info",
     runWorkerInWebProcess: parseBoolean("RUN_WORKER_IN_WEB", env.RUN_WORKER_IN_WEB, true),
+    retentionDays: parsePositiveInteger("TRACKBRIDGE_RETENTION_DAYS", env.TRACKBRIDGE_RETENTION_DAYS, 30),
+    trustedProxyHops: parsePositiveInteger(
+      "TRACKBRIDGE_TRUSTED_PROXY_HOPS",
+      env.TRACKBRIDGE_TRUSTED_PROXY_HOPS,
+      1,
+    ),
+    maxPendingWrites: parsePositiveInteger(
+      "TRACKBRIDGE_MAX_PENDING_WRITES",
+      env.TRACKBRIDGE_MAX_PENDING_WRITES,
+      5_000,
+    ),
   };
 }
 

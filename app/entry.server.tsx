@@ -65,3 +65,4 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 export { startBackgroundWork } from "./jobs/index.server";
 export { logger, logRequestServed } from "./logger.server";
 export { answerHotWebhook } from "./webhooks/fast-lane.server";
+export { refuseOversizeBody } from "./lib/body-limit.server";

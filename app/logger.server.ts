@@ -4,8 +4,31 @@ import pino from "pino";
 // still cannot leak a key. Lines are written in 4 KiB chunks rather than one write each: at
 // webhook rates the access log's write calls were a visible share of a delivery's cost. Pino
 // flushes what is buffered when the process exits.
+// Shopify's library writes its context into the message text (at debug, the whole session token
+// of every admin request), where redaction by path cannot reach: message strings are scrubbed
+// of anything shaped like a token or an email address.
+const SECRET_SHAPES: [RegExp, string][] = [
+  // JWTs (session and id tokens): header.payload.signature, base64url.
+  [/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, "[redacted token]"],
+  // Shopify access tokens and secrets: shpat_, shpua_, shpca_, shppa_, shpss_.
+  [/\bshp(?:at|ua|ca|pa|ss)_\w+/g, "[redacted token]"],
+  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, "[redacted email]"],
+];
+
+export function scrubSecrets(text: string): string {
+  let scrubbed = text;
+  for (const [shape, replacement] of SECRET_SHAPES) scrubbed = scrubbed.replace(shape, replacement);
+  return scrubbed;
+}
+
 export const logger = pino(
   {
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((arg: unknown) => (typeof arg === "string" ? scrubSecrets(arg) : arg));
+        return method.apply(this, scrubbed as Parameters<typeof method>);
+      },
+    },
     level: process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "silent" : "info"),
     base: { app: "trackbridge" },
     redact: {
@@ -21,8 +44,21 @@ export const logger = pino(
         "headers.authorization",
         "headers['x-shopify-hmac-sha256']",
         "headers['trackingmore-api-key']",
+        "customerName",
+        "*.customerName",
+        "customerEmail",
         "*.customerEmail",
+        "customerPhone",
         "*.customerPhone",
+        "email",
+        "*.email",
+        "phone",
+        "*.phone",
+        "sessionToken",
+        "*.sessionToken",
+        "idToken",
+        "*.idToken",
+        "headers.cookie",
       ],
       censor: "[redacted]",
     },

@@ -4,6 +4,7 @@
 // (read back from the emulator), what stayed in TrackBridge and why, and how to open the admin.
 //
 //   npm run demo [-- --exit] [--no-build] [--port N] [--db path] [--emulator <v2 base URL>] [--result file.json]
+//                [--log-level debug|info|warn|…]  (the app server's LOG_LEVEL; default info)
 //
 // --exit stops after printing (the test uses it); otherwise the app keeps running until Ctrl-C.
 // --emulator uses an emulator already running (it needs the account demo-key).
@@ -44,6 +45,7 @@ interface DemoOptions {
   databaseFile: string;
   emulatorUrl: string | null;
   resultFile: string | null;
+  logLevel: string;
 }
 
 function parseOptions(argv: string[]): DemoOptions {
@@ -52,7 +54,7 @@ function parseOptions(argv: string[]): DemoOptions {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const flags = new Set(["--exit", "--no-build"]);
-  const known = new Set([...flags, "--port", "--db", "--emulator", "--result"]);
+  const known = new Set([...flags, "--port", "--db", "--emulator", "--result", "--log-level"]);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) throw new Error(`unknown argument ${argv[i]}`);
     if (!flags.has(argv[i])) i++;
@@ -66,6 +68,7 @@ function parseOptions(argv: string[]): DemoOptions {
     databaseFile: path.resolve(root, value("--db") ?? DEFAULT_DATABASE_FILE),
     emulatorUrl: value("--emulator") ?? null,
     resultFile: value("--result") ?? null,
+    logLevel: value("--log-level") ?? "info",
   };
 }
 
@@ -235,7 +238,12 @@ export async function runDemo(
     out(`database                ${path.relative(process.cwd(), options.databaseFile)} (fresh)`);
 
     const port = await choosePort(options.port);
-    const env = appEnvironment({ port, databaseUrl, trackingMoreBaseUrl: emulatorUrl });
+    const env = appEnvironment({
+      port,
+      databaseUrl,
+      trackingMoreBaseUrl: emulatorUrl,
+      logLevel: options.logLevel,
+    });
     // This process links the shop and reads the demo database through the app's own modules,
     // which read their configuration from the environment on first use.
     Object.assign(process.env, env, { LOG_LEVEL: "warn" });

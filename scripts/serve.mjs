@@ -31,7 +31,7 @@ try {
   throw error;
 }
 
-const { answerHotWebhook, logRequestServed } = build.entry.module;
+const { answerHotWebhook, logRequestServed, refuseOversizeBody } = build.entry.module;
 const app = express();
 app.disable("x-powered-by");
 // Every request gets an id (Shopify's webhook id where there is one), passed to the app as
@@ -51,8 +51,11 @@ app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT || 3000);
+// Every body is bounded while it streams, before Express or Remix reads it (an oversize one is
+// 413 with the connection dropped); the fast lane bounds its own the same way.
 const server = http.createServer((req, res) => {
-  if (!answerHotWebhook(req, res)) app(req, res);
+  if (answerHotWebhook(req, res) || refuseOversizeBody(req, res)) return;
+  app(req, res);
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => {

@@ -7,6 +7,8 @@ import { writeBackEventsJob } from "~/pipeline/write-back/job.server";
 import { refreshCarrierListsJob, selfCorrectCarriersJob } from "~/pipeline/carriers/job.server";
 import { pushTrackingChangesJob } from "~/pipeline/change-push/job.server";
 import { dispatchTrackingsJob } from "~/pipeline/dispatch/job.server";
+import { eraseAtTrackingMoreJob } from "~/pipeline/erasure/job.server";
+import { pruneRetainedRowsJob } from "~/pipeline/retention/job.server";
 
 // The one list of background work: each pipeline stage owns its job (app/pipeline/<stage>);
 // this file only registers them.
@@ -23,6 +25,8 @@ export function backgroundJobs(): BackgroundJob[] {
     backfillJob(),
     refreshCarrierListsJob(),
     selfCorrectCarriersJob(),
+    eraseAtTrackingMoreJob(),
+    pruneRetainedRowsJob(),
   ];
 }
 

@@ -14,16 +14,38 @@ export function encryptSecret(plaintext: string, key: Buffer): string {
     .join(":");
 }
 
+/** GCM's full tag. A shorter one would verify by its prefix alone, so it is refused. */
+const TAG_BYTES = 16;
+
+/**
+ * A stored secret that cannot be read: another TRACKBRIDGE_ENCRYPTION_KEY wrote it (the key was
+ * changed or lost), or it was tampered with. The merchant has to enter it again.
+ */
+export class SecretUnreadableError extends Error {
+  constructor(reason: string) {
+    super(`Stored secret cannot be decrypted with TRACKBRIDGE_ENCRYPTION_KEY (${reason})`);
+    this.name = "SecretUnreadableError";
+  }
+}
+
 export function decryptSecret(stored: string, key: Buffer): string {
   const [version, iv, tag, ciphertext] = stored.split(":");
   if (version !== VERSION || !iv || !tag || ciphertext === undefined) {
-    throw new Error("Stored secret has an unknown format");
+    throw new SecretUnreadableError("unknown format");
   }
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
-    "utf8",
-  );
+  const tagBytes = Buffer.from(tag, "base64url");
+  if (tagBytes.length !== TAG_BYTES) throw new SecretUnreadableError("the tag is not 16 bytes");
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), {
+    authTagLength: TAG_BYTES,
+  });
+  decipher.setAuthTag(tagBytes);
+  try {
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
+  } catch {
+    throw new SecretUnreadableError("another key wrote it, or it was changed");
+  }
 }
 
 /** What the admin may show of a secret: its last four characters. */

@@ -1,5 +1,6 @@
 import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import { LRUCache } from "lru-cache";
 
 // Every Shopify webhook and admin request loads the shop's offline session; at webhook rates
 // that read is a large share of the work. Sessions change rarely (install, token exchange,
@@ -8,17 +9,22 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 // delete) is seen within TTL_MS, and `forgetCachedSessions` clears a shop at once here.
 
 const TTL_MS = 5_000;
+/**
+ * Entries kept at most, least recently used evicted first. Misses are cached too (a shop
+ * without a session), so without a cap every id ever asked for would stay.
+ */
+export const SESSION_CACHE_MAX = 5_000;
 
-interface Entry {
-  session: Session | undefined;
-  expiresAt: number;
+const cache = new LRUCache<string, { session: Session | undefined }>({ max: SESSION_CACHE_MAX, ttl: TTL_MS });
+
+/** Entries held now (for the memory tests). */
+export function cachedSessionCount(): number {
+  return cache.size;
 }
-
-const cache = new Map<string, Entry>();
 
 export function forgetCachedSessions(shop?: string) {
   if (!shop) return cache.clear();
-  for (const [id, entry] of cache)
+  for (const [id, entry] of cache.entries())
     if (entry.session?.shop === shop || id === `offline_${shop}`) cache.delete(id);
 }
 
@@ -32,9 +38,9 @@ export class CachedSessionStorage implements SessionStorage {
 
   async loadSession(id: string): Promise<Session | undefined> {
     const hit = cache.get(id);
-    if (hit && hit.expiresAt > Date.now()) return hit.session;
+    if (hit) return hit.session;
     const session = await this.storage.loadSession(id);
-    cache.set(id, { session, expiresAt: Date.now() + TTL_MS });
+    cache.set(id, { session });
     return session;
   }
 

@@ -1,6 +1,7 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
-import { decryptSecret, encryptSecret, secretHint } from "~/lib/secrets.server";
+import { decryptSecret, encryptSecret, secretHint, SecretUnreadableError } from "~/lib/secrets.server";
+import { logger } from "~/logger.server";
 
 export type OrderIdFormat = "name" | "id";
 export type CancelledFulfillmentAction = "archive" | "delete" | "keep";
@@ -11,6 +12,8 @@ export interface ShopSettingsView {
   hasApiKey: boolean;
   apiKeyHint: string | null;
   hasAccountEmail: boolean;
+  /** Secrets stored but unreadable with this TRACKBRIDGE_ENCRYPTION_KEY: to be entered again. */
+  unreadableSecrets: ("apiKey" | "accountEmail")[];
   createOnFulfillment: boolean;
   orderIdFormat: OrderIdFormat;
   titleTemplate: string;
@@ -45,6 +48,16 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
     hasApiKey: Boolean(row?.trackingMoreApiKeyCipher),
     apiKeyHint: row?.trackingMoreApiKeyHint ?? null,
     hasAccountEmail: Boolean(row?.trackingMoreAccountEmailCipher),
+    unreadableSecrets: [
+      ...(row?.trackingMoreApiKeyCipher &&
+      readableSecret(shop, "apiKey", row.trackingMoreApiKeyCipher) === null
+        ? (["apiKey"] as const)
+        : []),
+      ...(row?.trackingMoreAccountEmailCipher &&
+      readableSecret(shop, "accountEmail", row.trackingMoreAccountEmailCipher) === null
+        ? (["accountEmail"] as const)
+        : []),
+    ],
     createOnFulfillment: row?.createOnFulfillment ?? true,
     orderIdFormat: (row?.orderIdFormat as OrderIdFormat | undefined) ?? "name",
     titleTemplate: row?.titleTemplate ?? DEFAULT_TITLE_TEMPLATE,
@@ -90,14 +103,39 @@ export async function saveTrackingMoreApiKey(shop: string, apiKey: string): Prom
 }
 
 /** Server-side only: the decrypted key, or null when the shop has none. */
+const unreadableLogged = new Set<string>();
+
+/**
+ * A stored secret, or null when this process's TRACKBRIDGE_ENCRYPTION_KEY cannot read it: the
+ * shop then behaves as if none were set (nothing is sent with it, nothing fails with a 500) and
+ * the settings page asks for it again. One log line per shop and secret says why.
+ */
+export function readableSecret(
+  shop: string,
+  which: "apiKey" | "accountEmail",
+  cipher: string,
+): string | null {
+  try {
+    return decryptSecret(cipher, appConfig().encryptionKey);
+  } catch (error) {
+    if (!(error instanceof SecretUnreadableError)) throw error;
+    if (!unreadableLogged.has(`${shop}/${which}`)) {
+      unreadableLogged.add(`${shop}/${which}`);
+      logger.error(
+        { shop, secret: which },
+        "a stored TrackingMore secret cannot be decrypted: TRACKBRIDGE_ENCRYPTION_KEY changed? The merchant must enter it again",
+      );
+    }
+    return null;
+  }
+}
+
 export async function readTrackingMoreApiKey(shop: string): Promise<string | null> {
   const row = await prisma.shopSettings.findUnique({
     where: { shop },
     select: { trackingMoreApiKeyCipher: true },
   });
-  return row?.trackingMoreApiKeyCipher
-    ? decryptSecret(row.trackingMoreApiKeyCipher, appConfig().encryptionKey)
-    : null;
+  return row?.trackingMoreApiKeyCipher ? readableSecret(shop, "apiKey", row.trackingMoreApiKeyCipher) : null;
 }
 
 /** The TrackingMore account email keys the HMAC of TrackingMore's webhooks (verifyInfo). */
@@ -116,6 +154,6 @@ export async function readTrackingMoreAccountEmail(shop: string): Promise<string
     select: { trackingMoreAccountEmailCipher: true },
   });
   return row?.trackingMoreAccountEmailCipher
-    ? decryptSecret(row.trackingMoreAccountEmailCipher, appConfig().encryptionKey)
+    ? readableSecret(shop, "accountEmail", row.trackingMoreAccountEmailCipher)
     : null;
 }

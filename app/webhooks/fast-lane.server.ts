@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { logger, logRequestServed } from "~/logger.server";
-import { noteIntake } from "../lib/intake-pressure.server";
+import { BodyTooLargeError, MAX_REQUEST_BODY_BYTES, refuseOversizeBody } from "~/lib/body-limit.server";
+import { noteIntake } from "~/lib/intake-pressure.server";
 import {
   receiveFulfillmentDelivery,
   receiveTrackingMoreWebhook,
@@ -23,7 +24,7 @@ const HOT_WEBHOOKS: Record<string, (request: WebhookRequest) => Promise<WebhookA
 };
 
 /** Shopify caps webhook bodies well below this; anything larger is not a webhook of ours. */
-export const MAX_WEBHOOK_BODY_BYTES = 5 * 2 ** 20;
+export const MAX_WEBHOOK_BODY_BYTES = MAX_REQUEST_BODY_BYTES;
 
 function headerOf(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
@@ -49,23 +50,33 @@ export function answerHotWebhook(request: IncomingMessage, response: ServerRespo
     response.statusCode = answer.status;
     response.setHeader("x-request-id", requestId);
     if (answer.contentType) response.setHeader("content-type", answer.contentType);
+    if (answer.retryAfter !== undefined) response.setHeader("retry-after", String(answer.retryAfter));
     response.end(answer.body);
     logRequestServed({ requestId, method: "POST", path, status: answer.status, startedAt });
   };
 
+  // Oversize bodies are refused while they stream (a declared length before any byte is read);
+  // the answer and the dropped connection are refuseOversizeBody's.
+  if (refuseOversizeBody(request, response, MAX_WEBHOOK_BODY_BYTES)) {
+    logRequestServed({ requestId, method: "POST", path, status: 413, startedAt });
+    return true;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   request.on("data", (chunk: Buffer) => {
     size += chunk.length;
     if (size <= MAX_WEBHOOK_BODY_BYTES) chunks.push(chunk);
   });
-  request.on("error", (error) => logger.warn({ err: error, requestId, path }, "webhook request failed"));
+  request.on("error", (error) => {
+    if (!(error instanceof BodyTooLargeError))
+      logger.warn({ err: error, requestId, path }, "webhook request failed");
+  });
   request.on("end", () => {
-    if (size > MAX_WEBHOOK_BODY_BYTES) return send({ status: 413, body: "Webhook body too large" });
+    if (size > MAX_WEBHOOK_BODY_BYTES) return;
     const webhook: WebhookRequest = {
       method: "POST",
       header: (name) => (name === "x-request-id" ? requestId : headerOf(request, name)),
-      rawBody: Buffer.concat(chunks, size).toString("utf8"),
+      rawBody: Buffer.concat(chunks, size),
     };
     receive(webhook).then(send, (error: unknown) => {
       // Not recorded: a 500 makes the sender deliver again later.
@@ -73,5 +84,6 @@ export function answerHotWebhook(request: IncomingMessage, response: ServerRespo
       send({ status: 500, body: "Internal error" });
     });
   });
+  request.resume();
   return true;
 }

@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Session } from "@shopify/shopify-api";
 import { appConfig } from "~/config.server";
+import { CallQueueFullError } from "~/lib/batched-calls.server";
+import { readBoundedBody } from "~/lib/body-limit.server";
 import { logger, type Logger } from "~/logger.server";
 import { sessionStorage } from "~/shopify.server";
 import { fulfillmentTopicOf, recordShopifyDelivery } from "~/pipeline/ingest/inbox.server";
@@ -21,14 +23,16 @@ export interface WebhookRequest {
   method: string;
   /** A header's value by its lower-case name. */
   header(name: string): string | undefined;
-  /** The body exactly as sent: the signature covers these bytes. */
-  rawBody: string;
+  /** The body exactly as sent: Shopify's signature covers these bytes, not their decoding. */
+  rawBody: Buffer;
 }
 
 export interface WebhookAnswer {
   status: number;
   body?: string;
   contentType?: string;
+  /** Seconds, with a 503: when to deliver again. */
+  retryAfter?: number;
 }
 
 /** A webhook refused before any change: the status and a message for the sender. */
@@ -62,13 +66,15 @@ export interface VerifiedShopifyWebhook {
   eventId: string | null;
   triggeredAt: string | null;
   payload: Record<string, unknown>;
+  /** The body decoded as UTF-8 (what the inbox keeps). */
+  text: string;
   /** The shop's offline session; undefined when the app is not installed there. */
   session: Session | undefined;
   log: Logger;
 }
 
-export function isShopifySignatureValid(rawBody: string, signature: string, secret: string): boolean {
-  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
+export function isShopifySignatureValid(rawBody: Buffer, signature: string, secret: string): boolean {
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
   const given = Buffer.from(signature, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -109,9 +115,10 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
     log().warn("webhook refused: the shop domain is not a domain");
     throw new WebhookRejection(400, "X-Shopify-Shop-Domain is not a shop domain");
   }
+  const text = request.rawBody.toString("utf8");
   let payload: unknown;
   try {
-    payload = JSON.parse(request.rawBody);
+    payload = JSON.parse(text);
   } catch {
     log().warn("webhook body is not valid JSON");
     throw new WebhookRejection(400, "Malformed JSON body");
@@ -128,6 +135,7 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
     eventId: request.header("x-shopify-event-id") ?? null,
     triggeredAt: request.header("x-shopify-triggered-at") ?? null,
     payload: payload as Record<string, unknown>,
+    text,
     session: await sessionStorage.loadSession(`offline_${headers.shop}`),
     get log() {
       return log();
@@ -135,22 +143,35 @@ export async function verifyShopifyWebhook(request: WebhookRequest): Promise<Ver
   };
 }
 
-/** A Fetch API request (what Remix hands a route) as a WebhookRequest. */
+/**
+ * A Fetch API request (what Remix hands a route) as a WebhookRequest; a body over the limit is
+ * refused with 413 while it streams (readBoundedBody throws the Response).
+ */
 export async function webhookRequestOf(request: Request): Promise<WebhookRequest> {
-  const rawBody = await request.text();
+  const rawBody = await readBoundedBody(request);
   return { method: request.method, header: (name) => request.headers.get(name) ?? undefined, rawBody };
 }
 
 export function responseOf(answer: WebhookAnswer): Response {
-  return new Response(answer.body ?? null, {
-    status: answer.status,
-    headers: answer.contentType ? { "content-type": answer.contentType } : undefined,
-  });
+  const headers = new Headers();
+  if (answer.contentType) headers.set("content-type", answer.contentType);
+  if (answer.retryAfter !== undefined) headers.set("retry-after", String(answer.retryAfter));
+  return new Response(answer.body ?? null, { status: answer.status, headers });
 }
 
 function rejectionAnswer(error: unknown): WebhookAnswer {
   if (error instanceof WebhookRejection) return { status: error.status, body: error.message };
   throw error;
+}
+
+/**
+ * Too many writes already waiting (the database is behind): refused before anything is kept,
+ * with 503 and Retry-After, which Shopify and TrackingMore retry.
+ */
+function busyAnswer(error: unknown): WebhookAnswer {
+  if (!(error instanceof CallQueueFullError)) throw error;
+  logger.warn({ limit: error.limit }, "webhook refused: too many writes waiting (503)");
+  return { status: 503, body: "Busy, deliver again later", retryAfter: error.retryAfterSeconds };
 }
 
 /** For the Remix webhook routes: verifies, or throws the refusal as a Response. */
@@ -176,15 +197,20 @@ export async function receiveFulfillmentDelivery(request: WebhookRequest): Promi
   }
   const topic = fulfillmentTopicOf(webhook.topic);
   if (!topic) return { status: 400, body: `Unexpected topic ${webhook.topic}` };
-  const outcome = await recordShopifyDelivery({
-    shop: webhook.shop,
-    topic,
-    webhookId: webhook.webhookId,
-    eventId: webhook.eventId,
-    triggeredAt: webhook.triggeredAt,
-    rawPayload: request.rawBody,
-    shopInstalled: Boolean(webhook.session),
-  });
+  let outcome;
+  try {
+    outcome = await recordShopifyDelivery({
+      shop: webhook.shop,
+      topic,
+      webhookId: webhook.webhookId,
+      eventId: webhook.eventId,
+      triggeredAt: webhook.triggeredAt,
+      rawPayload: webhook.text,
+      shopInstalled: Boolean(webhook.session),
+    });
+  } catch (error) {
+    return busyAnswer(error);
+  }
   if (outcome === "dropped_uninstalled")
     webhook.log.info("delivery dropped: the shop has no session (uninstalled)");
   else if (logger.isLevelEnabled("debug")) webhook.log.debug({ outcome }, "fulfillment delivery recorded");
@@ -203,10 +229,16 @@ export async function receiveFulfillmentWebhook(request: Request): Promise<Respo
  */
 export async function receiveTrackingMoreWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
   if (request.method !== "POST") return { status: 405, body: "TrackingMore pushes are POST requests" };
-  const result = await receiveTrackingMorePush(request.rawBody);
+  let result;
+  try {
+    result = await receiveTrackingMorePush(request.rawBody.toString("utf8"));
+  } catch (error) {
+    return busyAnswer(error);
+  }
+  // Every well-formed push gets the same answer, whatever became of it (push.server.ts).
   return {
     status: result.httpStatus,
-    body: JSON.stringify({ result: result.result }),
+    body: JSON.stringify({ result: result.httpStatus === 200 ? "received" : result.result }),
     contentType: "application/json",
   };
 }

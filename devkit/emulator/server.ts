@@ -6,6 +6,8 @@ import { FaultInjector, type FaultConfig, type FaultKind } from "./faults";
 import {
   effectiveStatus,
   newAccount,
+  newTracking,
+  trackingKey,
   trackingToWire,
   type Account,
   type AccountInit,
@@ -69,6 +71,11 @@ export interface EmulatorHandle {
   /** One account's push URL, or the default for all when apiKey is omitted; null clears. */
   setWebhookUrl(url: string | null, apiKey?: string): void;
   flushWebhooks(): Promise<WebhookDelivery[]>;
+  /**
+   * Sets what the carrier has said of a tracking (wire fields as /trackings/get answers them),
+   * creating the tracking in the account if it is not there yet.
+   */
+  setCarrierView(apiKey: string, wire: Record<string, unknown>): void;
   stats(): EmulatorStats;
   resetStats(): void;
 }
@@ -394,6 +401,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       windows.clear();
     },
     addAccount,
+    setCarrierView: (apiKey, wire) => {
+      const account = accountOrThrow(apiKey);
+      const key = trackingKey(String(wire.carrier_code), String(wire.tracking_number));
+      const tracking = account.trackings.get(key) ?? newTracking(account, wire, clock.now());
+      tracking.carrierView = wire;
+      account.trackings.set(key, tracking);
+    },
     deleteAccount: (apiKey) => {
       accountOrThrow(apiKey).deleted = true;
     },

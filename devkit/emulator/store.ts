@@ -31,6 +31,11 @@ export interface StoredTracking {
   plan: Plan;
   /** Status last pushed (or the starting one), to notice changes for webhooks. */
   notifiedStatus: string;
+  /**
+   * The carrier's story as a test told it (wire fields: status, checkpoints, …), in place of
+   * the planned one: what /trackings/get answers for this tracking from then on.
+   */
+  carrierView?: Record<string, unknown>;
 }
 
 export interface Account {
@@ -118,7 +123,8 @@ const MANUAL_MEANING = { 4: "delivered", 7: "exception" } as const;
 
 /** The status a filter or a webhook compares: manual 4/7 count as delivered/exception. */
 export function effectiveStatus(t: StoredTracking, now: number): string {
-  return t.manualStatus ? MANUAL_MEANING[t.manualStatus] : carrierStatus(t, now).status;
+  if (t.manualStatus) return MANUAL_MEANING[t.manualStatus];
+  return typeof t.carrierView?.status === "string" ? t.carrierView.status : carrierStatus(t, now).status;
 }
 
 export function lastChangeAt(t: StoredTracking, now: number): number {
@@ -171,7 +177,7 @@ function leg(t: StoredTracking, events: PlannedEvent[], which: PlannedEvent["leg
 
 const DAY = 86_400_000;
 
-export function trackingToWire(t: StoredTracking, now: number): Record<string, unknown> {
+function plannedWire(t: StoredTracking, now: number): Record<string, unknown> {
   const events = eventsAt(t, now);
   const last = events[events.length - 1];
   const carrier = carrierStatus(t, now);
@@ -208,4 +214,11 @@ export function trackingToWire(t: StoredTracking, now: number): Record<string, u
     origin_info: leg(t, events, "origin"),
     destination_info: leg(t, events, "destination"),
   };
+}
+
+export function trackingToWire(t: StoredTracking, now: number): Record<string, unknown> {
+  const wire = plannedWire(t, now);
+  if (!t.carrierView) return wire;
+  const { id: _id, tracking_number: _number, carrier_code: _carrier, ...story } = t.carrierView;
+  return { ...wire, ...story };
 }

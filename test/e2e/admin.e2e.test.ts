@@ -4,6 +4,8 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
+import { encryptSecret } from "~/lib/secrets.server";
+import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
@@ -232,8 +234,44 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await screenshot(page, "settings");
   });
 
-  it("runs a small backfill to completion", async () => {
+  it("shows the customers' data requests in settings, in English and Chinese, wide and narrow", async () => {
+    const customer = await prisma.tracking.update({
+      where: { id: seeded[0].id },
+      data: { customerEmail: "ada@example.com", customerPhone: "+44 20 7946 0958" },
+    });
+    await recordCustomerDataRequest(shop, {
+      customer: { id: 501, email: "Ada@Example.com" },
+      dataRequestId: "e2e-data-request",
+    });
+    // An account email another TRACKBRIDGE_ENCRYPTION_KEY wrote: shown as "enter it again".
+    await prisma.shopSettings.update({
+      where: { shop },
+      data: { trackingMoreAccountEmailCipher: encryptSecret("e2e@example.com", Buffer.alloc(32, 7)) },
+    });
     await openAdminPage(page, app, shop, "/app/settings");
+    await page.getByText(/The saved TrackingMore account email cannot be decrypted/).waitFor();
+    await page.getByText("Customer data requests").waitFor();
+    await page.getByRole("button", { name: "Show data" }).click();
+    await page.getByText(customer.trackingNumber, { exact: false }).first().waitFor();
+    await page.getByText("Ada Lovelace", { exact: false }).first().waitFor();
+    await screenshot(page, "settings-data-requests");
+    await page.setViewportSize({ width: 390, height: 900 });
+    await screenshot(page, "settings-data-requests-390");
+
+    await openAdminPage(page, app, shop, "/app/settings?locale=zh-CN");
+    await page.getByText("客户数据请求").waitFor();
+    await page.getByText(/已保存的 TrackingMore 账户邮箱无法解密/).waitFor();
+    await page.getByRole("button", { name: "查看数据" }).click();
+    await page.getByText("Ada Lovelace", { exact: false }).first().waitFor();
+    await screenshot(page, "settings-data-requests-zh-CN-390");
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await screenshot(page, "settings-data-requests-zh-CN");
+    await prisma.shopSettings.update({ where: { shop }, data: { trackingMoreAccountEmailCipher: null } });
+  });
+
+  it("runs a small backfill to completion", async () => {
+    // English explicitly: the language a page was opened in is kept for the session (a cookie).
+    await openAdminPage(page, app, shop, "/app/settings", "en");
     await page.getByLabel("Fulfilled from").fill("2026-09-01");
     await page.getByLabel("Fulfilled until").fill("2026-09-30");
     await page.getByRole("button", { name: "Check what it would import" }).click();

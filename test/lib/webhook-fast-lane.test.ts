@@ -104,8 +104,9 @@ describe("the webhook fast lane", () => {
 
     const kept = await push(signedPushBody(email, data));
     const forged = await push(signedPushBody("someone-else@example.com", data));
-    expect([kept.status, await kept.json()]).toEqual([200, { result: "accepted" }]);
-    expect(forged.status).toBe(401);
+    // A forged push is answered like a kept one (no oracle), and kept nowhere.
+    expect([kept.status, await kept.json()]).toEqual([200, { result: "received" }]);
+    expect([forged.status, await forged.json()]).toEqual([200, { result: "received" }]);
     expect(await prisma.trackingMorePush.count({ where: { trackingNumber: "FASTPUSH01" } })).toBe(1);
   });
 

@@ -7,6 +7,7 @@ import { action } from "~/routes/webhooks.trackingmore";
 import { callRoute } from "../support/routes";
 import { interceptAdminGraphql, type GraphqlCall } from "../support/shopify-api-mock";
 import { TEST_APP_URL } from "../support/env";
+import { startPipelineEmulator, type PipelineEmulator } from "../support/pipeline";
 
 // Shared by the status and write-back tests (pushes themselves: devkit/trackingmore-wire.ts): a
 // receiver that hands the emulator's pushes to our route, seeded rows, and a Shopify that
@@ -14,8 +15,40 @@ import { TEST_APP_URL } from "../support/env";
 
 export const HOUR = 3_600_000;
 
-/** Posts a push to the route, then (unless told not to) runs the apply job as the worker would. */
-export async function postPush(body: string, { apply = true } = {}): Promise<Response> {
+// TrackingMore for the tests that seed shops here without a key of their own: one emulator
+// account holds every such shop's parcels. A push that changes a status is applied only as
+// TrackingMore confirms it (app/pipeline/push-apply/push-confirmation.server.ts), so what a test
+// pushes is, by default, first made what TrackingMore holds: TrackingMore pushes what it has.
+let trackingMore: Promise<PipelineEmulator> | undefined;
+export const statusTrackingMore = () => (trackingMore ??= startPipelineEmulator());
+
+function wireDataOf(body: string): Record<string, unknown> | null {
+  try {
+    const { data } = JSON.parse(body) as { data?: unknown };
+    return typeof data === "object" && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Makes `data` (a wire tracking) what the status tests' TrackingMore account holds. */
+export async function carrierSays(data: Record<string, unknown>) {
+  const tm = await statusTrackingMore();
+  tm.emulator.setCarrierView(tm.apiKey, data);
+}
+
+/**
+ * Posts a push to the route, then (unless told not to) runs the apply job as the worker would.
+ * The pushed data becomes what TrackingMore holds first, unless `confirmed` is false (a forged
+ * or altered push) or the test brought its own TrackingMore.
+ */
+export async function postPush(body: string, { apply = true, confirmed = true } = {}): Promise<Response> {
+  if (confirmed && trackingMore) {
+    const data = wireDataOf(body);
+    if (data) await carrierSays(data);
+  }
   const response = await callRoute(
     action,
     new Request(`${TEST_APP_URL}/webhooks/trackingmore`, { method: "POST", body }),
@@ -51,7 +84,7 @@ export async function startPushReceiver(): Promise<{ url: string; close(): Promi
 
 export async function seedShop(shop: string, options: { email?: string | null; apiKey?: string } = {}) {
   await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
-  if (options.apiKey) await saveTrackingMoreApiKey(shop, options.apiKey);
+  await saveTrackingMoreApiKey(shop, options.apiKey ?? (await statusTrackingMore()).apiKey);
   if (options.email) await saveTrackingMoreAccountEmail(shop, options.email);
 }
 

@@ -126,17 +126,18 @@ describe("POST /webhooks/trackingmore", () => {
     });
   });
 
-  it("answers 401 to a bad or stale signature and changes nothing", async () => {
+  it("answers a bad or stale signature as it answers any push (200) and changes nothing", async () => {
     const shop = "push-bad-sig.myshopify.com";
     await seedShop(shop, { email });
     const row = await seedTracking(shop, "PUSH0002");
     const data = wireTracking({ trackingNumber: "PUSH0002", status: "transit", checkpoints: [pickedUp] });
 
-    expect((await postPush(signedPushBody("someone-else@x.example", data))).status).toBe(401);
+    expect((await postPush(signedPushBody("someone-else@x.example", data))).status).toBe(200);
     const stale = String(Math.floor(Date.now() / 1000) - 3600);
-    expect((await postPush(signedPushBody(email, data, stale))).status).toBe(401);
+    expect((await postPush(signedPushBody(email, data, stale))).status).toBe(200);
     const unsigned = JSON.stringify({ meta: {}, data });
-    expect((await postPush(unsigned)).status).toBe(401);
+    expect((await postPush(unsigned)).status).toBe(200);
+    expect(await prisma.trackingMorePush.count({ where: { trackingNumber: "PUSH0002" } })).toBe(0);
 
     const stored = await prisma.tracking.findUniqueOrThrow({ where: { id: row.id } });
     expect(stored.status).toBe("pending");
@@ -178,8 +179,9 @@ describe("POST /webhooks/trackingmore", () => {
       [theirs]: "pending",
       [noEmail]: "pending",
     });
-    // Nobody's email verifies: 401.
-    expect((await postPush(signedPushBody("stranger@x.example", data))).status).toBe(401);
+    // Nobody's email verifies: answered like any push, kept nowhere.
+    expect((await postPush(signedPushBody("stranger@x.example", data), { apply: false })).status).toBe(200);
+    expect(await prisma.trackingMorePush.count({ where: { trackingNumber: "SHARED001" } })).toBe(0);
   });
 
   it("never moves a status backwards: older and repeated pushes are ignored", async () => {
@@ -313,7 +315,7 @@ describe("POST /webhooks/trackingmore", () => {
       (r) => r.status,
     );
 
-    expect(statuses).toEqual([...Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? 401 : 200)), 200]);
+    expect(statuses).toEqual(bodies.map(() => 200));
     const kept = await prisma.trackingMorePush.findMany({
       where: { trackingNumber: { startsWith: "BURST" } },
     });

@@ -3,6 +3,7 @@ import prisma from "~/db/client.server";
 import { applyReceivedPushes } from "~/pipeline/push-apply/apply.server";
 import { sendDueFulfillmentEvents } from "~/pipeline/write-back/send-events.server";
 import { TrackingMoreClient, resetRateLimiters } from "~/trackingmore";
+import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import { startEmulator, type EmulatorHandle, type WebhookDelivery } from "../../devkit/emulator";
 import { seedOfflineSession } from "../support/shopify";
 import {
@@ -30,6 +31,11 @@ beforeEach(async () => {
     rateLimits: false,
     clock: { frozen: true, startAt: START },
     webhookUrl: receiver.url,
+  });
+  // Pushes are applied as TrackingMore confirms them: this emulator, unpaced.
+  process.env.TRACKINGMORE_BASE_URL = emulator.baseUrl;
+  setTrackingMoreClientTuning({
+    rateLimits: { listPerSecond: 0, realtimePerSecond: 0, defaultPerSecond: 0 },
   });
   await seedOfflineSession(shop);
   await seedShop(shop, { apiKey, email });

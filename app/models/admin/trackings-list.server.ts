@@ -331,9 +331,10 @@ function csvValue(row: TrackingListRow, column: CsvColumn, words: CsvWords): str
   }
 }
 
-function csvCell(text: string): string {
-  // Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+export function csvCell(text: string): string {
+  // Cells starting with =, +, - or @ (or their full-width forms, or TAB or CR, after which
+  // spreadsheets start a formula too) would run as formulas.
+  const safe = /^[=+\-@\t\r＝＋－＠]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

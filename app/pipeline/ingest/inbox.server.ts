@@ -1,3 +1,4 @@
+import { appConfig } from "~/config.server";
 import { queryOnRequestPath } from "~/db/client.server";
 import { insertStatements } from "~/db/sql.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
@@ -41,8 +42,10 @@ function dateOrNull(value: string | null | undefined): Date | null {
  * arriving together are written by one statement (see batchedCalls): at webhook rates the
  * per-statement cost, not the row, is what Shopify would wait for.
  */
-export const recordShopifyDelivery: (delivery: ShopifyDelivery) => Promise<DeliveryOutcome> =
-  batchedCalls(insertDeliveries);
+export const recordShopifyDelivery: (delivery: ShopifyDelivery) => Promise<DeliveryOutcome> = batchedCalls(
+  insertDeliveries,
+  { maxPending: () => appConfig().maxPendingWrites },
+);
 
 async function insertDeliveries(deliveries: ShopifyDelivery[]): Promise<DeliveryOutcome[]> {
   const now = new Date();

@@ -11,6 +11,7 @@ import {
 } from "~/models/tracking-status/apply-snapshot.server";
 import { durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
 import { parseTracking, type Tracking as RemoteTracking } from "~/trackingmore";
+import { confirmPushes } from "./push-confirmation.server";
 
 // The second half of a TrackingMore push (push.server.ts keeps it): store the status and queue
 // the Shopify event. Pushes come in bursts of thousands, so a round works like ingest: one
@@ -112,8 +113,9 @@ export async function applyClaimedPushes(
 
   let applied = 0;
   if (readable.length > 0) {
+    const snapshotFor = await confirmedSnapshots(readable);
     try {
-      applied = await applyPushes(readable, clock);
+      applied = await applyPushes(readable, clock, snapshotFor);
     } catch (error) {
       // Something in the round's transaction failed: each push on its own, so the one that
       // causes it is retried (or dead-lettered) alone and the others are applied.
@@ -123,7 +125,7 @@ export async function applyClaimedPushes(
         readable,
         async (push) => {
           try {
-            applied += await applyPushes([{ ...push, order: 0 }], clock);
+            applied += await applyPushes([{ ...push, order: 0 }], clock, snapshotFor);
           } catch (error) {
             const refusal = databaseRefusal(error);
             throw refusal ? new Error(refusal, { cause: error }) : error;
@@ -166,11 +168,41 @@ function readPush(push: PushRow): Omit<ReadPush, "claim" | "push" | "order"> | P
 const rowKey = (shop: string, carrierCode: string, trackingNumber: string) =>
   `${shop}\u0000${carrierCode}\u0000${trackingNumber}`;
 
+/** The snapshot to apply to a shop's tracking for a push (null: apply nothing). */
+type SnapshotFor = (shop: string, push: ReadPush) => RemoteTracking | null;
+
+/**
+ * A push is a hint (see push-confirmation.server.ts): a push that would change a tracking's
+ * status, which is written back to Shopify, is applied only as the shop's TrackingMore account
+ * confirms it. Pushes that leave the status as it is (new checkpoints) apply as sent.
+ */
+async function confirmedSnapshots(pushes: ReadPush[]): Promise<SnapshotFor> {
+  const shops = [...new Set(pushes.flatMap((p) => p.shops))];
+  const numbers = [...new Set(pushes.map((p) => p.push.trackingNumber))];
+  // A round is at most BATCH_SIZE pushes: one query.
+  const rows = await prisma.tracking.findMany({
+    where: { shop: { in: shops }, trackingNumber: { in: numbers } },
+    select: { shop: true, carrierCode: true, trackingNumber: true, status: true },
+  });
+  const current = new Map(
+    rows.map((row) => [rowKey(row.shop, row.carrierCode, row.trackingNumber), row.status]),
+  );
+  const changesStatus = (shop: string, push: ReadPush) => {
+    const status = current.get(rowKey(shop, push.push.carrierCode, push.push.trackingNumber));
+    return status !== undefined && status !== push.snapshot.status;
+  };
+  const toConfirm = pushes.filter((p) => p.shops.some((shop) => changesStatus(shop, p)));
+  if (toConfirm.length === 0) return (_shop, push) => push.snapshot;
+  const confirmations = await confirmPushes(toConfirm.map((p) => p.push));
+  return (shop, push) =>
+    changesStatus(shop, push) ? confirmations.snapshotFor(shop, push.snapshot) : push.snapshot;
+}
+
 /**
  * Reads the pushes' trackings with one query, then in one transaction: deletes the pushes still
  * claimed (the fence), and applies those pushes' snapshots to their trackings.
  */
-async function applyPushes(pushes: ReadPush[], clock: () => Date): Promise<number> {
+async function applyPushes(pushes: ReadPush[], clock: () => Date, snapshotFor: SnapshotFor): Promise<number> {
   const shops = [...new Set(pushes.flatMap((p) => p.shops))];
   const numbers = [...new Set(pushes.map((p) => p.push.trackingNumber))];
   const trackings = await prisma.tracking.findMany({
@@ -200,10 +232,13 @@ async function applyPushes(pushes: ReadPush[], clock: () => Date): Promise<numbe
     if (heldPushes.length === 0) return 0;
 
     const snapshotsByRow = new Map<string, { row: SnapshotRow; snapshots: OrderedSnapshot[] }>();
-    for (const { push, shops: pushShops, snapshot, order } of heldPushes) {
+    for (const read of heldPushes) {
+      const { push, shops: pushShops, order } = read;
       for (const shop of pushShops) {
         const row = rowsByKey.get(rowKey(shop, push.carrierCode, push.trackingNumber));
         if (!row) continue;
+        const snapshot = snapshotFor(shop, read);
+        if (!snapshot) continue;
         const entry = snapshotsByRow.get(row.id) ?? { row, snapshots: [] };
         entry.snapshots.push({ snapshot, order });
         snapshotsByRow.set(row.id, entry);

@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { appConfig } from "~/config.server";
-import { queryOnRequestPath } from "~/db/client.server";
+import prisma, { queryOnRequestPath } from "~/db/client.server";
 import { insertStatements, newRowId, sqlParameterMarkers } from "~/db/sql.server";
 import { batchedCalls } from "~/lib/batched-calls.server";
-import { decryptSecret } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
+import { readableSecret } from "~/models/settings.server";
+import { firstSighting, pushKey } from "./push-replay.server";
 
 // TrackingMore pushes every shop's changes to one URL, signed with the account's email rather
 // than by Shopify. A tracking number can belong to several shops: each candidate shop's own
@@ -26,11 +27,12 @@ export interface PushOptions {
   maxAgeSeconds?: number;
 }
 
+// Unknown numbers, bad signatures and replays get the same 200 as an accepted push, so the
+// endpoint tells nobody which numbers exist or whether a signature verified.
 export type PushResult =
   | { httpStatus: 200; result: "accepted"; shops: string[] }
-  | { httpStatus: 200; result: "unknown_tracking" }
-  | { httpStatus: 400; result: "malformed"; reason: string }
-  | { httpStatus: 401; result: "bad_signature" };
+  | { httpStatus: 200; result: "unknown_tracking" | "bad_signature" | "replayed" }
+  | { httpStatus: 400; result: "malformed"; reason: string };
 
 /** timeStr is Unix seconds (milliseconds accepted too); null when it is not a time at all. */
 export function pushTimeOf(timeStr: string): Date | null {
@@ -87,10 +89,13 @@ interface CandidateShop {
 const emailsByCipher = new Map<string, string>();
 const MAX_REMEMBERED_EMAILS = 10_000;
 
-function accountEmail(cipher: string): string {
+/** The account email, or null when this key cannot read it (that shop cannot verify pushes). */
+function accountEmail(shop: string, cipher: string): string | null {
   let email = emailsByCipher.get(cipher);
   if (email === undefined) {
-    email = decryptSecret(cipher, appConfig().encryptionKey);
+    const readable = readableSecret(shop, "accountEmail", cipher);
+    if (readable === null) return null;
+    email = readable;
     if (emailsByCipher.size >= MAX_REMEMBERED_EMAILS) emailsByCipher.clear();
     emailsByCipher.set(cipher, email);
   }
@@ -119,6 +124,7 @@ const candidateShops = batchedCalls(
         .map((r) => ({ shop: r.shop, cipher: r.cipher })),
     );
   },
+  { maxPending: () => appConfig().maxPendingWrites },
 );
 
 const pushLog = logger.child({ component: "trackingmore-push" });
@@ -142,27 +148,45 @@ export async function receiveTrackingMorePush(
     carrierCode: String(push.data.carrier_code),
   };
   const candidates = await candidateShops(ref);
+  const verifyInfo = push.verifyInfo;
   if (candidates.length === 0) {
+    // The same work as a known number's check, so the time taken does not tell either.
+    if (verifyInfo) verifyPushSignature("unknown@trackbridge.invalid", verifyInfo, { ...options, now });
     pushLog.info(ref, "TrackingMore push for a tracking we do not know; ignored");
     return { httpStatus: 200, result: "unknown_tracking" };
   }
-  const verifyInfo = push.verifyInfo;
   // No email configured: that shop cannot verify pushes, polling keeps it current.
   const shops = verifyInfo
     ? candidates
-        .filter(
-          (c) => c.cipher && verifyPushSignature(accountEmail(c.cipher), verifyInfo, { ...options, now }),
-        )
+        .filter((c) => {
+          const email = c.cipher ? accountEmail(c.shop, c.cipher) : null;
+          return email !== null && verifyPushSignature(email, verifyInfo, { ...options, now });
+        })
         .map((c) => c.shop)
     : [];
-  if (shops.length === 0) {
+  if (!verifyInfo || shops.length === 0) {
     pushLog.warn(
       { ...ref, candidates: candidates.length },
       "TrackingMore push signature did not verify for any shop",
     );
-    return { httpStatus: 401, result: "bad_signature" };
+    return { httpStatus: 200, result: "bad_signature" };
   }
-  await keepPush({ ...ref, shops: JSON.stringify(shops), data: JSON.stringify(push.data), at: now });
+  const maxAgeMs = (options.maxAgeSeconds ?? DEFAULT_PUSH_MAX_AGE_SECONDS) * 1000;
+  const key = pushKey({ ...verifyInfo, data: push.data });
+  const sentAt = pushTimeOf(verifyInfo.timeStr) ?? now;
+  if (
+    !(await firstSighting({ key, expiresAt: new Date(Math.max(sentAt.getTime(), now.getTime()) + maxAgeMs) }))
+  ) {
+    pushLog.warn(ref, "TrackingMore push seen before (a replay); ignored");
+    return { httpStatus: 200, result: "replayed" };
+  }
+  try {
+    await keepPush({ ...ref, shops: JSON.stringify(shops), data: JSON.stringify(push.data), at: now });
+  } catch (error) {
+    // Not kept, so not seen: TrackingMore's retry of this push must be taken.
+    await prisma.trackingMorePushSeen.deleteMany({ where: { key } }).catch(() => {});
+    throw error;
+  }
   return { httpStatus: 200, result: "accepted", shops };
 }
 

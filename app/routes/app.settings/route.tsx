@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { answerModelErrors } from "~/lib/admin-route.server";
+import { readBoundedFormData } from "~/lib/body-limit.server";
 import { estimateBackfill, latestBackfill, startBackfill } from "~/pipeline/backfill/backfill.server";
 import {
   connectTrackingMore,
@@ -12,6 +13,7 @@ import {
   saveCarrierOverrides,
 } from "~/models/admin/settings-admin.server";
 import { carrierMappingReport } from "~/models/carriers/mapping-report.server";
+import { listCustomerDataReports } from "~/models/privacy.server";
 import { getShopSettings } from "~/models/settings.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
@@ -20,17 +22,19 @@ import { BackfillCard } from "./components/backfill-card";
 import { BehaviourCard } from "./components/behaviour-card";
 import { CarrierMappingReportCard } from "./components/carrier-mapping-report-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
+import { DataRequestsCard } from "./components/data-requests-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, overrides, backfill, mappingReport] = await Promise.all([
+  const [settings, overrides, backfill, mappingReport, dataRequests] = await Promise.all([
     getShopSettings(session.shop),
     listCarrierOverrides(session.shop),
     latestBackfill(session.shop),
     carrierMappingReport(session.shop),
+    listCustomerDataReports(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill, mappingReport });
+  return json({ settings, overrides, backfill, mappingReport, dataRequests });
 };
 
 export type SettingsActionData =
@@ -39,7 +43,7 @@ export type SettingsActionData =
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   const shop = session.shop;
-  const form = await request.formData();
+  const form = await readBoundedFormData(request);
   const intent = String(form.get("intent") ?? "");
   return answerModelErrors(async () => {
     switch (intent) {
@@ -93,7 +97,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill, mappingReport } = useLoaderData<typeof loader>();
+  const { settings, overrides, backfill, mappingReport, dataRequests } = useLoaderData<typeof loader>();
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -134,6 +138,7 @@ export default function SettingsPage() {
             />
             <CarrierMappingReportCard rows={mappingReport} />
             <BackfillCard job={backfill} />
+            <DataRequestsCard reports={dataRequests} />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -1,3 +1,4 @@
+import { readBoundedFormData } from "~/lib/body-limit.server";
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
@@ -76,7 +77,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
   const id = params.id ?? "";
-  const form = await request.formData();
+  const form = await readBoundedFormData(request);
   const intent = String(form.get("intent") ?? "");
   return answerModelErrors(async () => {
     // Every intent first proves the tracking is this shop's: another shop's id is a 404.

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { resolveLocale, type Locale } from "~/i18n";
+import { readBoundedFormData } from "~/lib/body-limit.server";
+import { visitorAddress } from "~/lib/client-address.server";
 import { findParcelsForCustomer, tryStorefrontLookup } from "~/models/storefront-tracking.server";
 import { authenticate } from "~/shopify.server";
 import { renderTrackingPage, type TrackingPageState } from "./components/tracking-page.server";
@@ -23,12 +25,6 @@ function pageContext(request: Request) {
   return { shop, locale, formAction };
 }
 
-/** The visitor's address as Shopify forwards it; the key the lookup limit counts per shop. */
-function visitorAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
   const { locale, formAction } = pageContext(request);
@@ -38,7 +34,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
   const { shop, locale, formAction } = pageContext(request);
-  const form = await request.formData();
+  const form = await readBoundedFormData(request);
   const orderNumber = String(form.get("order") ?? "")
     .trim()
     .slice(0, 64);

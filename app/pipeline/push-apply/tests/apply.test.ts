@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { applyTrackingSnapshot, SNAPSHOT_ROW_SELECT } from "~/models/tracking-status/apply-snapshot.server";
@@ -9,6 +9,12 @@ import { seedShop, seedTracking } from "../../../../test/status/helpers";
 
 // The apply half of a TrackingMore push: rounds of up to 100 received pushes, written in one
 // transaction, by the same rules as one snapshot at a time (applyTrackingSnapshot).
+
+// Here TrackingMore confirms every push as sent: asking it first is test/security/
+// push-confirmation.test.ts's subject; this file is about rounds, fences and isolation.
+vi.mock("../push-confirmation.server", () => ({
+  confirmPushes: async () => ({ snapshotFor: (_shop: string, snapshot: unknown) => snapshot }),
+}));
 
 const HOUR = 3_600_000;
 const t0 = new Date(Date.UTC(2026, 10, 20, 8, 0, 0));

@@ -1,9 +1,14 @@
-import { BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { useTranslation } from "~/i18n";
 
 interface Props {
-  settings: { hasApiKey: boolean; apiKeyHint: string | null; hasAccountEmail: boolean };
+  settings: {
+    hasApiKey: boolean;
+    apiKeyHint: string | null;
+    hasAccountEmail: boolean;
+    unreadableSecrets: ("apiKey" | "accountEmail")[];
+  };
   busyIntent: string | null;
   errorText: (field: string) => string | undefined;
   onSubmit: (values: Record<string, string>) => void;
@@ -20,6 +25,11 @@ export function ApiKeyCard({ settings, busyIntent, errorText, onSubmit }: Props)
         <Text as="h2" variant="headingMd">
           {t("settings.apiKey.title")}
         </Text>
+        {settings.unreadableSecrets.map((which) => (
+          <Banner key={which} tone="critical">
+            {t(which === "apiKey" ? "settings.unreadable.apiKey" : "settings.unreadable.accountEmail")}
+          </Banner>
+        ))}
         <Text as="p" tone="subdued">
           {settings.hasApiKey
             ? t("settings.apiKey.configured", { hint: settings.apiKeyHint ?? "••••" })

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
+import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { readTrackingMoreAccountEmail, readTrackingMoreApiKey } from "~/models/settings.server";
 import { accountId } from "~/trackingmore";
 import { trackingMoreRateGate } from "~/trackingmore.server";
@@ -205,5 +206,50 @@ describe("/app/settings", () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(userInfoCalls()).toBe(before);
     expect(await readTrackingMoreApiKey(shop)).toBeNull();
+  });
+});
+
+describe("/app/settings: customer data requests", () => {
+  it("shows the shop's own data-request reports, newest first, with what we hold", async () => {
+    await prisma.tracking.create({
+      data: {
+        shop,
+        orderId: "70001",
+        orderName: "#7001",
+        trackingNumber: "DATAREQ0001",
+        carrierCode: "ups",
+        customerName: "Ada Lovelace",
+        customerEmail: "ada@example.com",
+        customerPhone: "+44 20 7946 0958",
+        status: "transit",
+      },
+    });
+    await recordCustomerDataRequest(shop, {
+      customer: { id: 1, email: "ada@example.com" },
+      dataRequestId: 91,
+    });
+    await recordCustomerDataRequest("someone-else.myshopify.com", {
+      customer: { id: 2, email: "grace@example.com" },
+      dataRequestId: 92,
+    });
+
+    const page = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
+      dataRequests: {
+        customerEmail: string;
+        parcels: { trackingNumber: string; customerName: string; status: string }[];
+      }[];
+    };
+    expect(page.dataRequests).toEqual([
+      expect.objectContaining({
+        customerEmail: "ada@example.com",
+        parcels: [
+          expect.objectContaining({
+            trackingNumber: "DATAREQ0001",
+            customerName: "Ada Lovelace",
+            status: "transit",
+          }),
+        ],
+      }),
+    ]);
   });
 });

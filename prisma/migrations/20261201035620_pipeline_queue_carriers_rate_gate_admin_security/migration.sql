@@ -35,6 +35,23 @@ CREATE TABLE "CarrierSwitch" (
 );
 
 -- CreateTable
+CREATE TABLE "TrackingMorePushSeen" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "expiresAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "RemoteCustomerErasure" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "apiKeyCipher" TEXT NOT NULL,
+    "trackings" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT
+);
+
+-- CreateTable
 CREATE TABLE "TrackingMoreAccountRate" (
     "account" TEXT NOT NULL PRIMARY KEY,
     "pausedUntilMs" BIGINT NOT NULL DEFAULT 0,
@@ -179,3 +196,9 @@ PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
 CREATE INDEX "CarrierSwitch_shop_trackingId_createdAt_idx" ON "CarrierSwitch"("shop", "trackingId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "TrackingMorePushSeen_expiresAt_idx" ON "TrackingMorePushSeen"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "RemoteCustomerErasure_nextAttemptAt_idx" ON "RemoteCustomerErasure"("nextAttemptAt");

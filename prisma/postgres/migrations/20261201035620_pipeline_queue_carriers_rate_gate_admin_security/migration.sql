@@ -61,6 +61,27 @@ CREATE TABLE "CarrierSwitch" (
 );
 
 -- CreateTable
+CREATE TABLE "TrackingMorePushSeen" (
+    "key" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "TrackingMorePushSeen_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
+CREATE TABLE "RemoteCustomerErasure" (
+    "id" TEXT NOT NULL,
+    "apiKeyCipher" TEXT NOT NULL,
+    "trackings" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT,
+
+    CONSTRAINT "RemoteCustomerErasure_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "TrackingMoreAccountRate" (
     "account" TEXT NOT NULL,
     "pausedUntilMs" BIGINT NOT NULL DEFAULT 0,
@@ -85,6 +106,12 @@ CREATE TABLE "TrackingMoreRateSlot" (
 
 -- CreateIndex
 CREATE INDEX "CarrierSwitch_shop_trackingId_createdAt_idx" ON "CarrierSwitch"("shop", "trackingId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "TrackingMorePushSeen_expiresAt_idx" ON "TrackingMorePushSeen"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "RemoteCustomerErasure_nextAttemptAt_idx" ON "RemoteCustomerErasure"("nextAttemptAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "CarrierOverride"("shop", "trackingCompany", "country");
