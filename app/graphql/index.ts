@@ -1,0 +1,16 @@
+import { BACKFILL_ORDERS } from "./backfill-orders";
+import { FULFILLMENT_EVENT_CREATE, FULFILLMENT_EVENTS } from "./fulfillment-events";
+
+// Every Admin GraphQL operation the app sends, each validated against Shopify's schema by
+// test/graphql/operations.test.ts; the tests' Admin API interception refuses any other text.
+export const ADMIN_OPERATIONS: readonly string[] = [
+  BACKFILL_ORDERS,
+  FULFILLMENT_EVENT_CREATE,
+  FULFILLMENT_EVENTS,
+];
+
+/**
+ * Fields the app uses that Shopify added after the committed schema (2026-01), as "Type.field",
+ * each with why it is safe to send to API 2026-10. Validation errors about anything else fail.
+ */
+export const FIELDS_AFTER_SCHEMA: Readonly<Record<string, string>> = {};
