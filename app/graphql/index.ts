@@ -1,5 +1,6 @@
 import { BACKFILL_ORDERS } from "./backfill-orders";
 import { FULFILLMENT_EVENT_CREATE, FULFILLMENT_EVENTS } from "./fulfillment-events";
+import { FULFILLMENT_TRACKING_INFO_UPDATE } from "./fulfillment-tracking-info";
 
 // Every Admin GraphQL operation the app sends, each validated against Shopify's schema by
 // test/graphql/operations.test.ts; the tests' Admin API interception refuses any other text.
@@ -7,6 +8,7 @@ export const ADMIN_OPERATIONS: readonly string[] = [
   BACKFILL_ORDERS,
   FULFILLMENT_EVENT_CREATE,
   FULFILLMENT_EVENTS,
+  FULFILLMENT_TRACKING_INFO_UPDATE,
 ];
 
 /**

@@ -16,6 +16,8 @@ export interface ShopSettingsView {
   titleTemplate: string;
   cancelledFulfillmentAction: CancelledFulfillmentAction;
   writeBackEnabled: boolean;
+  /** The tracking page as the link of parcels Shopify cannot link itself (app/models/tracking-url). */
+  trackingUrlInNotifications: boolean;
 }
 
 export type ShopSettingsChanges = Partial<
@@ -26,6 +28,7 @@ export type ShopSettingsChanges = Partial<
     | "titleTemplate"
     | "cancelledFulfillmentAction"
     | "writeBackEnabled"
+    | "trackingUrlInNotifications"
   >
 >;
 
@@ -44,6 +47,7 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
     cancelledFulfillmentAction:
       (row?.cancelledFulfillmentAction as CancelledFulfillmentAction | undefined) ?? "archive",
     writeBackEnabled: row?.writeBackEnabled ?? true,
+    trackingUrlInNotifications: row?.trackingUrlInNotifications ?? false,
   };
 }
 
@@ -51,7 +55,21 @@ export async function updateShopSettings(
   shop: string,
   changes: ShopSettingsChanges,
 ): Promise<ShopSettingsView> {
-  await prisma.shopSettings.upsert({ where: { shop }, create: { shop, ...changes }, update: changes });
+  const data: Parameters<typeof prisma.shopSettings.update>[0]["data"] = { ...changes };
+  if (changes.trackingUrlInNotifications !== undefined) {
+    const current = await prisma.shopSettings.findUnique({
+      where: { shop },
+      select: { trackingUrlInNotifications: true },
+    });
+    // Turned on, it applies to fulfillments created from now on, never to the shop's history.
+    if ((current?.trackingUrlInNotifications ?? false) !== changes.trackingUrlInNotifications)
+      data.trackingUrlSince = changes.trackingUrlInNotifications ? new Date() : null;
+  }
+  await prisma.shopSettings.upsert({
+    where: { shop },
+    create: { shop, ...changes, trackingUrlSince: data.trackingUrlSince as Date | null | undefined },
+    update: data,
+  });
   return getShopSettings(shop);
 }
 

@@ -9674,3 +9674,12 @@ export type TrackBridgeFulfillmentEventsQueryVariables = Exact<{
 
 
 export type TrackBridgeFulfillmentEventsQuery = { fulfillment?: { id: string, events: { nodes: Array<{ id: string, status: FulfillmentEventStatus, happenedAt: string }> } } | null };
+
+export type TrackBridgeFulfillmentTrackingInfoUpdateMutationVariables = Exact<{
+  fulfillmentId: Scalars['ID']['input'];
+  trackingInfoInput: FulfillmentTrackingInput;
+  notifyCustomer?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type TrackBridgeFulfillmentTrackingInfoUpdateMutation = { fulfillmentTrackingInfoUpdate?: { fulfillment?: { id: string, trackingInfo: Array<{ number?: string | null, url?: string | null }> } | null, userErrors: Array<{ field?: Array<string> | null, message: string }> } | null };

@@ -45,6 +45,7 @@ export interface BehaviourInput {
   orderIdFormat: string;
   titleTemplate: string;
   cancelledFulfillmentAction: string;
+  trackingUrlInNotifications?: boolean;
 }
 
 export async function saveBehaviour(shop: string, input: BehaviourInput) {
@@ -61,6 +62,7 @@ export async function saveBehaviour(shop: string, input: BehaviourInput) {
     orderIdFormat: input.orderIdFormat as OrderIdFormat,
     titleTemplate: titleTemplate || "{{first_item}}{{more_items}}",
     cancelledFulfillmentAction: input.cancelledFulfillmentAction as CancelledFulfillmentAction,
+    trackingUrlInNotifications: input.trackingUrlInNotifications,
   });
 }
 

@@ -37,6 +37,11 @@ const TABLE = new Map(
   ]),
 );
 
+/** Whether Shopify builds tracking links for this company itself (its supported list). */
+export function isCompanyKnownToShopify(company: string | null | undefined): boolean {
+  return !!company && TABLE.has(normaliseCompanyName(company));
+}
+
 export type CarrierSource = "shopify_table" | "shop_override" | "detected" | "merchant";
 
 export interface ResolvedCarrier {

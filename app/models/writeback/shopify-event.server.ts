@@ -169,11 +169,10 @@ export async function findExistingEvent(
   status: string,
 ): Promise<{ found: string | null } | ShopifyOutcome> {
   try {
-    const json = await adminRequest<TrackBridgeFulfillmentEventsQuery, TrackBridgeFulfillmentEventsQueryVariables>(
-      admin,
-      FULFILLMENT_EVENTS,
-      { id: fulfillmentGid(fulfillmentId) },
-    );
+    const json = await adminRequest<
+      TrackBridgeFulfillmentEventsQuery,
+      TrackBridgeFulfillmentEventsQueryVariables
+    >(admin, FULFILLMENT_EVENTS, { id: fulfillmentGid(fulfillmentId) });
     const fulfillment = json.data?.fulfillment;
     if (fulfillment === null)
       return { kind: "failed", reason: "The fulfillment no longer exists in Shopify" };

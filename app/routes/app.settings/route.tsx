@@ -53,6 +53,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           orderIdFormat: String(form.get("orderIdFormat") ?? ""),
           titleTemplate: String(form.get("titleTemplate") ?? ""),
           cancelledFulfillmentAction: String(form.get("cancelledFulfillmentAction") ?? ""),
+          trackingUrlInNotifications: form.get("trackingUrlInNotifications") === "true",
         });
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {

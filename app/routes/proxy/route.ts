@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { resolveLocale, type Locale } from "~/i18n";
 import { findParcelsForCustomer, tryStorefrontLookup } from "~/models/storefront-tracking.server";
+import { recordProxyPath } from "~/models/tracking-url/tracking-url.server";
 import { authenticate } from "~/shopify.server";
 import { renderTrackingPage, type TrackingPageState } from "./components/tracking-page.server";
 
@@ -19,8 +20,9 @@ function pageContext(request: Request) {
   );
   // The merchant may have renamed the proxy's prefix or subpath; Shopify tells us the public one.
   const prefix = url.searchParams.get("path_prefix") ?? "";
-  const formAction = /^\/[A-Za-z0-9/_-]{1,100}$/.test(prefix) ? prefix : DEFAULT_PATH_PREFIX;
-  return { shop, locale, formAction };
+  const validPrefix = /^\/[A-Za-z0-9/_-]{1,100}$/.test(prefix);
+  const formAction = validPrefix ? prefix : DEFAULT_PATH_PREFIX;
+  return { shop, locale, formAction, validPrefix };
 }
 
 /** The visitor's address as Shopify forwards it; the key the lookup limit counts per shop. */
@@ -31,8 +33,12 @@ function visitorAddress(request: Request): string {
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
-  const { locale, formAction } = pageContext(request);
-  return liquid(renderTrackingPage({ locale, formAction, state: { kind: "form" } }));
+  const { shop, locale, formAction, validPrefix } = pageContext(request);
+  // The links the app gives out (Shopify's notifications) follow a renamed page.
+  if (validPrefix) await recordProxyPath(shop, formAction);
+  // A link from a shipping e-mail carries the order number; the customer adds the e-mail.
+  const orderNumber = new URL(request.url).searchParams.get("order")?.trim().slice(0, 64) ?? undefined;
+  return liquid(renderTrackingPage({ locale, formAction, orderNumber, state: { kind: "form" } }));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {

@@ -8,6 +8,7 @@ interface Props {
     orderIdFormat: string;
     titleTemplate: string;
     cancelledFulfillmentAction: string;
+    trackingUrlInNotifications: boolean;
   };
   busy: boolean;
   errorText: (field: string) => string | undefined;
@@ -21,6 +22,7 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
   const [orderIdFormat, setOrderIdFormat] = useState(settings.orderIdFormat);
   const [titleTemplate, setTitleTemplate] = useState(settings.titleTemplate);
   const [cancelled, setCancelled] = useState(settings.cancelledFulfillmentAction);
+  const [trackingUrl, setTrackingUrl] = useState(settings.trackingUrlInNotifications);
   return (
     <Card>
       <form
@@ -32,6 +34,7 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             orderIdFormat,
             titleTemplate,
             cancelledFulfillmentAction: cancelled,
+            trackingUrlInNotifications: String(trackingUrl),
           });
         }}
       >
@@ -71,6 +74,12 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             value={cancelled}
             onChange={setCancelled}
             error={errorText("cancelledFulfillmentAction")}
+          />
+          <Checkbox
+            label={t("settings.behaviour.trackingUrl")}
+            helpText={t("settings.behaviour.trackingUrlHelp")}
+            checked={trackingUrl}
+            onChange={setTrackingUrl}
           />
           <InlineStack align="end">
             <Button submit variant="primary" loading={busy}>
