@@ -1,3 +1,4 @@
+import { APP_DATA_METAFIELDS_SET, CURRENT_APP_INSTALLATION } from "./app-data-metafields";
 import { BACKFILL_ORDERS } from "./backfill-orders";
 import { FULFILLMENT_EVENT_CREATE, FULFILLMENT_EVENTS } from "./fulfillment-events";
 import { FULFILLMENT_TRACKING_INFO_UPDATE } from "./fulfillment-tracking-info";
@@ -9,6 +10,8 @@ export const ADMIN_OPERATIONS: readonly string[] = [
   FULFILLMENT_EVENT_CREATE,
   FULFILLMENT_EVENTS,
   FULFILLMENT_TRACKING_INFO_UPDATE,
+  CURRENT_APP_INSTALLATION,
+  APP_DATA_METAFIELDS_SET,
 ];
 
 /**

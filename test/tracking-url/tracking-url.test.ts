@@ -1,7 +1,8 @@
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { updateShopSettings } from "~/models/settings.server";
+import { publishProxyPaths } from "~/models/tracking-url/proxy-path.server";
 import { runTrackingUrlStep, type AdminFor } from "~/models/tracking-url/tracking-url.server";
 import { loader } from "~/routes/proxy/route";
 import { unauthenticated } from "~/shopify.server";
@@ -169,5 +170,79 @@ describe("tracking page link in Shopify's notifications", () => {
     });
     expect(await runTrackingUrlStep(adminFor, new Date(Date.now() + 86_400_000))).toBe(0);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("the theme block's proxy path (app-data metafield)", () => {
+  function answerMetafields(call: GraphqlCall) {
+    if (call.query.includes("currentAppInstallation"))
+      return { data: { currentAppInstallation: { id: "gid://shopify/AppInstallation/77" } } };
+    const [metafield] = call.variables.metafields as { namespace: string; key: string; value: string }[];
+    return { data: { metafieldsSet: { metafields: [metafield], userErrors: [] } } };
+  }
+
+  // Shops of earlier tests with a renamed path are published first: each test counts its own.
+  beforeEach(async () => {
+    interceptAdminGraphql(answerMetafields);
+    await publishProxyPaths(adminFor, new Date(Date.now() + 86_400_000));
+  });
+
+  const visit = (shop: string, pathPrefix: string) =>
+    callRoute(loader, proxyRequest({ shop, extraParams: { path_prefix: pathPrefix } }));
+
+  it("writes nothing while the page keeps Shopify's default path", async () => {
+    const shop = await pipeline.newShop();
+    await updateShopSettings(shop, {});
+    const calls = interceptAdminGraphql(answerMetafields);
+    await visit(shop, "/apps/trackbridge");
+    expect(await publishProxyPaths(adminFor)).toBe(0);
+    expect(calls.filter((c) => c.shop === shop)).toEqual([]);
+  });
+
+  it("publishes a renamed path once, and again when it changes back", async () => {
+    const shop = await pipeline.newShop();
+    await updateShopSettings(shop, {});
+    const calls = interceptAdminGraphql(answerMetafields);
+    await visit(shop, "/tools/parcels");
+    await visit(shop, "/tools/parcels");
+    expect(await publishProxyPaths(adminFor)).toBe(1);
+    expect(await publishProxyPaths(adminFor)).toBe(0);
+    const sets = () => calls.filter((c) => c.shop === shop && c.query.includes("metafieldsSet"));
+    expect(sets().map((c) => c.variables.metafields)).toEqual([
+      [
+        {
+          ownerId: "gid://shopify/AppInstallation/77",
+          namespace: "trackbridge",
+          key: "proxy_path",
+          type: "single_line_text_field",
+          value: "/tools/parcels",
+        },
+      ],
+    ]);
+    await visit(shop, "/apps/trackbridge");
+    expect(await publishProxyPaths(adminFor)).toBe(1);
+    expect(sets().map((c) => (c.variables.metafields as { value: string }[])[0].value)).toEqual([
+      "/tools/parcels",
+      "/apps/trackbridge",
+    ]);
+  });
+
+  it("waits and retries when Shopify is down", async () => {
+    const shop = await pipeline.newShop();
+    await updateShopSettings(shop, {});
+    let down = true;
+    const calls = interceptAdminGraphql((call) =>
+      down ? new Response("unavailable", { status: 503 }) : answerMetafields(call),
+    );
+    await visit(shop, "/tools/track");
+    const t0 = new Date();
+    expect(await publishProxyPaths(adminFor, t0)).toBe(0);
+    const whileDown = calls.length;
+    expect(await publishProxyPaths(adminFor, new Date(t0.getTime() + 1_000))).toBe(0);
+    expect(calls).toHaveLength(whileDown);
+    down = false;
+    expect(await publishProxyPaths(adminFor, new Date(t0.getTime() + 120_000))).toBe(1);
+    const settings = await prisma.shopSettings.findUniqueOrThrow({ where: { shop } });
+    expect(settings).toMatchObject({ proxyPathPrefix: "/tools/track", proxyPathPublished: "/tools/track" });
   });
 });

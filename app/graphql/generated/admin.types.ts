@@ -9652,6 +9652,18 @@ export type WeightUnit =
   | 'OUNCES'
   | 'POUNDS';
 
+export type TrackBridgeCurrentAppInstallationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TrackBridgeCurrentAppInstallationQuery = { currentAppInstallation: { id: string } };
+
+export type TrackBridgeAppDataMetafieldsSetMutationVariables = Exact<{
+  metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
+}>;
+
+
+export type TrackBridgeAppDataMetafieldsSetMutation = { metafieldsSet?: { metafields?: Array<{ namespace: string, key: string, value: string }> | null, userErrors: Array<{ field?: Array<string> | null, message: string }> } | null };
+
 export type BackfillOrdersQueryVariables = Exact<{
   query: Scalars['String']['input'];
   after?: InputMaybe<Scalars['String']['input']>;

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { resolveLocale, type Locale } from "~/i18n";
 import { findParcelsForCustomer, tryStorefrontLookup } from "~/models/storefront-tracking.server";
+import { DEFAULT_PROXY_PATH } from "~/models/tracking-url/proxy-path.server";
 import { recordProxyPath } from "~/models/tracking-url/tracking-url.server";
 import { authenticate } from "~/shopify.server";
 import { renderTrackingPage, type TrackingPageState } from "./components/tracking-page.server";
@@ -8,8 +9,6 @@ import { renderTrackingPage, type TrackingPageState } from "./components/trackin
 // The storefront tracking page, https://{shop}/apps/trackbridge: Shopify's app proxy forwards
 // it here with a signed query (shop, path_prefix, timestamp, signature). GET shows the form; the
 // form posts back through the proxy, and the lookup answers inside the shop's theme.
-
-const DEFAULT_PATH_PREFIX = "/apps/trackbridge";
 
 function pageContext(request: Request) {
   const url = new URL(request.url);
@@ -21,7 +20,7 @@ function pageContext(request: Request) {
   // The merchant may have renamed the proxy's prefix or subpath; Shopify tells us the public one.
   const prefix = url.searchParams.get("path_prefix") ?? "";
   const validPrefix = /^\/[A-Za-z0-9/_-]{1,100}$/.test(prefix);
-  const formAction = validPrefix ? prefix : DEFAULT_PATH_PREFIX;
+  const formAction = validPrefix ? prefix : DEFAULT_PROXY_PATH;
   return { shop, locale, formAction, validPrefix };
 }
 

@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "ShopSettings" ADD COLUMN     "proxyPathPrefix" TEXT NOT NULL DEFAULT '/apps/trackbridge',
+ALTER TABLE "ShopSettings" ADD COLUMN     "proxyPathNextAt" TIMESTAMP(3),
+ADD COLUMN     "proxyPathPrefix" TEXT NOT NULL DEFAULT '/apps/trackbridge',
 ADD COLUMN     "proxyPathPublished" TEXT,
 ADD COLUMN     "trackingUrlInNotifications" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "trackingUrlSince" TIMESTAMP(3);

@@ -15,6 +15,7 @@ CREATE TABLE "new_ShopSettings" (
     "trackingUrlSince" DATETIME,
     "proxyPathPrefix" TEXT NOT NULL DEFAULT '/apps/trackbridge',
     "proxyPathPublished" TEXT,
+    "proxyPathNextAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
