@@ -1,5 +1,6 @@
 import { APP_DATA_METAFIELDS_SET, CURRENT_APP_INSTALLATION } from "./app-data-metafields";
 import { BACKFILL_ORDERS } from "./backfill-orders";
+import { FLOW_TRIGGER_RECEIVE } from "./flow-trigger-receive";
 import { FULFILLMENT_EVENT_CREATE, FULFILLMENT_EVENTS } from "./fulfillment-events";
 import { FULFILLMENT_TRACKING_INFO_UPDATE } from "./fulfillment-tracking-info";
 
@@ -12,6 +13,7 @@ export const ADMIN_OPERATIONS: readonly string[] = [
   FULFILLMENT_TRACKING_INFO_UPDATE,
   CURRENT_APP_INSTALLATION,
   APP_DATA_METAFIELDS_SET,
+  FLOW_TRIGGER_RECEIVE,
 ];
 
 /**

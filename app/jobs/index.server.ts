@@ -6,6 +6,7 @@ import { applyTrackingMorePushesJob } from "./apply-trackingmore-pushes.server";
 import { reconcileStatusesJob } from "./reconcile-statuses.server";
 import { writeBackEventsJob } from "./write-back-events.server";
 import { trackingUrlJob } from "./tracking-url.server";
+import { flowTriggersJob } from "./flow-triggers.server";
 
 /** Every background job of the app. Each feature adds its job here. */
 export function backgroundJobs(): BackgroundJob[] {
@@ -18,6 +19,7 @@ export function backgroundJobs(): BackgroundJob[] {
     writeBackEventsJob(),
     backfillJob(),
     trackingUrlJob(),
+    flowTriggersJob(),
   ];
 }
 

@@ -9673,6 +9673,14 @@ export type BackfillOrdersQueryVariables = Exact<{
 
 export type BackfillOrdersQuery = { orders: { pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ id: string, legacyResourceId: string, name: string, email?: string | null, phone?: string | null, createdAt: string, customer?: { firstName?: string | null, lastName?: string | null, email?: string | null, phone?: string | null } | null, shippingAddress?: { name?: string | null, firstName?: string | null, lastName?: string | null, phone?: string | null, countryCodeV2?: CountryCode | null } | null, lineItems: { nodes: Array<{ title: string, name: string, quantity: number }> }, fulfillments: Array<{ id: string, legacyResourceId: string, name: string, status: FulfillmentStatus, createdAt: string, updatedAt: string, service?: { handle: string } | null, trackingInfo: Array<{ number?: string | null, company?: string | null, url?: string | null }>, fulfillmentLineItems: { nodes: Array<{ quantity?: number | null, lineItem: { title: string, name: string } }> } }> }> } };
 
+export type TrackBridgeFlowTriggerReceiveMutationVariables = Exact<{
+  handle: Scalars['String']['input'];
+  payload: Scalars['JSON']['input'];
+}>;
+
+
+export type TrackBridgeFlowTriggerReceiveMutation = { flowTriggerReceive?: { userErrors: Array<{ field?: Array<string> | null, message: string }> } | null };
+
 export type TrackBridgeFulfillmentEventCreateMutationVariables = Exact<{
   fulfillmentEvent: FulfillmentEventInput;
 }>;
