@@ -3,6 +3,7 @@ import { BACKFILL_ORDERS } from "./backfill-orders";
 import { FLOW_TRIGGER_RECEIVE } from "./flow-trigger-receive";
 import { FULFILLMENT_EVENT_CREATE, FULFILLMENT_EVENTS } from "./fulfillment-events";
 import { FULFILLMENT_TRACKING_INFO_UPDATE } from "./fulfillment-tracking-info";
+import { ORDER_CUSTOMER } from "./order-customer";
 
 // Every Admin GraphQL operation the app sends, each validated against Shopify's schema by
 // test/graphql/operations.test.ts; the tests' Admin API interception refuses any other text.
@@ -14,6 +15,7 @@ export const ADMIN_OPERATIONS: readonly string[] = [
   CURRENT_APP_INSTALLATION,
   APP_DATA_METAFIELDS_SET,
   FLOW_TRIGGER_RECEIVE,
+  ORDER_CUSTOMER,
 ];
 
 /**

@@ -9703,3 +9703,10 @@ export type TrackBridgeFulfillmentTrackingInfoUpdateMutationVariables = Exact<{
 
 
 export type TrackBridgeFulfillmentTrackingInfoUpdateMutation = { fulfillmentTrackingInfoUpdate?: { fulfillment?: { id: string, trackingInfo: Array<{ number?: string | null, url?: string | null }> } | null, userErrors: Array<{ field?: Array<string> | null, message: string }> } | null };
+
+export type TrackBridgeOrderCustomerQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type TrackBridgeOrderCustomerQuery = { order?: { id: string, customer?: { id: string } | null } | null };
