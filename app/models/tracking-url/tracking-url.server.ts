@@ -96,8 +96,8 @@ export async function runTrackingUrlStep(
     let admin: AdminGraphql | null = null;
     for (const fulfillment of candidates) {
       const numbers = parseNumbers(fulfillment.trackingNumbers);
-      if (numbers.length === 0) continue;
-      if (isCompanyKnownToShopify(fulfillment.trackingCompany)) {
+      // Nothing to link, or Shopify links it itself: decided, so it is not looked at again.
+      if (numbers.length === 0 || isCompanyKnownToShopify(fulfillment.trackingCompany)) {
         await prisma.fulfillment.updateMany({
           where: { id: fulfillment.id, trackingUrlState: null },
           data: { trackingUrlState: "not_needed" },
