@@ -1,3 +1,6 @@
+import { adminRequest } from "~/graphql/client";
+import type { TrackBridgeShopTimeZoneQuery } from "~/graphql/generated/admin.types";
+import { SHOP_TIME_ZONE } from "~/graphql/shop";
 import "@shopify/shopify-app-remix/adapters/node";
 import {
   ApiVersion,
@@ -18,9 +21,7 @@ const config = appConfig();
 /** The shop's time zone, or null when Shopify did not answer it (the admin then shows UTC). */
 async function readShopTimeZone(admin: AdminApiContext): Promise<string | null> {
   try {
-    const response = await admin.graphql(`#graphql
-      query ShopTimeZone { shop { ianaTimezone } }`);
-    const body = (await response.json()) as { data?: { shop?: { ianaTimezone?: string } } };
+    const body = await adminRequest<TrackBridgeShopTimeZoneQuery>(admin, SHOP_TIME_ZONE);
     return body.data?.shop?.ianaTimezone ?? null;
   } catch (error) {
     logger.warn({ err: error }, "could not read the shop's time zone");

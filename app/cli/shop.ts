@@ -50,7 +50,8 @@ Commands:
   set <shop> <name>=<value>...
       Change options: createOnFulfillment=true|false, orderIdFormat=name|id,
       titleTemplate=<text>, cancelledFulfillmentAction=archive|delete|keep,
-      writeBackEnabled=true|false, carrierRecheckDays=<1-60>
+      writeBackEnabled=true|false, carrierRecheckDays=<1-60>,
+      trackingUrlInNotifications=true|false
   show <shop> [--json]
       The shop's settings (the key only by its last characters) and its trackings per sync state.
   dead-letters <shop> [--json]
@@ -172,7 +173,9 @@ async function setEmail(args: string[], io: CliIO) {
 
 type SettingParser = (value: string) => ShopSettingsChanges;
 
-function booleanSetting(name: "createOnFulfillment" | "writeBackEnabled"): SettingParser {
+function booleanSetting(
+  name: "createOnFulfillment" | "writeBackEnabled" | "trackingUrlInNotifications",
+): SettingParser {
   return (value) => {
     if (/^(true|yes|on|1)$/i.test(value)) return { [name]: true };
     if (/^(false|no|off|0)$/i.test(value)) return { [name]: false };
@@ -194,6 +197,7 @@ function choiceSetting<K extends "orderIdFormat" | "cancelledFulfillmentAction">
 const SETTINGS: Record<string, SettingParser> = {
   createOnFulfillment: booleanSetting("createOnFulfillment"),
   writeBackEnabled: booleanSetting("writeBackEnabled"),
+  trackingUrlInNotifications: booleanSetting("trackingUrlInNotifications"),
   orderIdFormat: choiceSetting("orderIdFormat", ["name", "id"]),
   cancelledFulfillmentAction: choiceSetting("cancelledFulfillmentAction", ["archive", "delete", "keep"]),
   carrierRecheckDays: (value) => {
@@ -272,6 +276,7 @@ async function show(args: string[], io: CliIO) {
   io.out(`cancelledFulfillmentAction  ${settings.cancelledFulfillmentAction}`);
   io.out(`writeBackEnabled            ${settings.writeBackEnabled}`);
   io.out(`carrierRecheckDays          ${settings.carrierRecheckDays}`);
+  io.out(`trackingUrlInNotifications  ${settings.trackingUrlInNotifications}`);
   if (view.dispatchPaused) {
     io.out(
       `dispatch paused             ${view.dispatchPaused.reason} (until ${view.dispatchPaused.until ?? "resumed"})`,

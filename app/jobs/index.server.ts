@@ -9,6 +9,8 @@ import { pushTrackingChangesJob } from "~/pipeline/change-push/job.server";
 import { dispatchTrackingsJob } from "~/pipeline/dispatch/job.server";
 import { eraseAtTrackingMoreJob } from "~/pipeline/erasure/job.server";
 import { pruneRetainedRowsJob } from "~/pipeline/retention/job.server";
+import { trackingUrlJob } from "~/pipeline/tracking-url/job.server";
+import { flowTriggersJob } from "~/pipeline/flow-triggers/job.server";
 
 // The one list of background work: each pipeline stage owns its job (app/pipeline/<stage>);
 // this file only registers them.
@@ -27,6 +29,8 @@ export function backgroundJobs(): BackgroundJob[] {
     selfCorrectCarriersJob(),
     eraseAtTrackingMoreJob(),
     pruneRetainedRowsJob(),
+    trackingUrlJob(),
+    flowTriggersJob(),
   ];
 }
 

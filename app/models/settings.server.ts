@@ -23,6 +23,8 @@ export interface ShopSettingsView {
   carrierRecheckDays: number;
   /** Days without a carrier event after which a parcel counts as stalled. */
   stalledAfterDays: number;
+  /** The tracking page as the link of parcels Shopify cannot link itself (app/models/tracking-url). */
+  trackingUrlInNotifications: boolean;
 }
 
 export type ShopSettingsChanges = Partial<
@@ -35,6 +37,7 @@ export type ShopSettingsChanges = Partial<
     | "writeBackEnabled"
     | "carrierRecheckDays"
     | "stalledAfterDays"
+    | "trackingUrlInNotifications"
   >
 >;
 
@@ -66,6 +69,7 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
     writeBackEnabled: row?.writeBackEnabled ?? true,
     carrierRecheckDays: row?.carrierRecheckDays ?? 3,
     stalledAfterDays: row?.stalledAfterDays ?? DEFAULT_STALLED_AFTER_DAYS,
+    trackingUrlInNotifications: row?.trackingUrlInNotifications ?? false,
   };
 }
 
@@ -73,7 +77,21 @@ export async function updateShopSettings(
   shop: string,
   changes: ShopSettingsChanges,
 ): Promise<ShopSettingsView> {
-  await prisma.shopSettings.upsert({ where: { shop }, create: { shop, ...changes }, update: changes });
+  const data: Parameters<typeof prisma.shopSettings.update>[0]["data"] = { ...changes };
+  if (changes.trackingUrlInNotifications !== undefined) {
+    const current = await prisma.shopSettings.findUnique({
+      where: { shop },
+      select: { trackingUrlInNotifications: true },
+    });
+    // Turned on, it applies to fulfillments created from now on, never to the shop's history.
+    if ((current?.trackingUrlInNotifications ?? false) !== changes.trackingUrlInNotifications)
+      data.trackingUrlSince = changes.trackingUrlInNotifications ? new Date() : null;
+  }
+  await prisma.shopSettings.upsert({
+    where: { shop },
+    create: { shop, ...changes, trackingUrlSince: data.trackingUrlSince as Date | null | undefined },
+    update: data,
+  });
   return getShopSettings(shop);
 }
 

@@ -1,3 +1,6 @@
+import { adminRequest } from "~/graphql/client";
+import type { TrackBridgeShopCountryQuery } from "~/graphql/generated/admin.types";
+import { SHOP_COUNTRY } from "~/graphql/shop";
 import prisma from "~/db/client.server";
 import { forgetCachedSessions } from "~/lib/session-cache.server";
 
@@ -47,16 +50,6 @@ export interface ShopAdminGraphql {
   graphql(query: string): Promise<Response>;
 }
 
-export const SHOP_COUNTRY_QUERY = `#graphql
-  query ShopCountry {
-    shop {
-      shopAddress {
-        countryCodeV2
-      }
-    }
-  }
-`;
-
 /**
  * Where the shop's parcels ship from when a fulfillment does not say: carrier names mean
  * different carriers in different countries. Unknown or malformed leaves the stored one.
@@ -75,9 +68,6 @@ export async function recordShopCountry(shop: string, countryCode: unknown): Pro
 
 /** At install: reads the shop's country from the Admin API. */
 export async function syncShopCountry(shop: string, admin: ShopAdminGraphql): Promise<string | null> {
-  const response = await admin.graphql(SHOP_COUNTRY_QUERY);
-  const body = (await response.json()) as {
-    data?: { shop?: { shopAddress?: { countryCodeV2?: string | null } | null } | null };
-  };
+  const body = await adminRequest<TrackBridgeShopCountryQuery>(admin, SHOP_COUNTRY);
   return recordShopCountry(shop, body.data?.shop?.shopAddress?.countryCodeV2);
 }

@@ -292,4 +292,28 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     expect(imported).toHaveLength(3);
     expect(imported.every((t) => t.customerEmail?.startsWith("past"))).toBe(true);
   });
+
+  it("turns on the tracking page link for Shopify's notifications", async () => {
+    await openAdminPage(page, app, shop, "/app/settings");
+    const option = page.getByLabel("Link Shopify's shipping e-mails to the tracking page");
+    expect(await option.isChecked()).toBe(false);
+    await option.check();
+    await page.locator("form", { has: option }).getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).trackingUrlInNotifications,
+        POLL,
+      )
+      .toBe(true);
+    await option.scrollIntoViewIfNeeded();
+    await screenshot(page, "settings-tracking-link");
+    await page.setViewportSize({ width: 390, height: 900 });
+    await screenshot(page, "settings-tracking-link-390");
+    await openAdminPage(page, app, shop, "/app/settings?locale=zh-CN");
+    expect(await page.getByLabel("让 Shopify 的发货邮件链接到跟踪页面").isChecked()).toBe(true);
+    await screenshot(page, "settings-tracking-link-zh-CN-390");
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await screenshot(page, "settings-tracking-link-zh-CN");
+  });
 });

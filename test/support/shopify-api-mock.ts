@@ -1,5 +1,6 @@
 import { http, HttpResponse, type JsonBodyType } from "msw";
 import { setupServer } from "msw/node";
+import { ADMIN_OPERATIONS } from "~/graphql";
 
 /** Intercepts Shopify's APIs for the whole test process; tests add handlers with `.use()`. */
 export const shopifyApiMock = setupServer();
@@ -29,6 +30,12 @@ export function interceptAdminGraphql(
         accessToken: request.headers.get("x-shopify-access-token"),
       };
       calls.push(call);
+      // Only operations test/graphql/operations.test.ts validated against Shopify's schema.
+      if (!ADMIN_OPERATIONS.includes(call.query)) {
+        return HttpResponse.json({
+          errors: [{ message: "Not an operation of app/graphql (unvalidated against the Admin schema)" }],
+        });
+      }
       const answer = await respond(call);
       return answer instanceof Response ? answer : HttpResponse.json(answer);
     }),

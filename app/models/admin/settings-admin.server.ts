@@ -50,6 +50,7 @@ export interface BehaviourInput {
   cancelledFulfillmentAction: string;
   /** As typed; absent keeps the current value. */
   stalledAfterDays?: string;
+  trackingUrlInNotifications?: boolean;
 }
 
 export async function saveBehaviour(shop: string, input: BehaviourInput) {
@@ -73,6 +74,7 @@ export async function saveBehaviour(shop: string, input: BehaviourInput) {
     titleTemplate: titleTemplate || "{{first_item}}{{more_items}}",
     cancelledFulfillmentAction: input.cancelledFulfillmentAction as CancelledFulfillmentAction,
     ...(stalledAfterDays === undefined ? {} : { stalledAfterDays }),
+    trackingUrlInNotifications: input.trackingUrlInNotifications,
   });
 }
 

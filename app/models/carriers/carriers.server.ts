@@ -1,5 +1,12 @@
 import prisma from "~/db/client.server";
-import { buildCatalog, SNAPSHOT_CARRIERS, SNAPSHOT_CATALOG, type CarrierCatalog } from "./catalog";
+import {
+  buildCatalog,
+  normaliseCompanyName,
+  SNAPSHOT_CARRIERS,
+  SNAPSHOT_CATALOG,
+  type CarrierCatalog,
+} from "./catalog";
+import { COUNTRY_COMPANIES, GLOBAL_COMPANIES, OTHER_SPELLINGS } from "./shopify-companies";
 import { loadLiveCarriers } from "./carrier-list.server";
 import { normaliseCountry, overrideKey, type CarrierContext } from "./resolve";
 
@@ -117,4 +124,17 @@ export function carrierName(
   const snapshot = SNAPSHOT_BY_CODE.get(code);
   if (locale.startsWith("zh") && snapshot?.name_cn) return snapshot.name_cn;
   return catalog.name(code) ?? code;
+}
+
+const SHOPIFY_COMPANY_NAMES = new Set(
+  [
+    ...Object.keys(GLOBAL_COMPANIES),
+    ...Object.values(COUNTRY_COMPANIES).flatMap((companies) => Object.keys(companies)),
+    ...Object.keys(OTHER_SPELLINGS),
+  ].map(normaliseCompanyName),
+);
+
+/** Whether Shopify builds tracking links for this company itself (one of its supported names). */
+export function isCompanyKnownToShopify(company: string | null | undefined): boolean {
+  return !!company && SHOPIFY_COMPANY_NAMES.has(normaliseCompanyName(company));
 }

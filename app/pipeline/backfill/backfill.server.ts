@@ -1,4 +1,7 @@
 import prisma from "~/db/client.server";
+import { BACKFILL_ORDERS } from "~/graphql/backfill-orders";
+import { adminRequest, type AdminGraphql } from "~/graphql/client";
+import type { BackfillOrdersQuery, BackfillOrdersQueryVariables } from "~/graphql/generated/admin.types";
 import { ValidationError } from "~/lib/errors.server";
 import { logger } from "~/logger.server";
 import { loadCarrierContext } from "~/models/carriers/carriers.server";
@@ -14,10 +17,7 @@ import { durableQueue } from "~/pipeline/queue/durable-queue.server";
 // the webhooks already created, or a page read twice after a restart, never makes a duplicate.
 // The job's cursor is saved after each page: a restart resumes where it stopped.
 
-/** The piece of the Admin API client the backfill needs (authenticate.admin / unauthenticated.admin). */
-export interface AdminGraphql {
-  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
-}
+export type { AdminGraphql };
 export type AdminForShop = (shop: string) => Promise<AdminGraphql>;
 
 export const ORDERS_PAGE_SIZE = 50;
@@ -26,72 +26,8 @@ const MAX_ESTIMATE_PAGES = 50;
 const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-export const BACKFILL_ORDERS_QUERY = `#graphql
-  query BackfillOrders($query: String!, $after: String, $first: Int!) {
-    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id
-        legacyResourceId
-        name
-        email
-        phone
-        createdAt
-        customer { firstName lastName email phone }
-        shippingAddress { name firstName lastName phone countryCodeV2 }
-        lineItems(first: 20) { nodes { title name quantity } }
-        fulfillments(first: 20) {
-          id
-          legacyResourceId
-          name
-          status
-          createdAt
-          updatedAt
-          service { handle }
-          trackingInfo { number company url }
-          fulfillmentLineItems(first: 20) { nodes { quantity lineItem { title name } } }
-        }
-      }
-    }
-  }`;
-
-interface GqlOrder {
-  id: string;
-  legacyResourceId?: string | null;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  createdAt?: string | null;
-  customer?: {
-    firstName?: string | null;
-    lastName?: string | null;
-    email?: string | null;
-    phone?: string | null;
-  } | null;
-  shippingAddress?: {
-    name?: string | null;
-    firstName?: string | null;
-    lastName?: string | null;
-    phone?: string | null;
-    countryCodeV2?: string | null;
-  } | null;
-  lineItems?: { nodes: { title?: string | null; name?: string | null; quantity?: number | null }[] } | null;
-  fulfillments?: GqlFulfillment[] | null;
-}
-
-interface GqlFulfillment {
-  id: string;
-  legacyResourceId?: string | null;
-  name?: string | null;
-  status?: string | null;
-  createdAt?: string | null;
-  updatedAt?: string | null;
-  service?: { handle?: string | null } | null;
-  trackingInfo?: { number?: string | null; company?: string | null; url?: string | null }[] | null;
-  fulfillmentLineItems?: {
-    nodes: { quantity?: number | null; lineItem?: { title?: string | null; name?: string | null } | null }[];
-  } | null;
-}
+type GqlOrder = BackfillOrdersQuery["orders"]["nodes"][number];
+type GqlFulfillment = GqlOrder["fulfillments"][number];
 
 interface OrdersPage {
   orders: GqlOrder[];
@@ -123,20 +59,18 @@ async function readOrdersPage(
   search: string,
   after: string | null,
 ): Promise<OrdersPage> {
-  const response = await admin.graphql(BACKFILL_ORDERS_QUERY, {
-    variables: { query: search, after, first: ORDERS_PAGE_SIZE },
+  const body = await adminRequest<BackfillOrdersQuery, BackfillOrdersQueryVariables>(admin, BACKFILL_ORDERS, {
+    query: search,
+    after,
+    first: ORDERS_PAGE_SIZE,
   });
-  const body = (await response.json()) as {
-    data?: { orders?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: GqlOrder[] } };
-    errors?: unknown;
-  };
   const orders = body.data?.orders;
   if (!orders)
     throw new Error(`Shopify did not return orders: ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
   return {
     orders: orders.nodes,
     hasNextPage: orders.pageInfo.hasNextPage,
-    endCursor: orders.pageInfo.endCursor,
+    endCursor: orders.pageInfo.endCursor ?? null,
   };
 }
 

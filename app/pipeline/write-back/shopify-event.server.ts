@@ -1,28 +1,19 @@
 import { GraphqlQueryError, HttpResponseError, HttpThrottlingError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
+import { adminRequest, type AdminGraphql, type GraphqlBody } from "~/graphql/client";
+import { FULFILLMENT_EVENT_CREATE, FULFILLMENT_EVENTS } from "~/graphql/fulfillment-events";
+import type {
+  FulfillmentEventStatus,
+  TrackBridgeFulfillmentEventCreateMutation,
+  TrackBridgeFulfillmentEventCreateMutationVariables,
+  TrackBridgeFulfillmentEventsQuery,
+  TrackBridgeFulfillmentEventsQueryVariables,
+} from "~/graphql/generated/admin.types";
 
 // The Admin API side of write-back: the mutation, the "did Shopify already get it?" check,
 // and what each of Shopify's failures means for a record.
 
-export interface AdminGraphql {
-  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
-}
-
-export const FULFILLMENT_EVENT_CREATE = `#graphql
-  mutation TrackBridgeFulfillmentEventCreate($fulfillmentEvent: FulfillmentEventInput!) {
-    fulfillmentEventCreate(fulfillmentEvent: $fulfillmentEvent) {
-      fulfillmentEvent { id status happenedAt }
-      userErrors { field message }
-    }
-  }`;
-
-export const FULFILLMENT_EVENTS = `#graphql
-  query TrackBridgeFulfillmentEvents($id: ID!) {
-    fulfillment(id: $id) {
-      id
-      events(first: 100, reverse: true) { nodes { id status happenedAt } }
-    }
-  }`;
+export type { AdminGraphql };
 
 export function fulfillmentGid(fulfillmentId: string): string {
   return fulfillmentId.startsWith("gid://") ? fulfillmentId : `gid://shopify/Fulfillment/${fulfillmentId}`;
@@ -40,10 +31,12 @@ export interface FulfillmentEventInput {
   estimatedDeliveryAt: Date | null;
 }
 
-export function eventInputVariables(event: FulfillmentEventInput): Record<string, unknown> {
-  const input: Record<string, unknown> = {
+export function eventInputVariables(
+  event: FulfillmentEventInput,
+): TrackBridgeFulfillmentEventCreateMutationVariables {
+  const input: TrackBridgeFulfillmentEventCreateMutationVariables["fulfillmentEvent"] = {
     fulfillmentId: fulfillmentGid(event.fulfillmentId),
-    status: event.status,
+    status: event.status as FulfillmentEventStatus,
     happenedAt: event.happenedAt.toISOString(),
   };
   if (event.message) input.message = event.message;
@@ -144,18 +137,12 @@ export async function createFulfillmentEvent(
   admin: AdminGraphql,
   event: FulfillmentEventInput,
 ): Promise<ShopifyOutcome> {
-  let json: {
-    data?: {
-      fulfillmentEventCreate?: {
-        fulfillmentEvent?: { id: string } | null;
-        userErrors?: { field?: string[]; message: string }[];
-      } | null;
-    };
-    extensions?: unknown;
-  };
+  let json: GraphqlBody<TrackBridgeFulfillmentEventCreateMutation>;
   try {
-    const response = await admin.graphql(FULFILLMENT_EVENT_CREATE, { variables: eventInputVariables(event) });
-    json = await response.json();
+    json = await adminRequest<
+      TrackBridgeFulfillmentEventCreateMutation,
+      TrackBridgeFulfillmentEventCreateMutationVariables
+    >(admin, FULFILLMENT_EVENT_CREATE, eventInputVariables(event));
   } catch (error) {
     return outcomeOfError(error);
   }
@@ -182,12 +169,10 @@ export async function findExistingEvent(
   status: string,
 ): Promise<{ found: string | null } | ShopifyOutcome> {
   try {
-    const response = await admin.graphql(FULFILLMENT_EVENTS, {
-      variables: { id: fulfillmentGid(fulfillmentId) },
-    });
-    const json = (await response.json()) as {
-      data?: { fulfillment?: { events?: { nodes?: { id: string; status: string }[] } } | null };
-    };
+    const json = await adminRequest<
+      TrackBridgeFulfillmentEventsQuery,
+      TrackBridgeFulfillmentEventsQueryVariables
+    >(admin, FULFILLMENT_EVENTS, { id: fulfillmentGid(fulfillmentId) });
     const fulfillment = json.data?.fulfillment;
     if (fulfillment === null)
       return { kind: "failed", reason: "The fulfillment no longer exists in Shopify" };

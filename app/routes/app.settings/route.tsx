@@ -61,6 +61,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           titleTemplate: String(form.get("titleTemplate") ?? ""),
           cancelledFulfillmentAction: String(form.get("cancelledFulfillmentAction") ?? ""),
           ...(form.has("stalledAfterDays") ? { stalledAfterDays: String(form.get("stalledAfterDays")) } : {}),
+          trackingUrlInNotifications: form.get("trackingUrlInNotifications") === "true",
         });
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {

@@ -3,14 +3,14 @@ import { resolveLocale, type Locale } from "~/i18n";
 import { readBoundedFormData } from "~/lib/body-limit.server";
 import { visitorAddress } from "~/lib/client-address.server";
 import { findParcelsForCustomer, tryStorefrontLookup } from "~/models/storefront-tracking.server";
+import { DEFAULT_PROXY_PATH } from "~/pipeline/tracking-url/proxy-path.server";
+import { recordProxyPath } from "~/pipeline/tracking-url/tracking-url.server";
 import { authenticate } from "~/shopify.server";
 import { renderTrackingPage, type TrackingPageState } from "./components/tracking-page.server";
 
 // The storefront tracking page, https://{shop}/apps/trackbridge: Shopify's app proxy forwards
 // it here with a signed query (shop, path_prefix, timestamp, signature). GET shows the form; the
 // form posts back through the proxy, and the lookup answers inside the shop's theme.
-
-const DEFAULT_PATH_PREFIX = "/apps/trackbridge";
 
 function pageContext(request: Request) {
   const url = new URL(request.url);
@@ -21,14 +21,19 @@ function pageContext(request: Request) {
   );
   // The merchant may have renamed the proxy's prefix or subpath; Shopify tells us the public one.
   const prefix = url.searchParams.get("path_prefix") ?? "";
-  const formAction = /^\/[A-Za-z0-9/_-]{1,100}$/.test(prefix) ? prefix : DEFAULT_PATH_PREFIX;
-  return { shop, locale, formAction };
+  const validPrefix = /^\/[A-Za-z0-9/_-]{1,100}$/.test(prefix);
+  const formAction = validPrefix ? prefix : DEFAULT_PROXY_PATH;
+  return { shop, locale, formAction, validPrefix };
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
-  const { locale, formAction } = pageContext(request);
-  return liquid(renderTrackingPage({ locale, formAction, state: { kind: "form" } }));
+  const { shop, locale, formAction, validPrefix } = pageContext(request);
+  // The links the app gives out (Shopify's notifications) follow a renamed page.
+  if (validPrefix) await recordProxyPath(shop, formAction);
+  // A link from a shipping e-mail carries the order number; the customer adds the e-mail.
+  const orderNumber = new URL(request.url).searchParams.get("order")?.trim().slice(0, 64) ?? undefined;
+  return liquid(renderTrackingPage({ locale, formAction, orderNumber, state: { kind: "form" } }));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {

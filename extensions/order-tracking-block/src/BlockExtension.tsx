@@ -62,7 +62,9 @@ function Extension() {
       return;
     }
     let cancelled = false;
-    fetch(`/api/orders/${orderId}/trackings`)
+    // The admin gives the extension no locale, but picks its locale file by the staff member's
+    // language: `apiLocale` of that file asks the app for status words in the same language.
+    fetch(`/api/orders/${orderId}/trackings?locale=${encodeURIComponent(i18n.translate("apiLocale"))}`)
       .then(async (response) => {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const body = (await response.json()) as { trackings: OrderTracking[] };
@@ -74,7 +76,7 @@ function Extension() {
     return () => {
       cancelled = true;
     };
-  }, [orderId]);
+  }, [orderId, i18n]);
 
   return (
     <s-admin-block heading={i18n.translate("heading")}>

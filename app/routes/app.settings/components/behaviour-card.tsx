@@ -9,6 +9,7 @@ interface Props {
     titleTemplate: string;
     stalledAfterDays: number;
     cancelledFulfillmentAction: string;
+    trackingUrlInNotifications: boolean;
   };
   busy: boolean;
   errorText: (field: string) => string | undefined;
@@ -23,6 +24,7 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
   const [titleTemplate, setTitleTemplate] = useState(settings.titleTemplate);
   const [cancelled, setCancelled] = useState(settings.cancelledFulfillmentAction);
   const [stalledAfterDays, setStalledAfterDays] = useState(String(settings.stalledAfterDays));
+  const [trackingUrl, setTrackingUrl] = useState(settings.trackingUrlInNotifications);
   return (
     <Card>
       <form
@@ -35,6 +37,7 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             titleTemplate,
             cancelledFulfillmentAction: cancelled,
             stalledAfterDays,
+            trackingUrlInNotifications: String(trackingUrl),
           });
         }}
       >
@@ -88,6 +91,12 @@ export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
             onChange={setStalledAfterDays}
             helpText={t("settings.behaviour.stalledAfterDaysHelp")}
             error={errorText("stalledAfterDays")}
+          />
+          <Checkbox
+            label={t("settings.behaviour.trackingUrl")}
+            helpText={t("settings.behaviour.trackingUrlHelp")}
+            checked={trackingUrl}
+            onChange={setTrackingUrl}
           />
           <InlineStack align="end">
             <Button submit variant="primary" loading={busy}>

@@ -83,12 +83,28 @@ describe("/app/settings", () => {
       orderIdFormat: "id",
       titleTemplate: "Order {{order_name}}",
       cancelledFulfillmentAction: "delete",
+      trackingUrlInNotifications: "true",
     });
-    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+    const saved = await prisma.shopSettings.findUniqueOrThrow({ where: { shop } });
+    expect(saved).toMatchObject({
       createOnFulfillment: false,
       orderIdFormat: "id",
       cancelledFulfillmentAction: "delete",
+      trackingUrlInNotifications: true,
     });
+    // The link applies from the moment it is turned on; saving again keeps that moment.
+    expect(saved.trackingUrlSince).toBeInstanceOf(Date);
+    await save({
+      intent: "behaviour",
+      createOnFulfillment: "true",
+      orderIdFormat: "id",
+      titleTemplate: "Order {{order_name}}",
+      cancelledFulfillmentAction: "delete",
+      trackingUrlInNotifications: "true",
+    });
+    expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).trackingUrlSince).toEqual(
+      saved.trackingUrlSince,
+    );
     const refused = await save({
       intent: "overrides",
       overrides: JSON.stringify([{ trackingCompany: "My  Courier", carrierCode: "BAD CODE" }]),

@@ -7,7 +7,12 @@ ADD COLUMN     "ianaTimezone" TEXT;
 
 -- AlterTable
 ALTER TABLE "ShopSettings" ADD COLUMN     "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3,
-ADD COLUMN     "stalledAfterDays" INTEGER NOT NULL DEFAULT 7;
+ADD COLUMN     "proxyPathNextAt" TIMESTAMP(3),
+ADD COLUMN     "proxyPathPrefix" TEXT NOT NULL DEFAULT '/apps/trackbridge',
+ADD COLUMN     "proxyPathPublished" TEXT,
+ADD COLUMN     "stalledAfterDays" INTEGER NOT NULL DEFAULT 7,
+ADD COLUMN     "trackingUrlInNotifications" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "trackingUrlSince" TIMESTAMP(3);
 
 -- AlterTable
 ALTER TABLE "CarrierOverride" ADD COLUMN     "country" TEXT NOT NULL DEFAULT '';
@@ -22,9 +27,17 @@ ADD COLUMN     "lastError" TEXT,
 ADD COLUMN     "nextAttemptAt" TIMESTAMP(3);
 
 -- AlterTable
+ALTER TABLE "Fulfillment" ADD COLUMN     "trackingUrlAttempts" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "trackingUrlError" TEXT,
+ADD COLUMN     "trackingUrlNextAt" TIMESTAMP(3),
+ADD COLUMN     "trackingUrlState" TEXT;
+
+-- AlterTable
 ALTER TABLE "Tracking" ADD COLUMN     "carrierCheckedAt" TIMESTAMP(3),
 ADD COLUMN     "carrierSwitches" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "deadAt" TIMESTAMP(3),
+ADD COLUMN     "flowStalledFor" TIMESTAMP(3),
+ADD COLUMN     "flowStatusSeen" TEXT,
 ADD COLUMN     "originCountry" TEXT;
 
 -- AlterTable
@@ -104,6 +117,35 @@ CREATE TABLE "TrackingMoreRateSlot" (
     CONSTRAINT "TrackingMoreRateSlot_pkey" PRIMARY KEY ("account","rateClass","slot")
 );
 
+-- CreateTable
+CREATE TABLE "FlowTriggerSubscription" (
+    "shop" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "enabled" BOOLEAN NOT NULL,
+    "since" TIMESTAMP(3) NOT NULL,
+    "reportedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "FlowTriggerSubscription_pkey" PRIMARY KEY ("shop","handle")
+);
+
+-- CreateTable
+CREATE TABLE "FlowTriggerEvent" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "eventKey" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "leaseUntil" TIMESTAMP(3),
+    "lastError" TEXT,
+    "sentAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "FlowTriggerEvent_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "CarrierSwitch_shop_trackingId_createdAt_idx" ON "CarrierSwitch"("shop", "trackingId", "createdAt");
 
@@ -114,10 +156,19 @@ CREATE INDEX "TrackingMorePushSeen_expiresAt_idx" ON "TrackingMorePushSeen"("exp
 CREATE INDEX "RemoteCustomerErasure_nextAttemptAt_idx" ON "RemoteCustomerErasure"("nextAttemptAt");
 
 -- CreateIndex
+CREATE INDEX "FlowTriggerEvent_state_nextAttemptAt_idx" ON "FlowTriggerEvent"("state", "nextAttemptAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "FlowTriggerEvent_shop_handle_eventKey_key" ON "FlowTriggerEvent"("shop", "handle", "eventKey");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "CarrierOverride_shop_trackingCompany_country_key" ON "CarrierOverride"("shop", "trackingCompany", "country");
 
 -- CreateIndex
 CREATE INDEX "WebhookDelivery_shop_deadAt_idx" ON "WebhookDelivery"("shop", "deadAt");
+
+-- CreateIndex
+CREATE INDEX "Fulfillment_shop_trackingUrlState_createdAt_idx" ON "Fulfillment"("shop", "trackingUrlState", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Tracking_shop_status_lastEventAt_idx" ON "Tracking"("shop", "status", "lastEventAt");

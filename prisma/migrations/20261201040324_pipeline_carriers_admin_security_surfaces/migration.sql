@@ -72,6 +72,33 @@ CREATE TABLE "TrackingMoreRateSlot" (
     PRIMARY KEY ("account", "rateClass", "slot")
 );
 
+-- CreateTable
+CREATE TABLE "FlowTriggerSubscription" (
+    "shop" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "enabled" BOOLEAN NOT NULL,
+    "since" DATETIME NOT NULL,
+    "reportedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shop", "handle")
+);
+
+-- CreateTable
+CREATE TABLE "FlowTriggerEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "eventKey" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "leaseUntil" DATETIME,
+    "lastError" TEXT,
+    "sentAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
@@ -87,6 +114,11 @@ CREATE TABLE "new_ShopSettings" (
     "writeBackEnabled" BOOLEAN NOT NULL DEFAULT true,
     "carrierRecheckDays" INTEGER NOT NULL DEFAULT 3,
     "stalledAfterDays" INTEGER NOT NULL DEFAULT 7,
+    "trackingUrlInNotifications" BOOLEAN NOT NULL DEFAULT false,
+    "trackingUrlSince" DATETIME,
+    "proxyPathPrefix" TEXT NOT NULL DEFAULT '/apps/trackbridge',
+    "proxyPathPublished" TEXT,
+    "proxyPathNextAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -128,6 +160,30 @@ ALTER TABLE "new_WebhookDelivery" RENAME TO "WebhookDelivery";
 CREATE INDEX "WebhookDelivery_shop_receivedAt_idx" ON "WebhookDelivery"("shop", "receivedAt");
 CREATE INDEX "WebhookDelivery_processedAt_receivedAt_idx" ON "WebhookDelivery"("processedAt", "receivedAt");
 CREATE INDEX "WebhookDelivery_shop_deadAt_idx" ON "WebhookDelivery"("shop", "deadAt");
+CREATE TABLE "new_Fulfillment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "fulfillmentId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "orderName" TEXT,
+    "shopifyStatus" TEXT,
+    "shopifyUpdatedAt" DATETIME,
+    "trackingCompany" TEXT,
+    "trackingNumbers" TEXT NOT NULL DEFAULT '[]',
+    "note" TEXT,
+    "trackingUrlState" TEXT,
+    "trackingUrlAttempts" INTEGER NOT NULL DEFAULT 0,
+    "trackingUrlNextAt" DATETIME,
+    "trackingUrlError" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+INSERT INTO "new_Fulfillment" ("createdAt", "fulfillmentId", "id", "note", "orderId", "orderName", "shop", "shopifyStatus", "shopifyUpdatedAt", "trackingCompany", "trackingNumbers", "updatedAt") SELECT "createdAt", "fulfillmentId", "id", "note", "orderId", "orderName", "shop", "shopifyStatus", "shopifyUpdatedAt", "trackingCompany", "trackingNumbers", "updatedAt" FROM "Fulfillment";
+DROP TABLE "Fulfillment";
+ALTER TABLE "new_Fulfillment" RENAME TO "Fulfillment";
+CREATE INDEX "Fulfillment_shop_trackingUrlState_createdAt_idx" ON "Fulfillment"("shop", "trackingUrlState", "createdAt");
+CREATE INDEX "Fulfillment_shop_createdAt_idx" ON "Fulfillment"("shop", "createdAt");
+CREATE UNIQUE INDEX "Fulfillment_shop_fulfillmentId_key" ON "Fulfillment"("shop", "fulfillmentId");
 CREATE TABLE "new_Tracking" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
@@ -164,6 +220,8 @@ CREATE TABLE "new_Tracking" (
     "milestones" TEXT,
     "remoteUpdatedAt" DATETIME,
     "writeBackError" TEXT,
+    "flowStatusSeen" TEXT,
+    "flowStalledFor" DATETIME,
     "syncState" TEXT NOT NULL DEFAULT 'pending',
     "pendingChanges" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
@@ -202,3 +260,9 @@ CREATE INDEX "TrackingMorePushSeen_expiresAt_idx" ON "TrackingMorePushSeen"("exp
 
 -- CreateIndex
 CREATE INDEX "RemoteCustomerErasure_nextAttemptAt_idx" ON "RemoteCustomerErasure"("nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "FlowTriggerEvent_state_nextAttemptAt_idx" ON "FlowTriggerEvent"("state", "nextAttemptAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "FlowTriggerEvent_shop_handle_eventKey_key" ON "FlowTriggerEvent"("shop", "handle", "eventKey");
