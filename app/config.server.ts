@@ -32,6 +32,11 @@ export interface AppConfig {
    * balancer in front of the app adds one); the visitor is that many entries from the end.
    */
   trustedProxyHops: number;
+  /**
+   * How long every process leaves a TrackingMore account alone after a 429 (TrackingMore does
+   * not say; two minutes by default).
+   */
+  trackingMorePauseAfter429Ms: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +137,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       "TRACKBRIDGE_TRUSTED_PROXY_HOPS",
       env.TRACKBRIDGE_TRUSTED_PROXY_HOPS,
       1,
+    ),
+    trackingMorePauseAfter429Ms: parsePositiveInteger(
+      "TRACKINGMORE_PAUSE_AFTER_429_MS",
+      env.TRACKINGMORE_PAUSE_AFTER_429_MS,
+      120_000,
     ),
     maxPendingWrites: parsePositiveInteger(
       "TRACKBRIDGE_MAX_PENDING_WRITES",

@@ -44,6 +44,7 @@ export function trackingMoreClientForKey(apiKey: string): TrackingMoreClient {
     baseUrl: process.env.TRACKINGMORE_BASE_URL || appConfig().trackingMoreBaseUrl,
     logger: logger.child({ component: "trackingmore" }),
     ...tuning,
+    retry: { rateLimitPauseMs: appConfig().trackingMorePauseAfter429Ms, ...tuning.retry },
     rateGate: trackingMoreRateGate(),
   });
 }

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { root } from "./app-server";
+import type { FaultConfig } from "../../devkit/emulator/faults";
 
 function tsx(): string {
   return path.join(root, "node_modules/.bin/tsx");
@@ -13,7 +14,7 @@ export interface EmulatorProcess {
   baseUrl: string;
   origin: string;
   /** Fault injection through the emulator's control endpoint (see devkit/emulator/README.md). */
-  setFaults(faults: Record<string, number>): Promise<void>;
+  setFaults(faults: FaultConfig): Promise<void>;
   stop(): Promise<void>;
 }
 
