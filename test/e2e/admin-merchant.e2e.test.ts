@@ -51,13 +51,15 @@ beforeAll(async () => {
   // Rows TrackingMore refused, so the status poller leaves what we set here alone.
   const customs = await seedLocalTracking(shop, {
     status: "exception",
-    syncState: "needs_attention",
+    syncState: "pending",
     createdAt: new Date(Date.now() - 6 * DAY),
   });
   customsId = customs.id;
   await prisma.tracking.update({
     where: { id: customsId },
     data: {
+      // Dead-lettered: dispatch gave up on it (app/pipeline/queue), so it needs attention.
+      deadAt: new Date(Date.now() - DAY),
       customerName: "Alan Turing",
       substatus: "exception006",
       lastEvent: "Held by customs,Frankfurt,2026-11-29 08:00:00",

@@ -40,7 +40,10 @@ export function DeadLettersCard({ total, recent }: { total: number; recent: Dead
             <BlockStack key={`${letter.stage}-${letter.id}`} gap="100">
               <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
                 <Text as="span" fontWeight="semibold" breakWord>
-                  {t(`deadLetters.stage.${letter.stage}` as MessageKey)}: {letter.subject}
+                  {t(`deadLetters.stage.${letter.stage}` as MessageKey)}:{" "}
+                  {letter.stage === "ingest"
+                    ? t(`deadLetters.topic.${letter.subject}` as MessageKey, { defaultValue: letter.subject })
+                    : letter.subject}
                 </Text>
                 <Form method="post">
                   <input type="hidden" name="intent" value="retry-dead-letters" />
