@@ -1,67 +1,36 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TrackingMoreClient, type Tracking } from "~/trackingmore";
-import { startEmulator, type EmulatorHandle } from "../../devkit/emulator";
-import { DEMO_SHOP, DEMO_TRACKINGMORE_EMAIL, DEMO_TRACKINGMORE_KEY } from "../../scripts/lib/demo-deliveries";
+import { DEMO_SHOP, DEMO_TRACKINGMORE_KEY } from "../../scripts/lib/demo-deliveries";
+import { withDemoRuns } from "../support/demo";
 
 // `npm run demo -- --exit` against an emulator this test owns, so what TrackingMore holds is
 // read here, not taken from the demo's own report. Needs the production build (npm test builds).
 
-const root = path.resolve(__dirname, "../..");
-let emulator: EmulatorHandle;
-let workDir: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    accounts: [{ apiKey: DEMO_TRACKINGMORE_KEY, email: DEMO_TRACKINGMORE_EMAIL }],
-    rateLimits: { listPerSecond: 0 },
-  });
-  workDir = mkdtempSync(path.join(tmpdir(), "trackbridge-demo-"));
-});
-afterAll(async () => {
-  await emulator.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
-
-function runDemo(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/demo.ts", ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 110_000);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, output });
-    });
-  });
-}
+const demo = withDemoRuns("demo");
 
 describe("npm run demo", () => {
   it("creates every parcel at TrackingMore exactly once, with order and customer, and explains what stayed local", async () => {
-    const resultFile = path.join(workDir, "result.json");
-    const { code, output } = await runDemo([
+    const resultFile = path.join(demo.workDir(), "result.json");
+    const { code, output } = await demo.run([
       "--exit",
       "--no-build",
       "--port",
       "0",
       "--db",
-      path.join(workDir, "demo.sqlite"),
+      path.join(demo.workDir(), "demo.sqlite"),
       "--emulator",
-      emulator.baseUrl,
+      demo.emulator().baseUrl,
       "--result",
       resultFile,
     ]);
     expect(code, output).toBe(0);
 
-    const client = new TrackingMoreClient({ apiKey: DEMO_TRACKINGMORE_KEY, baseUrl: emulator.baseUrl });
+    const client = new TrackingMoreClient({
+      apiKey: DEMO_TRACKINGMORE_KEY,
+      baseUrl: demo.emulator().baseUrl,
+    });
     const { items } = await client.listTrackings({ limit: 2000 });
     const byNumber = new Map<string, Tracking[]>();
     for (const t of items) byNumber.set(t.trackingNumber, [...(byNumber.get(t.trackingNumber) ?? []), t]);
@@ -115,7 +84,7 @@ describe("npm run demo", () => {
     expect(one("1234567890")).toMatchObject({ carrierCode: "dhl", customerEmail: null, customerPhone: null });
 
     // Six parcels fit one batch each time; nothing was created one by one.
-    const calls = emulator.stats().calls[DEMO_TRACKINGMORE_KEY];
+    const calls = demo.emulator().stats().calls[DEMO_TRACKINGMORE_KEY];
     expect(calls["POST /trackings/post"] ?? 0).toBe(0);
     expect(calls["POST /trackings/batch"]).toBeGreaterThanOrEqual(1);
 
