@@ -1,7 +1,6 @@
 import { appConfig } from "~/config.server";
 import { PostgresRateGate } from "~/lib/trackingmore-rate-gate.server";
 import { logger } from "~/logger.server";
-import { readTrackingMoreApiKey } from "~/models/settings.server";
 import {
   InProcessRateGate,
   TrackingMoreClient,
@@ -9,8 +8,8 @@ import {
   type TrackingMoreClientOptions,
 } from "~/trackingmore";
 
-// The one way app code gets a TrackingMore client: per shop, with the shop's own key, the
-// configured base URL, our logger and the rate gate every process of this deployment shares.
+// The one way app code gets a TrackingMore client: with a key (a shop's comes from
+// models/settings.server.ts, trackingMoreClientForShop), the configured base URL, our logger and the rate gate every process of this deployment shares.
 // The client itself knows nothing of shops or databases.
 
 type ClientTuning = Omit<TrackingMoreClientOptions, "apiKey" | "baseUrl" | "logger">;
@@ -47,10 +46,4 @@ export function trackingMoreClientForKey(apiKey: string): TrackingMoreClient {
     retry: { rateLimitPauseMs: appConfig().trackingMorePauseAfter429Ms, ...tuning.retry },
     rateGate: trackingMoreRateGate(),
   });
-}
-
-/** The shop's client, or null when the merchant has not configured an API key yet. */
-export async function trackingMoreClientForShop(shop: string): Promise<TrackingMoreClient | null> {
-  const apiKey = await readTrackingMoreApiKey(shop);
-  return apiKey ? trackingMoreClientForKey(apiKey) : null;
 }

@@ -1,3 +1,5 @@
+import { trackingMoreClientForKey } from "~/trackingmore.server";
+import type { TrackingMoreClient } from "~/trackingmore";
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { decryptSecret, encryptSecret, secretHint, SecretUnreadableError } from "~/lib/secrets.server";
@@ -174,4 +176,10 @@ export async function readTrackingMoreAccountEmail(shop: string): Promise<string
   return row?.trackingMoreAccountEmailCipher
     ? readableSecret(shop, "accountEmail", row.trackingMoreAccountEmailCipher)
     : null;
+}
+
+/** The shop's TrackingMore client, or null when the merchant has not configured an API key yet. */
+export async function trackingMoreClientForShop(shop: string): Promise<TrackingMoreClient | null> {
+  const apiKey = await readTrackingMoreApiKey(shop);
+  return apiKey ? trackingMoreClientForKey(apiKey) : null;
 }

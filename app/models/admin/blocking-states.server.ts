@@ -2,7 +2,7 @@ import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters } from "~/pipeline/queue/dead-letters.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import { TrackingMoreError } from "~/trackingmore";
 import type { BlockingState } from "./blocking-states";
 

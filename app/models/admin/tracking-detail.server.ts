@@ -7,7 +7,7 @@ import {
   parsePendingChanges,
   type TrackingChanges,
 } from "~/pipeline/change-push/tracking-changes.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import { TrackingMoreError, type Tracking as RemoteTracking } from "~/trackingmore";
 import { parseLastEvent } from "./last-event";
 

@@ -9,7 +9,7 @@ import { applyFulfillment } from "~/pipeline/ingest/ingest.server";
 import { mapFulfillmentToTrackings, type MappingOptions } from "~/pipeline/ingest/mapping.server";
 import type { ShopifyFulfillment, ShopifyOrder } from "~/pipeline/ingest/shopify-payloads";
 import { getShopSettings } from "~/models/settings.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import { durableQueue } from "~/pipeline/queue/durable-queue.server";
 
 // Imports past fulfilled orders: read page by page through the Admin GraphQL API and fed to the

@@ -1,7 +1,7 @@
 import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { TrackingMoreError, type TrackingMoreClient } from "~/trackingmore";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import { cachedCandidates, loadCarrierCatalog, rememberDetection } from "~/models/carriers/carriers.server";
 
 // Self-correcting carriers. A tracking TrackingMore has not found for a while (the shop's

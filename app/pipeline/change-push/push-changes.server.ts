@@ -1,7 +1,7 @@
 import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { parsePendingChanges, type TrackingChanges } from "~/pipeline/change-push/tracking-changes.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import {
   TrackingMoreError,
   classifyOutcome,

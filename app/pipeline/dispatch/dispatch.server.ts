@@ -2,7 +2,7 @@ import prisma, { type Prisma } from "~/db/client.server";
 import { sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
 import { logger } from "~/logger.server";
 import { cachedDetection, rememberDetection } from "~/models/carriers/carriers.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import {
   NETWORK_CODE,
   TIMEOUT_CODE,

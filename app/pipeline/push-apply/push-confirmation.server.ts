@@ -1,4 +1,4 @@
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import type { Tracking } from "~/trackingmore";
 
 // A push is a hint, not a source of truth. TrackingMore signs only a timestamp with the

@@ -1,6 +1,6 @@
 import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
-import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { trackingMoreClientForShop } from "~/models/settings.server";
 import type { TrackingMoreClient } from "~/trackingmore";
 import {
   applyTrackingSnapshot,
