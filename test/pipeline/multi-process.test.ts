@@ -10,6 +10,8 @@ import {
   startCluster,
   type Cluster,
 } from "../../scripts/lib/cluster";
+import { InProcessRateGate } from "~/trackingmore";
+import { trackingMoreRateGate } from "~/trackingmore.server";
 import { testProvider } from "../support/databases";
 
 // Issue 10's operator scenario on PostgreSQL, the set-up for shops that outgrow one machine:
@@ -74,5 +76,12 @@ if (testProvider() === "postgresql") {
       },
       DRAIN_TIMEOUT_MS + 120_000,
     );
+  });
+} else {
+  // The embedded set-up runs one process: the gate is that process's own limiter.
+  describe("one process on SQLite", () => {
+    it("takes TrackingMore's turns through the process's own limiter, not the database", () => {
+      expect(trackingMoreRateGate()).toBeInstanceOf(InProcessRateGate);
+    });
   });
 }
