@@ -117,6 +117,7 @@ export function snapshotFields(row: SnapshotRow, snapshot: RemoteTracking) {
     checkpoints: JSON.stringify([...snapshot.checkpoints].reverse().map(toStored)),
     milestones: JSON.stringify(milestones),
     transitDays: snapshot.transitDays ?? row.transitDays,
+    originCountry: snapshot.originalCountry?.toUpperCase() || undefined,
   };
 }
 

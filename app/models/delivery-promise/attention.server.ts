@@ -1,0 +1,127 @@
+import prisma, { type Prisma } from "~/db.server";
+import { IN_TRANSIT_STATUSES } from "./derive.server";
+
+// Stalled and late shipments, read at query time from the tracking rows (time passing changes
+// them, not any event): stalled = in the carrier's hands with no carrier event for the shop's
+// number of days; late = still not delivered after the estimate's upper bound.
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_STALLED_AFTER_DAYS = 5;
+export const MAX_STALLED_AFTER_DAYS = 60;
+/** The digest lists the last this many days. */
+export const DIGEST_DAYS = 7;
+const DIGEST_ROWS = 50;
+
+const open: Prisma.TrackingWhereInput = {
+  archived: false,
+  syncState: { not: "deleted" },
+  status: { in: [...IN_TRANSIT_STATUSES] },
+};
+
+export function stalledWhere(stalledAfterDays: number, now: Date): Prisma.TrackingWhereInput {
+  return { ...open, lastEventAt: { lt: new Date(now.getTime() - stalledAfterDays * DAY_MS) } };
+}
+
+export function lateWhere(now: Date): Prisma.TrackingWhereInput {
+  return { ...open, estimatedDeliveryAt: { lt: now } };
+}
+
+export async function stalledAfterDays(shop: string): Promise<number> {
+  const row = await prisma.shopSettings.findUnique({ where: { shop }, select: { stalledAfterDays: true } });
+  return row?.stalledAfterDays ?? DEFAULT_STALLED_AFTER_DAYS;
+}
+
+export interface AttentionCounts {
+  stalled: number;
+  late: number;
+  stalledAfterDays: number;
+}
+
+export async function countLateAndStalled(shop: string, now = new Date()): Promise<AttentionCounts> {
+  const days = await stalledAfterDays(shop);
+  const [stalled, late] = await Promise.all([
+    prisma.tracking.count({ where: { shop, ...stalledWhere(days, now) } }),
+    prisma.tracking.count({ where: { shop, ...lateWhere(now) } }),
+  ]);
+  return { stalled, late, stalledAfterDays: days };
+}
+
+export interface DigestParcel {
+  id: string;
+  trackingNumber: string;
+  carrierCode: string;
+  orderName: string | null;
+  status: string;
+  reason: "late" | "stalled";
+  /** When it became late (the estimate's upper bound) or stalled (last event + N days). */
+  since: string;
+}
+
+export interface DigestDay {
+  day: string;
+  parcels: DigestParcel[];
+}
+
+/**
+ * The daily digest: per UTC day of the last week, the parcels that became late or stalled that
+ * day and still are. Computed from the rows, so it needs no mail server and no job.
+ */
+export async function dailyDigest(shop: string, now = new Date()): Promise<DigestDay[]> {
+  const days = await stalledAfterDays(shop);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const since = new Date(today - (DIGEST_DAYS - 1) * DAY_MS);
+  const select = {
+    id: true,
+    trackingNumber: true,
+    carrierCode: true,
+    orderName: true,
+    status: true,
+    lastEventAt: true,
+    estimatedDeliveryAt: true,
+  } as const;
+  const [late, stalled] = await Promise.all([
+    prisma.tracking.findMany({
+      where: { shop, ...open, estimatedDeliveryAt: { gte: since, lt: now } },
+      orderBy: { estimatedDeliveryAt: "desc" },
+      take: DIGEST_ROWS,
+      select,
+    }),
+    prisma.tracking.findMany({
+      where: {
+        shop,
+        ...open,
+        lastEventAt: { gte: new Date(since.getTime() - days * DAY_MS), lt: new Date(now.getTime() - days * DAY_MS) },
+      },
+      orderBy: { lastEventAt: "desc" },
+      take: DIGEST_ROWS,
+      select,
+    }),
+  ]);
+  const parcels: DigestParcel[] = [
+    ...late.map((t) => ({ ...pick(t), reason: "late" as const, since: t.estimatedDeliveryAt!.toISOString() })),
+    ...stalled.map((t) => ({
+      ...pick(t),
+      reason: "stalled" as const,
+      since: new Date(t.lastEventAt!.getTime() + days * DAY_MS).toISOString(),
+    })),
+  ];
+  const out: DigestDay[] = [];
+  for (let d = today; d >= since.getTime(); d -= DAY_MS) {
+    const day = new Date(d).toISOString().slice(0, 10);
+    out.push({
+      day,
+      parcels: parcels.filter((p) => p.since.slice(0, 10) === day).sort((a, b) => b.since.localeCompare(a.since)),
+    });
+  }
+  return out;
+}
+
+function pick(t: { id: string; trackingNumber: string; carrierCode: string; orderName: string | null; status: string }) {
+  return {
+    id: t.id,
+    trackingNumber: t.trackingNumber,
+    carrierCode: t.carrierCode,
+    orderName: t.orderName,
+    status: t.status,
+  };
+}
