@@ -51,11 +51,12 @@ const NO_ESTIMATE: EstimateFields = {
 
 async function estimateFor(
   shop: string,
-  route: RouteKey,
+  { carrierCode, originCountry, destinationCountry }: RouteKey,
   shippedAt: Date,
   routes: RouteData,
   now: Date,
 ): Promise<EstimateFields> {
+  const route = { carrierCode, originCountry, destinationCountry };
   const [carrier, history] = await Promise.all([
     routes.carrierDistribution(route, shop, now),
     routes.shopHistory(route, shop),
