@@ -1,6 +1,12 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db.server";
 import { getShopSettings } from "~/models/settings.server";
+import {
+  countLateAndStalled,
+  dailyDigest,
+  type AttentionCounts,
+  type DigestDay,
+} from "~/models/delivery-promise/attention.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
 import { LIST_STATUSES, type ListStatus } from "./trackings-list.server";
 
@@ -25,6 +31,10 @@ export interface DashboardData {
   };
   /** null when TrackingMore could not be asked (no key, or it did not answer). */
   quotaRemaining: number | null;
+  /** Parcels past their estimate or without carrier news for the shop's number of days. */
+  delivery: AttentionCounts;
+  /** The last week's newly late and stalled parcels, newest day first. */
+  digest: DigestDay[];
 }
 
 const SYNC_STATES_SHOWN = [
@@ -42,16 +52,21 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
 
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
-  const [settings, statusCounts, syncCounts, deletedByStatus, perDay, quotaRemaining] = await Promise.all([
-    getShopSettings(shop),
-    Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
-    Promise.all(SYNC_STATES_SHOWN.map((syncState) => prisma.tracking.count({ where: { shop, syncState } }))),
-    // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
-    // (shop, status, …) index over every row of the shop to avoid a sort.
-    prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
-    createdPerDay(shop, new Date(days[0])),
-    remainingQuota(shop),
-  ]);
+  const [settings, statusCounts, syncCounts, deletedByStatus, perDay, quotaRemaining, delivery, digest] =
+    await Promise.all([
+      getShopSettings(shop),
+      Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
+      Promise.all(
+        SYNC_STATES_SHOWN.map((syncState) => prisma.tracking.count({ where: { shop, syncState } })),
+      ),
+      // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
+      // (shop, status, …) index over every row of the shop to avoid a sort.
+      prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
+      createdPerDay(shop, new Date(days[0])),
+      remainingQuota(shop),
+      countLateAndStalled(shop, now),
+      dailyDigest(shop, now),
+    ]);
 
   const deleted = new Map<string, number>();
   for (const row of deletedByStatus) deleted.set(row.status, (deleted.get(row.status) ?? 0) + 1);
@@ -79,6 +94,8 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       pendingSync: sync("pending_update") + sync("pending_delete"),
     },
     quotaRemaining,
+    delivery,
+    digest,
   };
 }
 

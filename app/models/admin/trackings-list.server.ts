@@ -1,4 +1,11 @@
 import prisma, { type Prisma } from "~/db.server";
+import {
+  DEFAULT_STALLED_AFTER_DAYS,
+  lateWhere,
+  stalledAfterDays,
+  stalledWhere,
+} from "~/models/delivery-promise/attention.server";
+import { PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 
 // The merchant's list of trackings: filters, search and keyset ("cursor") pagination, so the
@@ -22,10 +29,17 @@ const ALL_SYNC_STATES = [
   ...SYNC_GROUPS.attention,
 ] as const;
 
-export const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
+export const VIEWS = ["all", "attention", "exceptions", "late", "stalled", "archived"] as const;
 export type TrackingView = (typeof VIEWS)[number];
 
-export const SORT_FIELDS = ["createdAt", "trackingNumber", "status", "updatedAt"] as const;
+export const SORT_FIELDS = [
+  "createdAt",
+  "trackingNumber",
+  "status",
+  "updatedAt",
+  "estimatedDeliveryAt",
+] as const;
+const DATE_SORTS: readonly SortField[] = ["createdAt", "updatedAt", "estimatedDeliveryAt"];
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export interface TrackingListQuery {
@@ -44,6 +58,8 @@ export interface TrackingListQuery {
   after: string | null;
   before: string | null;
   limit: number;
+  /** The shop's setting, for the stalled view (the loader fills it in). */
+  stalledAfterDays: number;
 }
 
 export const PAGE_SIZE = 50;
@@ -74,12 +90,21 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
     after: params.get("after"),
     before: params.get("before"),
     limit: Number.isInteger(limit) && limit > 0 && limit <= 250 ? limit : PAGE_SIZE,
+    stalledAfterDays: DEFAULT_STALLED_AFTER_DAYS,
   };
 }
 
 /** The WHERE of a list query: the shop always, then the view, the filters and the search. */
-export function trackingListWhere(shop: string, query: TrackingListQuery): Prisma.TrackingWhereInput {
+export function trackingListWhere(
+  shop: string,
+  query: TrackingListQuery,
+  now = new Date(),
+): Prisma.TrackingWhereInput {
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
+  if (query.view === "late") and.push(lateWhere(now));
+  if (query.view === "stalled") and.push(stalledWhere(query.stalledAfterDays, now));
+  // Sorted by the estimate: the parcels that have one (a keyset cannot step over nulls).
+  if (query.sort === "estimatedDeliveryAt") and.push({ estimatedDeliveryAt: { not: null } });
   if (query.view === "attention") and.push({ syncState: { in: [...SYNC_GROUPS.attention] } });
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
   // Like Shopify's own lists, archived trackings are hidden unless asked for.
@@ -140,7 +165,7 @@ function cursorValue(row: TrackingListRow, sort: SortField): string | number {
 }
 
 function keysetAfter(sort: SortField, direction: "asc" | "desc", cursor: Cursor): Prisma.TrackingWhereInput {
-  const value = sort === "createdAt" || sort === "updatedAt" ? new Date(Number(cursor.v)) : String(cursor.v);
+  const value = DATE_SORTS.includes(sort) ? new Date(Number(cursor.v)) : String(cursor.v);
   const strict = direction === "desc" ? "lt" : "gt";
   const inclusive = direction === "desc" ? "lte" : "gte";
   // "(sort, id) after the cursor", written so the first part is a plain range the index can
@@ -170,6 +195,8 @@ export const LIST_SELECT = {
   lastError: true,
   createdAt: true,
   updatedAt: true,
+  estimatedDeliveryAt: true,
+  promise: { select: PROMISE_VIEW_SELECT },
 } satisfies Prisma.TrackingSelect;
 
 export type TrackingListRow = Prisma.TrackingGetPayload<{ select: typeof LIST_SELECT }>;
@@ -180,7 +207,9 @@ export interface TrackingListPage {
   previousCursor: string | null;
 }
 
-export async function listTrackings(shop: string, query: TrackingListQuery): Promise<TrackingListPage> {
+export async function listTrackings(shop: string, asked: TrackingListQuery): Promise<TrackingListPage> {
+  const query =
+    asked.view === "stalled" ? { ...asked, stalledAfterDays: await stalledAfterDays(shop) } : asked;
   const backwards = Boolean(query.before) && !query.after;
   const cursor = decodeCursor(backwards ? query.before : query.after);
   // Going back reads the page before the cursor in reverse order, then flips it.
@@ -235,6 +264,7 @@ const CSV_COLUMNS = [
   "archived",
   "syncState",
   "createdAt",
+  "estimatedDeliveryAt",
 ] as const;
 
 function csvCell(value: unknown): string {

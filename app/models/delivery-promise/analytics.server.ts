@@ -142,7 +142,10 @@ export async function getCarrierAnalytics(
   const rows = await readRows(shop, from, to);
   const total = empty();
   const carriers = new Map<string, Accumulator>();
-  const routes = new Map<string, { key: Omit<RoutePerformance, keyof PerformanceFigures>; acc: Accumulator }>();
+  const routes = new Map<
+    string,
+    { key: Omit<RoutePerformance, keyof PerformanceFigures>; acc: Accumulator }
+  >();
   for (const row of rows) {
     add(total, row);
     let c = carriers.get(row.carrierCode);

@@ -90,7 +90,10 @@ export async function dailyDigest(shop: string, now = new Date()): Promise<Diges
       where: {
         shop,
         ...open,
-        lastEventAt: { gte: new Date(since.getTime() - days * DAY_MS), lt: new Date(now.getTime() - days * DAY_MS) },
+        lastEventAt: {
+          gte: new Date(since.getTime() - days * DAY_MS),
+          lt: new Date(now.getTime() - days * DAY_MS),
+        },
       },
       orderBy: { lastEventAt: "desc" },
       take: DIGEST_ROWS,
@@ -98,7 +101,11 @@ export async function dailyDigest(shop: string, now = new Date()): Promise<Diges
     }),
   ]);
   const parcels: DigestParcel[] = [
-    ...late.map((t) => ({ ...pick(t), reason: "late" as const, since: t.estimatedDeliveryAt!.toISOString() })),
+    ...late.map((t) => ({
+      ...pick(t),
+      reason: "late" as const,
+      since: t.estimatedDeliveryAt!.toISOString(),
+    })),
     ...stalled.map((t) => ({
       ...pick(t),
       reason: "stalled" as const,
@@ -110,13 +117,21 @@ export async function dailyDigest(shop: string, now = new Date()): Promise<Diges
     const day = new Date(d).toISOString().slice(0, 10);
     out.push({
       day,
-      parcels: parcels.filter((p) => p.since.slice(0, 10) === day).sort((a, b) => b.since.localeCompare(a.since)),
+      parcels: parcels
+        .filter((p) => p.since.slice(0, 10) === day)
+        .sort((a, b) => b.since.localeCompare(a.since)),
     });
   }
   return out;
 }
 
-function pick(t: { id: string; trackingNumber: string; carrierCode: string; orderName: string | null; status: string }) {
+function pick(t: {
+  id: string;
+  trackingNumber: string;
+  carrierCode: string;
+  orderName: string | null;
+  status: string;
+}) {
   return {
     id: t.id,
     trackingNumber: t.trackingNumber,

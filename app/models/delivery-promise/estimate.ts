@@ -66,10 +66,7 @@ export function sampleQuantile(days: number[], q: number): number {
   return days[rank - 1];
 }
 
-export function estimateDays(
-  carrier: CarrierDistribution | null,
-  shopDays: number[],
-): DayRange | null {
+export function estimateDays(carrier: CarrierDistribution | null, shopDays: number[]): DayRange | null {
   const own = [...shopDays].sort((a, b) => a - b);
   const tmLow = carrier ? distributionQuantile(carrier.ranges, LOW_Q) : null;
   const tmHigh = carrier ? distributionQuantile(carrier.ranges, HIGH_Q) : null;

@@ -46,7 +46,11 @@ export async function refreshTransitTimes(now = new Date()): Promise<number> {
   }
   try {
     const results = await client.transitTimes(
-      due.map((r) => ({ carrierCode: r.carrierCode, original: r.originCountry, destination: r.destinationCountry })),
+      due.map((r) => ({
+        carrierCode: r.carrierCode,
+        original: r.originCountry,
+        destination: r.destinationCountry,
+      })),
     );
     for (const [i, row] of due.entries()) {
       // Answers come in the order asked; matched by route too in case an item is left out.
@@ -68,7 +72,11 @@ export async function refreshTransitTimes(now = new Date()): Promise<number> {
               nextFetchAt: new Date(now.getTime() + REFRESH_EVERY_MS),
               lastError: null,
             }
-          : { nextFetchAt: new Date(now.getTime() + REFRESH_EVERY_MS), fetchedAt: now, lastError: "no figures" },
+          : {
+              nextFetchAt: new Date(now.getTime() + REFRESH_EVERY_MS),
+              fetchedAt: now,
+              lastError: "no figures",
+            },
       });
       if (answer) await refreshRouteEstimates(keys[i].carrierCode_originCountry_destinationCountry, now);
     }

@@ -47,7 +47,10 @@ export function estimateView(
 }
 
 /** "Dec 3 – Dec 5" (or one date), in the reader's language, in UTC like the estimate. */
-export function formatEstimateRange(estimate: Pick<DeliveryEstimate, "earliest" | "latest">, locale: string): string {
+export function formatEstimateRange(
+  estimate: Pick<DeliveryEstimate, "earliest" | "latest">,
+  locale: string,
+): string {
   const format = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" });
   const from = format.format(new Date(estimate.earliest));
   const to = format.format(new Date(estimate.latest));

@@ -6,6 +6,7 @@ import { getDashboard } from "~/models/admin/dashboard.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { BarChart, CategoryBars } from "./components/bar-chart";
+import { DeliveryCard, DigestCard } from "./components/delivery-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -125,28 +126,32 @@ export default function Dashboard() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {t("dashboard.attention")}
-              </Text>
-              {ATTENTION_LINKS.map(({ key, href }) => (
-                <InlineStack key={key} align="space-between">
-                  <RemixLink to={href}>{t(`dashboard.attention.${key}` as MessageKey)}</RemixLink>
-                  <Text
-                    as="span"
-                    fontWeight="semibold"
-                    tone={dashboard.attention[key] > 0 ? "critical" : "subdued"}
-                  >
-                    {dashboard.attention[key]}
-                  </Text>
-                </InlineStack>
-              ))}
-              {!dashboard.hasApiKey && (
-                <RemixLink to="/app/settings">{t("dashboard.empty.action")}</RemixLink>
-              )}
-            </BlockStack>
-          </Card>
+          <BlockStack gap="400">
+            <DeliveryCard delivery={dashboard.delivery} />
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("dashboard.attention")}
+                </Text>
+                {ATTENTION_LINKS.map(({ key, href }) => (
+                  <InlineStack key={key} align="space-between">
+                    <RemixLink to={href}>{t(`dashboard.attention.${key}` as MessageKey)}</RemixLink>
+                    <Text
+                      as="span"
+                      fontWeight="semibold"
+                      tone={dashboard.attention[key] > 0 ? "critical" : "subdued"}
+                    >
+                      {dashboard.attention[key]}
+                    </Text>
+                  </InlineStack>
+                ))}
+                {!dashboard.hasApiKey && (
+                  <RemixLink to="/app/settings">{t("dashboard.empty.action")}</RemixLink>
+                )}
+              </BlockStack>
+            </Card>
+            <DigestCard digest={dashboard.digest} />
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>

@@ -43,7 +43,10 @@ export default function CarrierAnalyticsPage() {
   const days = (n: number | null) => (n === null ? "—" : t("analytics.days", { count: n }));
 
   return (
-    <Page title={t("analytics.title")} subtitle={t("analytics.subtitle", { from: analytics.from, to: analytics.to })}>
+    <Page
+      title={t("analytics.title")}
+      subtitle={t("analytics.subtitle", { from: analytics.from, to: analytics.to })}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -52,7 +55,10 @@ export default function CarrierAnalyticsPage() {
                 label={t("analytics.period")}
                 labelInline
                 disabled={navigation.state === "loading"}
-                options={PERIODS.map((p) => ({ label: t("analytics.periodDays", { count: p }), value: String(p) }))}
+                options={PERIODS.map((p) => ({
+                  label: t("analytics.periodDays", { count: p }),
+                  value: String(p),
+                }))}
                 value={String(analytics.period)}
                 onChange={(value) => {
                   const next = new URLSearchParams(searchParams);

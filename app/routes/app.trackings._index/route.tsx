@@ -10,7 +10,9 @@ import {
   listTrackings,
   parseTrackingListQuery,
 } from "~/models/admin/trackings-list.server";
+import { EstimateCell } from "~/components/delivery-estimate";
 import { useTranslation } from "~/i18n";
+import { estimateView } from "~/models/delivery-promise/view";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
 import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
@@ -77,6 +79,9 @@ export default function TrackingsList() {
       <IndexTable.Cell>
         <SyncBadge syncState={row.syncState} />
       </IndexTable.Cell>
+      <IndexTable.Cell>
+        <EstimateCell estimate={estimateView(row.status, row.promise)} />
+      </IndexTable.Cell>
       <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
       <IndexTable.Cell>{new Date(row.createdAt).toLocaleDateString()}</IndexTable.Cell>
     </IndexTable.Row>
@@ -112,6 +117,7 @@ export default function TrackingsList() {
             { title: t("trackings.col.customer") },
             { title: t("trackings.col.status") },
             { title: t("trackings.col.sync") },
+            { title: t("trackings.col.estimate") },
             { title: t("trackings.col.archived") },
             { title: t("trackings.col.created") },
           ]}

@@ -24,7 +24,10 @@ const TRACK: React.CSSProperties = {
 function Swatch({ color, label }: { color: string; label: string }) {
   return (
     <InlineStack gap="100" blockAlign="center">
-      <span aria-hidden style={{ width: 10, height: 10, borderRadius: 2, background: color, display: "inline-block" }} />
+      <span
+        aria-hidden
+        style={{ width: 10, height: 10, borderRadius: 2, background: color, display: "inline-block" }}
+      />
       <Text as="span" variant="bodySm" tone="subdued">
         {label}
       </Text>
@@ -67,7 +70,10 @@ export function CarrierCharts({ carriers }: { carriers: CarrierPerformance[] }) 
             <Swatch color={MEDIAN} label={t("analytics.col.medianDays")} />
             <Swatch color={P90} label={t("analytics.col.p90Days")} />
           </InlineStack>
-          <ul aria-label={t("analytics.chart.days")} style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 8 }}>
+          <ul
+            aria-label={t("analytics.chart.days")}
+            style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 8 }}
+          >
             {shown.map((c) => (
               <li key={c.carrierCode} style={ROW}>
                 <Text as="span" truncate>
@@ -95,7 +101,10 @@ export function CarrierCharts({ carriers }: { carriers: CarrierPerformance[] }) 
             <Swatch color={EXCEPTION} label={t("analytics.col.exceptions")} />
             <Swatch color={FAILED} label={t("analytics.col.failedAttempts")} />
           </InlineStack>
-          <ul aria-label={t("analytics.chart.reliability")} style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 10 }}>
+          <ul
+            aria-label={t("analytics.chart.reliability")}
+            style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 10 }}
+          >
             {shown.map((c) => (
               <li key={c.carrierCode} style={{ display: "grid", gap: 3 }}>
                 <Text as="span" fontWeight="semibold" truncate>

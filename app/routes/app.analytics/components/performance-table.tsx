@@ -9,7 +9,15 @@ export function percent(share: number | null): string {
 type Row = PerformanceFigures & { carrierCode: string; originCountry?: string; destinationCountry?: string };
 
 /** Per carrier or per route: the figures as a Polaris data table (scrolls sideways on a phone). */
-export function PerformanceTable({ title, rows, withRoute = false }: { title: string; rows: Row[]; withRoute?: boolean }) {
+export function PerformanceTable({
+  title,
+  rows,
+  withRoute = false,
+}: {
+  title: string;
+  rows: Row[];
+  withRoute?: boolean;
+}) {
   const { t } = useTranslation();
   const days = (n: number | null) => (n === null ? "—" : String(n));
   const country = (c: string | undefined) => c || t("analytics.unknownCountry");

@@ -74,8 +74,12 @@ async function seed(parcels: Parcel[]) {
     if (p.exception) later.push(checkpoint(shipped + DAY, "exception"));
     const status = p.deliveredAfter !== null ? "delivered" : p.exception ? "exception" : "transit";
     // Delivered an hour short of whole days: rounded up, that is `deliveredAfter` days.
-    if (p.deliveredAfter !== null) later.push(checkpoint(shipped + p.deliveredAfter * DAY - HOUR, "delivered"));
-    await prisma.tracking.update({ where: { id: row.id }, data: { status, checkpoints: JSON.stringify(later) } });
+    if (p.deliveredAfter !== null)
+      later.push(checkpoint(shipped + p.deliveredAfter * DAY - HOUR, "delivered"));
+    await prisma.tracking.update({
+      where: { id: row.id },
+      data: { status, checkpoints: JSON.stringify(later) },
+    });
   }
   await syncAll();
 }
@@ -158,10 +162,9 @@ describe("/app/analytics", () => {
       exceptionRate: 0,
       failedAttemptRate: 0,
     });
-    expect(a.routes.map((r) => `${r.carrierCode} ${r.originCountry}→${r.destinationCountry} ${r.parcels}`)).toEqual([
-      "ups CN→US 5",
-      "dhl DE→FR 2",
-    ]);
+    expect(
+      a.routes.map((r) => `${r.carrierCode} ${r.originCountry}→${r.destinationCountry} ${r.parcels}`),
+    ).toEqual(["ups CN→US 5", "dhl DE→FR 2"]);
     expect(a.total).toMatchObject({ parcels: 7, delivered: 5, medianDays: 4, p90Days: 9 });
 
     // Over 90 days the 45-day-old parcel (20 days) joins: 3 4 5 9 20 → median 5, p90 20.
@@ -182,7 +185,10 @@ describe("/app/analytics", () => {
       { carrier: "ups", from: "CN", to: "US", createdDaysAgo: 3, deliveredAfter: 6 },
     ]);
     expect((await load()).total).toMatchObject({ parcels: 2, medianDays: 2, p90Days: 6 });
-    const slow = await prisma.tracking.findFirstOrThrow({ where: { shop }, orderBy: { trackingNumber: "desc" } });
+    const slow = await prisma.tracking.findFirstOrThrow({
+      where: { shop },
+      orderBy: { trackingNumber: "desc" },
+    });
     await prisma.tracking.update({ where: { id: slow.id }, data: { syncState: "deleted" } });
     await syncAll();
     expect((await load()).total).toMatchObject({ parcels: 1, medianDays: 2, p90Days: 2 });

@@ -15,7 +15,7 @@ import { TRACKING_STATUSES } from "~/trackingmore/types";
 // reloaded and shared, and the loader is the one place that reads them.
 
 const STATUSES = TRACKING_STATUSES;
-const VIEWS = ["all", "attention", "exceptions", "archived"] as const;
+const VIEWS = ["all", "attention", "exceptions", "late", "stalled", "archived"] as const;
 
 interface Query {
   view: string;
@@ -226,6 +226,16 @@ export function TrackingFilters({
     },
     { label: t("trackings.sort.status"), value: "status asc", directionLabel: t("trackings.sort.az") },
     { label: t("trackings.sort.status"), value: "status desc", directionLabel: t("trackings.sort.za") },
+    {
+      label: t("trackings.sort.estimate"),
+      value: "estimatedDeliveryAt asc",
+      directionLabel: t("trackings.sort.soonest"),
+    },
+    {
+      label: t("trackings.sort.estimate"),
+      value: "estimatedDeliveryAt desc",
+      directionLabel: t("trackings.sort.latest"),
+    },
   ];
 
   return (
