@@ -6,6 +6,7 @@ import {
   type TrackingChanges,
 } from "~/models/tracking-changes.server";
 import { trackingMoreClientForShop } from "~/trackingmore.server";
+import { estimateView, PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
 import { TrackingMoreError, type Tracking as RemoteTracking } from "~/trackingmore";
 
 /** How often a merchant may ask TrackingMore for a realtime update of one parcel. */
@@ -19,7 +20,10 @@ export interface CheckpointView {
 }
 
 export async function getTrackingDetail(shop: string, id: string) {
-  const row = await prisma.tracking.findFirst({ where: { id, shop, syncState: { not: "deleted" } } });
+  const row = await prisma.tracking.findFirst({
+    where: { id, shop, syncState: { not: "deleted" } },
+    include: { promise: { select: PROMISE_VIEW_SELECT } },
+  });
   if (!row) throw new NotFoundError(`No tracking ${id}`);
   return {
     id: row.id,
@@ -49,6 +53,7 @@ export async function getTrackingDetail(shop: string, id: string) {
     checkpoints: parseCheckpoints(row.checkpoints),
     statusUpdatedAt: row.statusUpdatedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
+    estimate: estimateView(row.status, row.promise),
   };
 }
 

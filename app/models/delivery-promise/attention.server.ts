@@ -1,4 +1,5 @@
 import prisma, { type Prisma } from "~/db.server";
+import { ValidationError } from "~/lib/errors.server";
 import { IN_TRANSIT_STATUSES } from "./derive.server";
 
 // Stalled and late shipments, read at query time from the tracking rows (time passing changes
@@ -139,4 +140,18 @@ function pick(t: {
     orderName: t.orderName,
     status: t.status,
   };
+}
+
+/** The Settings page's "stalled after N days": a whole number of days, 1 to 60. */
+export async function saveStalledAfterDays(shop: string, raw: string): Promise<number> {
+  const days = Number(raw.trim());
+  if (!Number.isInteger(days) || days < 1 || days > MAX_STALLED_AFTER_DAYS) {
+    throw new ValidationError({ stalledAfterDays: "invalid_days" });
+  }
+  await prisma.shopSettings.upsert({
+    where: { shop },
+    create: { shop, stalledAfterDays: days },
+    update: { stalledAfterDays: days },
+  });
+  return days;
 }

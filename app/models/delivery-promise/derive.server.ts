@@ -46,7 +46,11 @@ export function routeCountry(code: string | null | undefined): string {
 }
 
 export function derivePromise(row: PromiseSourceRow): DerivedPromise {
-  const checkpoints = parseStoredCheckpoints(row.checkpoints);
+  // The realtime refresh stores the status as `checkpointStatus`, the snapshot apply as `status`.
+  const checkpoints = parseStoredCheckpoints(row.checkpoints).map((c) => ({
+    ...c,
+    status: c.status ?? (c as { checkpointStatus?: string | null }).checkpointStatus ?? null,
+  }));
   const timeOf = (t: string | null) => (t ? new Date(t) : null);
   // The first scan by the carrier itself ("accepted"), not the label-created notice.
   const firstScan = checkpoints.find((c) => !NOT_YET_WITH_CARRIER.has(c.status) && c.time);

@@ -18,16 +18,19 @@ import { ApiKeyCard } from "./components/api-key-card";
 import { BackfillCard } from "./components/backfill-card";
 import { BehaviourCard } from "./components/behaviour-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
+import { DeliveryPromiseCard } from "./components/delivery-promise-card";
+import { saveStalledAfterDays, stalledAfterDays } from "~/models/delivery-promise/attention.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, overrides, backfill] = await Promise.all([
+  const [settings, overrides, backfill, stalledDays] = await Promise.all([
     getShopSettings(session.shop),
     listCarrierOverrides(session.shop),
     latestBackfill(session.shop),
+    stalledAfterDays(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill });
+  return json({ settings, overrides, backfill, stalledAfterDays: stalledDays });
 };
 
 export type SettingsActionData =
@@ -54,6 +57,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           titleTemplate: String(form.get("titleTemplate") ?? ""),
           cancelledFulfillmentAction: String(form.get("cancelledFulfillmentAction") ?? ""),
         });
+        return json<SettingsActionData>({ ok: true, intent });
+      case "deliveryPromises":
+        await saveStalledAfterDays(shop, String(form.get("stalledAfterDays") ?? ""));
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {
         let rows: { trackingCompany: string; carrierCode: string }[] = [];
@@ -89,7 +95,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill } = useLoaderData<typeof loader>();
+  const { settings, overrides, backfill, stalledAfterDays } = useLoaderData<typeof loader>();
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -119,6 +125,12 @@ export default function SettingsPage() {
             <BehaviourCard
               settings={settings}
               busy={busyIntent === "behaviour"}
+              errorText={errorText}
+              onSubmit={send}
+            />
+            <DeliveryPromiseCard
+              stalledAfterDays={stalledAfterDays}
+              busy={busyIntent === "deliveryPromises"}
               errorText={errorText}
               onSubmit={send}
             />

@@ -4,6 +4,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
+import { EstimateDetail } from "~/components/delivery-estimate";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
@@ -159,6 +160,22 @@ export default function TrackingDetailPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            {["transit", "pickup", "undelivered", "exception"].includes(tracking.status) && (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    {t("estimate.title")}
+                  </Text>
+                  {tracking.estimate ? (
+                    <EstimateDetail estimate={tracking.estimate} />
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      {t("estimate.none")}
+                    </Text>
+                  )}
+                </BlockStack>
+              </Card>
+            )}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
