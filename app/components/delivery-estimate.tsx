@@ -16,6 +16,12 @@ export function EstimateCell({ estimate }: { estimate: DeliveryEstimate | null }
   );
 }
 
+/** UPS, DHL, FedEx or TNT deliver to this postcode as a remote area: later, and often dearer. */
+export function RemoteAreaBadge({ remote }: { remote: boolean | null | undefined }) {
+  const { t } = useTranslation();
+  return remote ? <Badge tone="attention">{t("remote.badge")}</Badge> : null;
+}
+
 export function EstimateDetail({ estimate }: { estimate: DeliveryEstimate }) {
   const { t, locale } = useTranslation();
   return (

@@ -1,10 +1,16 @@
 import type { BackgroundJob } from "./background.server";
 import { syncDeliveryPromises } from "~/models/delivery-promise/sync.server";
 import { refreshTransitTimes } from "~/models/delivery-promise/transit-times.server";
+import { checkRemoteAreas } from "~/models/delivery-promise/remote-areas.server";
 
 /** Derives each changed tracking's delivery promise and estimate, and the analytics rollup. */
 export function deliveryPromisesJob(): BackgroundJob {
   return { name: "delivery-promises", runOnce: () => syncDeliveryPromises(), idleDelayMs: 10_000 };
+}
+
+/** Asks TrackingMore whether new UPS/DHL/FedEx/TNT parcels go to a remote delivery area. */
+export function remoteAreasJob(): BackgroundJob {
+  return { name: "remote-areas", runOnce: () => checkRemoteAreas(), idleDelayMs: 30_000 };
 }
 
 /** Asks TrackingMore for the transit times of new routes, and weekly for known ones. */

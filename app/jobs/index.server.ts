@@ -5,7 +5,7 @@ import { pushTrackingChangesJob } from "./push-tracking-changes.server";
 import { applyTrackingMorePushesJob } from "./apply-trackingmore-pushes.server";
 import { reconcileStatusesJob } from "./reconcile-statuses.server";
 import { writeBackEventsJob } from "./write-back-events.server";
-import { deliveryPromisesJob, transitTimesJob } from "./delivery-promises.server";
+import { deliveryPromisesJob, remoteAreasJob, transitTimesJob } from "./delivery-promises.server";
 
 /** Every background job of the app. Each feature adds its job here. */
 export function backgroundJobs(): BackgroundJob[] {
@@ -19,6 +19,7 @@ export function backgroundJobs(): BackgroundJob[] {
     backfillJob(),
     deliveryPromisesJob(),
     transitTimesJob(),
+    remoteAreasJob(),
   ];
 }
 

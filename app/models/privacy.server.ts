@@ -50,7 +50,7 @@ export async function redactCustomer(
   await prisma.$transaction([
     prisma.tracking.updateMany({
       where: { id: { in: rows.map((r) => r.id) } },
-      data: { customerName: null, customerEmail: null, customerPhone: null },
+      data: { customerName: null, customerEmail: null, customerPhone: null, destinationPostcode: null },
     }),
     ...(reference.customer?.email
       ? [prisma.customerDataReport.deleteMany({ where: { shop, customerEmail: reference.customer.email } })]

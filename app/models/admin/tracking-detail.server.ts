@@ -54,6 +54,7 @@ export async function getTrackingDetail(shop: string, id: string) {
     statusUpdatedAt: row.statusUpdatedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     estimate: estimateView(row.status, row.promise),
+    remoteArea: row.promise?.remoteArea ?? null,
   };
 }
 

@@ -32,19 +32,32 @@ export async function stalledAfterDays(shop: string): Promise<number> {
   return row?.stalledAfterDays ?? DEFAULT_STALLED_AFTER_DAYS;
 }
 
+/**
+ * Counts stop here: past it the dashboard says "1000+". A shop with a backlog of old parcels
+ * in transit would otherwise make every dashboard view read all of them.
+ */
+export const COUNT_CAP = 1000;
+
 export interface AttentionCounts {
   stalled: number;
   late: number;
   stalledAfterDays: number;
+  /** Counts equal to it mean "at least". */
+  cap: number;
+}
+
+async function cappedCount(where: Prisma.TrackingWhereInput): Promise<number> {
+  const rows = await prisma.tracking.findMany({ where, select: { id: true }, take: COUNT_CAP });
+  return rows.length;
 }
 
 export async function countLateAndStalled(shop: string, now = new Date()): Promise<AttentionCounts> {
   const days = await stalledAfterDays(shop);
   const [stalled, late] = await Promise.all([
-    prisma.tracking.count({ where: { shop, ...stalledWhere(days, now) } }),
-    prisma.tracking.count({ where: { shop, ...lateWhere(now) } }),
+    cappedCount({ shop, ...stalledWhere(days, now) }),
+    cappedCount({ shop, ...lateWhere(now) }),
   ]);
-  return { stalled, late, stalledAfterDays: days };
+  return { stalled, late, stalledAfterDays: days, cap: COUNT_CAP };
 }
 
 export interface DigestParcel {

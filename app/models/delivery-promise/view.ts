@@ -64,4 +64,5 @@ export const PROMISE_VIEW_SELECT = {
   eddSource: true,
   eddShopDeliveries: true,
   eddCarrierDeliveries: true,
+  remoteArea: true,
 } as const;

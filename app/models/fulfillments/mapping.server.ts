@@ -22,6 +22,7 @@ export interface TrackingDraft {
   customerEmail: string | null;
   customerPhone: string | null;
   destinationCode: string | null;
+  destinationPostcode: string | null;
   logisticsChannel: string | null;
   orderCreatedAt: Date | null;
 }
@@ -173,6 +174,7 @@ export function mapFulfillmentToTrackings(
     customerEmail,
     customerPhone,
     destinationCode: countryCode && /^[A-Za-z]{2}$/.test(countryCode) ? countryCode.toUpperCase() : null,
+    destinationPostcode: present(destination?.zip) ?? present(shipping?.zip),
     logisticsChannel:
       present(fulfillment.service) && fulfillment.service !== "manual"
         ? present(fulfillment.service)

@@ -8,6 +8,7 @@ export interface ShopifyAddress {
   phone?: string | null;
   country_code?: string | null;
   company?: string | null;
+  zip?: string | null;
 }
 
 export interface ShopifyLineItem {

@@ -160,6 +160,11 @@ export default function TrackingDetailPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            {tracking.remoteArea && (
+              <Banner tone="info" title={t("remote.title")}>
+                {t("remote.detail")}
+              </Banner>
+            )}
             {["transit", "pickup", "undelivered", "exception"].includes(tracking.status) && (
               <Card>
                 <BlockStack gap="200">

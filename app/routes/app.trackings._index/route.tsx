@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import { Card, IndexTable, InlineStack, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
 import { useMemo } from "react";
 import { answerModelErrors, formIds } from "~/lib/admin-route.server";
 import { runBulkAction } from "~/models/admin/bulk-actions.server";
@@ -10,7 +10,7 @@ import {
   listTrackings,
   parseTrackingListQuery,
 } from "~/models/admin/trackings-list.server";
-import { EstimateCell } from "~/components/delivery-estimate";
+import { EstimateCell, RemoteAreaBadge } from "~/components/delivery-estimate";
 import { useTranslation } from "~/i18n";
 import { estimateView } from "~/models/delivery-promise/view";
 import { authenticate } from "~/shopify.server";
@@ -80,7 +80,10 @@ export default function TrackingsList() {
         <SyncBadge syncState={row.syncState} />
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <EstimateCell estimate={estimateView(row.status, row.promise)} />
+        <InlineStack gap="100" wrap={false}>
+          <EstimateCell estimate={estimateView(row.status, row.promise)} />
+          <RemoteAreaBadge remote={row.promise?.remoteArea} />
+        </InlineStack>
       </IndexTable.Cell>
       <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
       <IndexTable.Cell>{new Date(row.createdAt).toLocaleDateString()}</IndexTable.Cell>

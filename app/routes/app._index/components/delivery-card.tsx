@@ -24,7 +24,7 @@ export function DeliveryCard({ delivery }: { delivery: AttentionCounts }) {
           <InlineStack key={row.href} align="space-between" wrap={false} gap="200">
             <RemixLink to={row.href}>{row.label}</RemixLink>
             <Text as="span" fontWeight="semibold" tone={row.value > 0 ? "critical" : "subdued"}>
-              {row.value}
+              {row.value >= delivery.cap ? `${delivery.cap}+` : row.value}
             </Text>
           </InlineStack>
         ))}
