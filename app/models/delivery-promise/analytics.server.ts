@@ -5,9 +5,9 @@ import prisma from "~/db.server";
 // route), never from TrackingMore. Median and p90 merge the days-to-delivery histograms, so
 // they are exact, not averages of averages.
 
-export const PERIODS = [7, 30, 90, 365] as const;
-export type PeriodDays = (typeof PERIODS)[number];
-export const DEFAULT_PERIOD: PeriodDays = 30;
+import { DEFAULT_PERIOD, PERIODS, type PeriodDays } from "./periods";
+
+export { PERIODS, type PeriodDays };
 
 export interface PerformanceFigures {
   parcels: number;
