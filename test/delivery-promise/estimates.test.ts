@@ -94,9 +94,18 @@ describe("estimated delivery", () => {
 
     // Twelve more parcels on the route, all delivered in 4 to 6 days.
     for (let i = 0; i < 12; i++) await ship(shop);
+    // Held by customs on the way (never delivered): estimated before the deliveries came in.
+    const held = await ship(shop, "EXC");
     await advance(shop, 9 * HOUR);
+    expect((await row(shop, held)).promise).toMatchObject({
+      eddSource: "trackingmore",
+      eddShopDeliveries: 0,
+    });
     await advance(shop, 8 * DAY);
     expect(await prisma.deliveryPromise.count({ where: { shop, deliveredAt: { not: null } } })).toBe(13);
+
+    // Parcels still on the way are estimated again from the new deliveries.
+    expect((await row(shop, held)).promise).toMatchObject({ eddSource: "blended", eddShopDeliveries: 13 });
 
     const next = await ship(shop);
     await advance(shop, 9 * HOUR);

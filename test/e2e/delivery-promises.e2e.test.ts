@@ -46,6 +46,8 @@ const checkpoint = (at: number, status: string, description: string) => ({
 });
 
 let n = 0;
+/** Seeded in transit (so they get an estimate on the way), delivered after the first sync. */
+const deliveries: { number: string; delivered: ReturnType<typeof checkpoint> }[] = [];
 async function parcel(
   route: (typeof ROUTES)[number],
   createdDaysAgo: number,
@@ -56,7 +58,9 @@ async function parcel(
   const shipped = createdAt + 2 * HOUR;
   const checkpoints = [checkpoint(shipped, "transit", "Accepted by carrier")];
   if (n % 5 === 1) checkpoints.push(checkpoint(shipped + DAY, "undelivered", "Delivery attempt failed"));
-  if (days !== null) checkpoints.push(checkpoint(shipped + days * DAY - HOUR, "delivered", "Delivered"));
+  const delivered = days === null ? null : checkpoint(shipped + days * DAY - HOUR, "delivered", "Delivered");
+  if (delivered)
+    deliveries.push({ number: `${route.carrier.toUpperCase()}${String(n + 1).padStart(9, "0")}`, delivered });
   return prisma.tracking.create({
     data: {
       shop,
@@ -67,7 +71,7 @@ async function parcel(
       originCountry: route.from,
       destinationCode: route.to,
       customerName: "Ada Lovelace",
-      status: days === null ? "transit" : "delivered",
+      status: "transit",
       syncState: "synced",
       createdAt: new Date(createdAt),
       lastEventAt: new Date(checkpoints[checkpoints.length - 1].time),
@@ -102,10 +106,24 @@ beforeAll(async () => {
     });
     for (const [i, days] of route.days.entries()) await parcel(route, 25 - i * 3, days);
   }
-  // In transit now: one on time, one past its estimate (shipped 20 days ago), one stalled.
+  // In transit now: one on time, one past its estimate (shipped 28 days ago), one stalled.
   await parcel(ROUTES[0], 1, null);
-  await parcel(ROUTES[1], 20, null);
+  await parcel(ROUTES[1], 28, null);
   await parcel(ROUTES[2], 2, null);
+  await syncAll();
+  for (const { number, delivered } of deliveries) {
+    const row = await prisma.tracking.findFirstOrThrow({ where: { shop, trackingNumber: number } });
+    const checkpoints = [...(JSON.parse(row.checkpoints!) as unknown[]), delivered];
+    await prisma.tracking.update({
+      where: { id: row.id },
+      data: {
+        status: "delivered",
+        checkpoints: JSON.stringify(checkpoints),
+        lastEvent: "Delivered",
+        lastEventAt: new Date(delivered.time),
+      },
+    });
+  }
   await syncAll();
   await prisma.deliveryPromise.updateMany({
     where: { shop, carrierCode: "fedex", status: "transit" },

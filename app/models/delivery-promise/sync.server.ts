@@ -9,7 +9,7 @@ import {
 } from "./derive.server";
 import { addDays, estimateDays } from "./estimate";
 import { rebuildDailyStats } from "./rollup.server";
-import { RouteData, type RouteKey } from "./routes.server";
+import { RouteData, routeId, type RouteKey } from "./routes.server";
 
 // The delivery-promise job follows the Tracking table in update order (a cursor, so the status
 // pipeline needs no hook): each changed tracking's promise row is derived again, a parcel in
@@ -106,6 +106,7 @@ export async function syncDeliveryPromises(options: SyncOptions = {}): Promise<n
           eddSource: true,
           eddShopDeliveries: true,
           eddCarrierDeliveries: true,
+          deliveredAt: true,
         },
       },
     },
@@ -114,6 +115,8 @@ export async function syncDeliveryPromises(options: SyncOptions = {}): Promise<n
 
   const routes = new RouteData();
   const days = new Set<string>();
+  // Routes with a new delivery: the shop's parcels still on the way there are estimated again.
+  const learned = new Map<string, { shop: string; route: RouteKey }>();
   for (const row of rows) {
     try {
       if (row.syncState === "deleted") {
@@ -130,11 +133,20 @@ export async function syncDeliveryPromises(options: SyncOptions = {}): Promise<n
       await savePromise(row.id, row.updatedAt, derived, estimate);
       await storeUpperBound(row.id, row.estimatedDeliveryAt, estimate.eddLatestAt);
       days.add(`${row.shop}|${derived.shipDay}`);
+      if (derived.deliveredAt && !row.promise?.deliveredAt) {
+        const route = {
+          carrierCode: derived.carrierCode,
+          originCountry: derived.originCountry,
+          destinationCountry: derived.destinationCountry,
+        };
+        learned.set(`${row.shop}|${routeId(route)}`, { shop: row.shop, route });
+      }
     } catch (error) {
       // One bad row must not hold back the others; it is derived again at its next change.
       log.error({ err: error, trackingId: row.id }, "could not derive the delivery promise");
     }
   }
+  for (const { shop, route } of learned.values()) await refreshRouteEstimates(route, now, shop);
   for (const key of days) {
     const [shop, day] = key.split("|");
     await rebuildDailyStats(shop, day);
@@ -172,13 +184,17 @@ async function savePromise(
 }
 
 /**
- * After TrackingMore's figures for a route arrive or change: every parcel in transit on it,
- * in every shop, is estimated again.
+ * After TrackingMore's figures for a route arrive or change (every shop), or a shop's own
+ * deliveries there grow (that shop): its parcels in transit are estimated again.
  */
-export async function refreshRouteEstimates(route: RouteKey, now = new Date()): Promise<number> {
+export async function refreshRouteEstimates(
+  route: RouteKey,
+  now = new Date(),
+  shop?: string,
+): Promise<number> {
   const routes = new RouteData();
   const promises = await prisma.deliveryPromise.findMany({
-    where: { ...route, status: { in: [...IN_TRANSIT_STATUSES] } },
+    where: { ...route, ...(shop ? { shop } : {}), status: { in: [...IN_TRANSIT_STATUSES] } },
     select: {
       trackingId: true,
       shop: true,

@@ -60,7 +60,7 @@ export function CarrierCharts({ carriers }: { carriers: CarrierPerformance[] }) 
   const FAILED = "var(--p-color-bg-fill-caution)";
 
   return (
-    <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+    <InlineGrid columns={{ xs: 1, md: 2 }} gap="400" alignItems="start">
       <Card>
         <BlockStack gap="300">
           <Text as="h2" variant="headingMd">

@@ -74,6 +74,7 @@ export function PerformanceTable({
                       color: "var(--p-color-text-secondary)",
                       background: "var(--p-color-bg-surface-secondary)",
                       whiteSpace: "normal",
+                      minWidth: i === 0 ? undefined : "5em",
                       ...(i === 0 ? { position: "sticky", left: 0 } : {}),
                     }}
                   >
