@@ -118,7 +118,10 @@ export async function redactShop(shop: string): Promise<void> {
   forgetCachedSessions(shop);
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
+    prisma.deliveryPromise.deleteMany({ where: { shop } }),
     prisma.tracking.deleteMany({ where: { shop } }),
+    prisma.carrierDailyStats.deleteMany({ where: { shop } }),
+    prisma.carrierDailyDays.deleteMany({ where: { shop } }),
     prisma.fulfillment.deleteMany({ where: { shop } }),
     prisma.fulfillmentEventRecord.deleteMany({ where: { shop } }),
     prisma.webhookDelivery.deleteMany({ where: { shop } }),
@@ -126,6 +129,7 @@ export async function redactShop(shop: string): Promise<void> {
     prisma.backfillJob.deleteMany({ where: { shop } }),
     prisma.carrierOverride.deleteMany({ where: { shop } }),
     prisma.shopSettings.deleteMany({ where: { shop } }),
+    prisma.transitTimeStats.updateMany({ where: { requestedBy: shop }, data: { requestedBy: "" } }),
     prisma.shop.deleteMany({ where: { domain: shop } }),
   ]);
   log.info({ shop }, "shop redacted");

@@ -2,8 +2,8 @@ import prisma from "~/db.server";
 
 // The carrier performance page: figures per carrier and per route (origin → destination) for
 // the parcels created in a period, read from the daily rollup (a year is at most 366 rows per
-// route), never from TrackingMore. Median and p90 merge the days-to-delivery histograms, so
-// they are exact, not averages of averages.
+// route), never from TrackingMore, and summed by the database. Median and p90 come from the
+// merged days-to-delivery histograms, so they are exact, not averages of averages.
 
 import { DEFAULT_PERIOD, PERIODS, type PeriodDays } from "./periods";
 
@@ -93,40 +93,28 @@ function figures(a: Accumulator): PerformanceFigures {
   };
 }
 
-type StatsRow = Awaited<ReturnType<typeof readRows>>[number];
+const ROUTE = ["carrierCode", "originCountry", "destinationCountry"] as const;
+type RouteKey = Omit<RoutePerformance, keyof PerformanceFigures>;
 
-function add(a: Accumulator, row: StatsRow) {
-  a.parcels += row.parcels;
-  a.delivered += row.delivered;
-  a.withEdd += row.deliveredWithEdd;
-  a.withinEdd += row.deliveredWithinEdd;
-  a.exceptions += row.exceptions;
-  a.failedAttempts += row.failedAttempts;
-  let histogram: Record<string, number> = {};
-  try {
-    histogram = JSON.parse(row.deliveryDays) as Record<string, number>;
-  } catch {
-    histogram = {};
-  }
-  for (const [d, n] of Object.entries(histogram)) a.days.set(Number(d), (a.days.get(Number(d)) ?? 0) + n);
-}
-
-function readRows(shop: string, from: string, to: string) {
-  return prisma.carrierDailyStats.findMany({
-    where: { shop, day: { gte: from, lte: to } },
-    select: {
-      carrierCode: true,
-      originCountry: true,
-      destinationCountry: true,
-      parcels: true,
-      delivered: true,
-      deliveredWithEdd: true,
-      deliveredWithinEdd: true,
-      exceptions: true,
-      failedAttempts: true,
-      deliveryDays: true,
-    },
-  });
+/** The period's figures per route, summed by the database (a few dozen rows come back). */
+async function readRoutes(shop: string, from: string, to: string) {
+  const where = { shop, day: { gte: from, lte: to } };
+  const [counts, days] = await Promise.all([
+    prisma.carrierDailyStats.groupBy({
+      by: [...ROUTE],
+      where,
+      _sum: {
+        parcels: true,
+        delivered: true,
+        deliveredWithEdd: true,
+        deliveredWithinEdd: true,
+        exceptions: true,
+        failedAttempts: true,
+      },
+    }),
+    prisma.carrierDailyDays.groupBy({ by: [...ROUTE, "days"], where, _sum: { parcels: true } }),
+  ]);
+  return { counts, days };
 }
 
 const DAY_MS = 86_400_000;
@@ -139,32 +127,32 @@ export async function getCarrierAnalytics(
 ): Promise<CarrierAnalytics> {
   const to = now.toISOString().slice(0, 10);
   const from = new Date(Date.parse(`${to}T00:00:00Z`) - (period - 1) * DAY_MS).toISOString().slice(0, 10);
-  const rows = await readRows(shop, from, to);
+  const { counts, days } = await readRoutes(shop, from, to);
   const total = empty();
   const carriers = new Map<string, Accumulator>();
-  const routes = new Map<
-    string,
-    { key: Omit<RoutePerformance, keyof PerformanceFigures>; acc: Accumulator }
-  >();
-  for (const row of rows) {
-    add(total, row);
-    let c = carriers.get(row.carrierCode);
-    if (!c) carriers.set(row.carrierCode, (c = empty()));
-    add(c, row);
-    const id = `${row.carrierCode}|${row.originCountry}|${row.destinationCountry}`;
+  const routes = new Map<string, { key: RouteKey; acc: Accumulator }>();
+  // The accumulators a route's figures add to: the total, its carrier's and its own.
+  const targets = ({ carrierCode, originCountry, destinationCountry }: RouteKey) => {
+    let c = carriers.get(carrierCode);
+    if (!c) carriers.set(carrierCode, (c = empty()));
+    const id = `${carrierCode}|${originCountry}|${destinationCountry}`;
     let r = routes.get(id);
-    if (!r) {
-      r = {
-        key: {
-          carrierCode: row.carrierCode,
-          originCountry: row.originCountry,
-          destinationCountry: row.destinationCountry,
-        },
-        acc: empty(),
-      };
-      routes.set(id, r);
+    if (!r) routes.set(id, (r = { key: { carrierCode, originCountry, destinationCountry }, acc: empty() }));
+    return [total, c, r.acc];
+  };
+  for (const row of counts) {
+    for (const acc of targets(row)) {
+      acc.parcels += row._sum.parcels ?? 0;
+      acc.delivered += row._sum.delivered ?? 0;
+      acc.withEdd += row._sum.deliveredWithEdd ?? 0;
+      acc.withinEdd += row._sum.deliveredWithinEdd ?? 0;
+      acc.exceptions += row._sum.exceptions ?? 0;
+      acc.failedAttempts += row._sum.failedAttempts ?? 0;
     }
-    add(r.acc, row);
+  }
+  for (const row of days) {
+    for (const acc of targets(row))
+      acc.days.set(row.days, (acc.days.get(row.days) ?? 0) + (row._sum.parcels ?? 0));
   }
   const byParcels = (a: PerformanceFigures, b: PerformanceFigures) => b.parcels - a.parcels;
   return {

@@ -1,4 +1,4 @@
-import prisma from "~/db.server";
+import prisma, { isUniqueConstraintError } from "~/db.server";
 import { routeId } from "./routes.server";
 
 // CarrierDailyStats: one row per shop, creation day and route, rebuilt whole from that day's
@@ -64,14 +64,30 @@ export async function rebuildDailyStats(shop: string, day: string): Promise<void
       }
     }
   }
-  const rows = [...byRoute.values()].map(({ days, ...s }) => ({
-    shop,
-    day,
-    ...s,
-    deliveryDays: JSON.stringify(days),
-  }));
-  await prisma.$transaction([
-    prisma.carrierDailyStats.deleteMany({ where: { shop, day } }),
-    prisma.carrierDailyStats.createMany({ data: rows }),
-  ]);
+  const rows = [...byRoute.values()].map(({ days: _days, ...s }) => ({ shop, day, ...s }));
+  const dayRows = [...byRoute.values()].flatMap((s) =>
+    Object.entries(s.days).map(([days, parcels]) => ({
+      shop,
+      day,
+      carrierCode: s.carrierCode,
+      originCountry: s.originCountry,
+      destinationCountry: s.destinationCountry,
+      days: Number(days),
+      parcels,
+    })),
+  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await prisma.$transaction([
+        prisma.carrierDailyStats.deleteMany({ where: { shop, day } }),
+        prisma.carrierDailyDays.deleteMany({ where: { shop, day } }),
+        prisma.carrierDailyStats.createMany({ data: rows }),
+        prisma.carrierDailyDays.createMany({ data: dayRows }),
+      ]);
+      return;
+    } catch (error) {
+      // Two workers rebuilding the same day at once: the later one rebuilds it again.
+      if (attempt >= 3 || !isUniqueConstraintError(error)) throw error;
+    }
+  }
 }

@@ -79,6 +79,13 @@ async function loadCarrierDistribution(
       .catch(() => undefined); // another worker queued it at the same moment
     return null;
   }
+  // The shop that asked for it was redacted: this one's key asks from now on.
+  if (row.requestedBy === "") {
+    await prisma.transitTimeStats.updateMany({
+      where: { ...route, requestedBy: "" },
+      data: { requestedBy: shop },
+    });
+  }
   const ranges = parseRanges(row.ranges);
   return ranges && row.delivered > 0 ? { ranges, delivered: row.delivered } : null;
 }

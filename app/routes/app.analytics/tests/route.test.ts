@@ -95,6 +95,7 @@ async function syncAll() {
 beforeEach(async () => {
   await prisma.tracking.deleteMany();
   await prisma.carrierDailyStats.deleteMany();
+  await prisma.carrierDailyDays.deleteMany();
   await prisma.transitTimeStats.deleteMany();
   await prisma.jobCursor.deleteMany();
   // TrackingMore says every UPS parcel from CN to US arrives within a week: the estimate is
