@@ -122,6 +122,7 @@ export async function redactShop(shop: string): Promise<void> {
     prisma.tracking.deleteMany({ where: { shop } }),
     prisma.carrierDailyStats.deleteMany({ where: { shop } }),
     prisma.carrierDailyDays.deleteMany({ where: { shop } }),
+    prisma.airCargoTrack.deleteMany({ where: { shop } }),
     prisma.fulfillment.deleteMany({ where: { shop } }),
     prisma.fulfillmentEventRecord.deleteMany({ where: { shop } }),
     prisma.webhookDelivery.deleteMany({ where: { shop } }),

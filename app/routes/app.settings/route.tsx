@@ -20,17 +20,19 @@ import { BehaviourCard } from "./components/behaviour-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
 import { DeliveryPromiseCard } from "./components/delivery-promise-card";
 import { saveStalledAfterDays, stalledAfterDays } from "~/models/delivery-promise/attention.server";
+import { airCargoEnabled, setAirCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, overrides, backfill, stalledDays] = await Promise.all([
+  const [settings, overrides, backfill, stalledDays, airCargo] = await Promise.all([
     getShopSettings(session.shop),
     listCarrierOverrides(session.shop),
     latestBackfill(session.shop),
     stalledAfterDays(session.shop),
+    airCargoEnabled(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill, stalledAfterDays: stalledDays });
+  return json({ settings, overrides, backfill, stalledAfterDays: stalledDays, airCargoEnabled: airCargo });
 };
 
 export type SettingsActionData =
@@ -60,6 +62,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return json<SettingsActionData>({ ok: true, intent });
       case "deliveryPromises":
         await saveStalledAfterDays(shop, String(form.get("stalledAfterDays") ?? ""));
+        await setAirCargoEnabled(shop, form.get("airCargoEnabled") === "true");
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {
         let rows: { trackingCompany: string; carrierCode: string }[] = [];
@@ -95,7 +98,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill, stalledAfterDays } = useLoaderData<typeof loader>();
+  const { settings, overrides, backfill, stalledAfterDays, airCargoEnabled } = useLoaderData<typeof loader>();
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -130,6 +133,7 @@ export default function SettingsPage() {
             />
             <DeliveryPromiseCard
               stalledAfterDays={stalledAfterDays}
+              airCargoEnabled={airCargoEnabled}
               busy={busyIntent === "deliveryPromises"}
               errorText={errorText}
               onSubmit={send}

@@ -5,6 +5,8 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { EstimateDetail } from "~/components/delivery-estimate";
+import { airCargoView, lookUpAirWaybill } from "~/models/delivery-promise/air-cargo.server";
+import { AirCargoCard } from "./components/air-cargo-card";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/jobs/push-tracking-changes.server";
@@ -24,7 +26,8 @@ import { TrackingForm } from "./components/tracking-form";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    return json({ tracking: await getTrackingDetail(session.shop, params.id ?? "") });
+    const tracking = await getTrackingDetail(session.shop, params.id ?? "");
+    return json({ tracking, airCargo: await airCargoView(session.shop, tracking.id) });
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;
@@ -55,6 +58,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       await queueTrackingDeletion(shop, [id], { leaseFor });
       await pushTrackingChanges({ shop, trackingIds: [id], leaseOwner: leaseFor });
       return redirect("/app/trackings");
+    }
+    if (intent === "airCargo") {
+      await lookUpAirWaybill(shop, id);
+      return json<ActionData>({ ok: true, intent });
     }
     if (intent === "refresh") {
       return json<ActionData>({ ok: true, intent, refresh: await refreshTrackingNow(shop, id) });
@@ -92,7 +99,7 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking } = useLoaderData<typeof loader>();
+  const { tracking, airCargo } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -148,6 +155,14 @@ export default function TrackingDetailPage() {
               </Banner>
             )}
             <TrackingForm tracking={tracking} fieldErrors={fieldErrors} busy={busy} onSubmit={send} />
+            {airCargo.eligible && (
+              <AirCargoCard
+                airCargo={airCargo}
+                busy={busy}
+                error={fieldErrors.airCargo ? t(`errors.${fieldErrors.airCargo}` as MessageKey) : undefined}
+                onLookUp={() => send({ intent: "airCargo" })}
+              />
+            )}
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

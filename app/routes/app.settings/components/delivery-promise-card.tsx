@@ -1,27 +1,30 @@
-import { BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, Checkbox, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { useTranslation } from "~/i18n";
 
 /** When a parcel counts as stalled (the dashboard card, the list's view and the digest). */
 export function DeliveryPromiseCard({
   stalledAfterDays,
+  airCargoEnabled,
   busy,
   errorText,
   onSubmit,
 }: {
   stalledAfterDays: number;
+  airCargoEnabled: boolean;
   busy: boolean;
   errorText: (field: string) => string | undefined;
   onSubmit: (values: Record<string, string>) => void;
 }) {
   const { t } = useTranslation();
   const [days, setDays] = useState(String(stalledAfterDays));
+  const [airCargo, setAirCargo] = useState(airCargoEnabled);
   return (
     <Card>
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          onSubmit({ intent: "deliveryPromises", stalledAfterDays: days });
+          onSubmit({ intent: "deliveryPromises", stalledAfterDays: days, airCargoEnabled: String(airCargo) });
         }}
       >
         <BlockStack gap="400">
@@ -39,6 +42,12 @@ export function DeliveryPromiseCard({
             suffix={t("settings.delivery.days")}
             helpText={t("settings.delivery.stalledHelp")}
             error={errorText("stalledAfterDays")}
+          />
+          <Checkbox
+            label={t("settings.delivery.airCargo")}
+            helpText={t("settings.delivery.airCargoHelp")}
+            checked={airCargo}
+            onChange={setAirCargo}
           />
           <InlineStack align="end">
             <Button submit variant="primary" loading={busy}>
