@@ -198,6 +198,29 @@ describe("delivery promises in the browser", { timeout: 30_000 }, () => {
     await screenshot(page, "tracking-estimate-zh-390");
   });
 
+  it("looks up an air waybill's flights when asked, with the quota cost on the button", async () => {
+    await prisma.shopSettings.update({ where: { shop }, data: { airCargoEnabled: true } });
+    const awb = await prisma.tracking.create({
+      data: {
+        shop,
+        orderId: "9999",
+        orderName: "#9999",
+        trackingNumber: "172-28891936",
+        trackingCompany: "China Cargo Airlines",
+        syncState: "needs_carrier",
+      },
+    });
+    await page.setViewportSize(desktop);
+    await openAdminPage(page, app, shop, `/app/trackings/${awb.id}`);
+    const button = page.getByRole("button", { name: "Look up flights (uses 20 quota)" });
+    await button.click();
+    await expect
+      .poll(() => page.locator("body").innerText(), { timeout: 8_000 })
+      .toContain("From PVG to LAX");
+    expect(await page.locator("body").innerText()).toMatch(/flight CK\d+/);
+    await screenshot(page, "tracking-air-waybill-en-desktop");
+  });
+
   it("shows late and stalled parcels and the daily digest on the dashboard", async () => {
     await page.setViewportSize(desktop);
     await openAdminPage(page, app, shop, "/app");
