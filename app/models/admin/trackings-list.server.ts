@@ -38,9 +38,21 @@ export const SORT_FIELDS = [
   "status",
   "updatedAt",
   "estimatedDeliveryAt",
+  "lastEventAt",
 ] as const;
-const DATE_SORTS: readonly SortField[] = ["createdAt", "updatedAt", "estimatedDeliveryAt"];
 export type SortField = (typeof SORT_FIELDS)[number];
+const DATE_SORTS: readonly SortField[] = ["createdAt", "updatedAt", "estimatedDeliveryAt", "lastEventAt"];
+/** Sorts on columns that may be empty: the list then holds the rows that have a value. */
+const NULLABLE_SORTS = ["estimatedDeliveryAt", "lastEventAt"] as const;
+/**
+ * The late and stalled views read newest first by the date that made them late or stalled,
+ * unless the merchant chose a sort: an index serves that order, where "newest created" would
+ * sort every late parcel of a shop with a backlog.
+ */
+const VIEW_SORTS: Partial<Record<TrackingView, SortField>> = {
+  late: "estimatedDeliveryAt",
+  stalled: "lastEventAt",
+};
 
 export interface TrackingListQuery {
   view: TrackingView;
@@ -85,7 +97,11 @@ export function parseTrackingListQuery(params: URLSearchParams): TrackingListQue
     syncState: pick(params.get("state"), ALL_SYNC_STATES, "" as (typeof ALL_SYNC_STATES)[number]),
     createdFrom: DATE.test(params.get("from") ?? "") ? params.get("from")! : "",
     createdTo: DATE.test(params.get("to") ?? "") ? params.get("to")! : "",
-    sort: pick(params.get("sort"), SORT_FIELDS, "createdAt"),
+    sort: pick(
+      params.get("sort"),
+      SORT_FIELDS,
+      VIEW_SORTS[pick(params.get("view"), VIEWS, "all")] ?? "createdAt",
+    ),
     direction: pick(params.get("dir"), ["asc", "desc"] as const, "desc"),
     after: params.get("after"),
     before: params.get("before"),
@@ -103,8 +119,9 @@ export function trackingListWhere(
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
   if (query.view === "late") and.push(lateWhere(now));
   if (query.view === "stalled") and.push(stalledWhere(query.stalledAfterDays, now));
-  // Sorted by the estimate: the parcels that have one (a keyset cannot step over nulls).
-  if (query.sort === "estimatedDeliveryAt") and.push({ estimatedDeliveryAt: { not: null } });
+  // Sorted by the estimate or the last event: the parcels that have one (a keyset cannot step
+  // over nulls).
+  for (const field of NULLABLE_SORTS) if (query.sort === field) and.push({ [field]: { not: null } });
   if (query.view === "attention") and.push({ syncState: { in: [...SYNC_GROUPS.attention] } });
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
   // Like Shopify's own lists, archived trackings are hidden unless asked for.

@@ -236,6 +236,16 @@ export function TrackingFilters({
       value: "estimatedDeliveryAt desc",
       directionLabel: t("trackings.sort.latest"),
     },
+    {
+      label: t("trackings.sort.lastEvent"),
+      value: "lastEventAt asc",
+      directionLabel: t("trackings.sort.oldest"),
+    },
+    {
+      label: t("trackings.sort.lastEvent"),
+      value: "lastEventAt desc",
+      directionLabel: t("trackings.sort.newest"),
+    },
   ];
 
   return (
