@@ -1,8 +1,10 @@
 -- AlterTable
-ALTER TABLE "ShopSettings" ADD COLUMN     "stalledAfterDays" INTEGER NOT NULL DEFAULT 5;
+ALTER TABLE "ShopSettings" ADD COLUMN     "airCargoEnabled" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "stalledAfterDays" INTEGER NOT NULL DEFAULT 5;
 
 -- AlterTable
-ALTER TABLE "Tracking" ADD COLUMN     "originCountry" TEXT;
+ALTER TABLE "Tracking" ADD COLUMN     "destinationPostcode" TEXT,
+ADD COLUMN     "originCountry" TEXT;
 
 -- CreateTable
 CREATE TABLE "DeliveryPromise" (
@@ -24,6 +26,8 @@ CREATE TABLE "DeliveryPromise" (
     "eddSource" TEXT,
     "eddShopDeliveries" INTEGER NOT NULL DEFAULT 0,
     "eddCarrierDeliveries" INTEGER NOT NULL DEFAULT 0,
+    "remoteArea" BOOLEAN,
+    "remoteCheckedAt" TIMESTAMP(3),
     "trackingUpdatedAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -43,9 +47,21 @@ CREATE TABLE "CarrierDailyStats" (
     "deliveredWithinEdd" INTEGER NOT NULL,
     "exceptions" INTEGER NOT NULL,
     "failedAttempts" INTEGER NOT NULL,
-    "deliveryDays" TEXT NOT NULL DEFAULT '{}',
 
     CONSTRAINT "CarrierDailyStats_pkey" PRIMARY KEY ("shop","day","carrierCode","originCountry","destinationCountry")
+);
+
+-- CreateTable
+CREATE TABLE "CarrierDailyDays" (
+    "shop" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL,
+    "originCountry" TEXT NOT NULL,
+    "destinationCountry" TEXT NOT NULL,
+    "days" INTEGER NOT NULL,
+    "parcels" INTEGER NOT NULL,
+
+    CONSTRAINT "CarrierDailyDays_pkey" PRIMARY KEY ("shop","day","carrierCode","originCountry","destinationCountry","days")
 );
 
 -- CreateTable
@@ -74,8 +90,24 @@ CREATE TABLE "JobCursor" (
     CONSTRAINT "JobCursor_pkey" PRIMARY KEY ("name")
 );
 
+-- CreateTable
+CREATE TABLE "AirCargoTrack" (
+    "trackingId" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "awb" TEXT NOT NULL,
+    "origin" TEXT,
+    "destination" TEXT,
+    "events" TEXT NOT NULL,
+    "fetchedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AirCargoTrack_pkey" PRIMARY KEY ("trackingId")
+);
+
 -- CreateIndex
 CREATE INDEX "DeliveryPromise_shop_shipDay_idx" ON "DeliveryPromise"("shop", "shipDay");
+
+-- CreateIndex
+CREATE INDEX "DeliveryPromise_remoteCheckedAt_carrierCode_idx" ON "DeliveryPromise"("remoteCheckedAt", "carrierCode");
 
 -- CreateIndex
 CREATE INDEX "DeliveryPromise_shop_carrierCode_originCountry_destinationC_idx" ON "DeliveryPromise"("shop", "carrierCode", "originCountry", "destinationCountry", "deliveredAt");
@@ -84,10 +116,13 @@ CREATE INDEX "DeliveryPromise_shop_carrierCode_originCountry_destinationC_idx" O
 CREATE INDEX "TransitTimeStats_nextFetchAt_idx" ON "TransitTimeStats"("nextFetchAt");
 
 -- CreateIndex
+CREATE INDEX "AirCargoTrack_shop_idx" ON "AirCargoTrack"("shop");
+
+-- CreateIndex
 CREATE INDEX "Tracking_shop_estimatedDeliveryAt_idx" ON "Tracking"("shop", "estimatedDeliveryAt");
 
 -- CreateIndex
-CREATE INDEX "Tracking_shop_status_lastEventAt_idx" ON "Tracking"("shop", "status", "lastEventAt");
+CREATE INDEX "Tracking_shop_lastEventAt_idx" ON "Tracking"("shop", "lastEventAt");
 
 -- CreateIndex
 CREATE INDEX "Tracking_updatedAt_idx" ON "Tracking"("updatedAt");

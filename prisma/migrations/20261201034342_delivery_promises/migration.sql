@@ -1,4 +1,5 @@
 -- AlterTable
+ALTER TABLE "Tracking" ADD COLUMN "destinationPostcode" TEXT;
 ALTER TABLE "Tracking" ADD COLUMN "originCountry" TEXT;
 
 -- CreateTable
@@ -21,6 +22,8 @@ CREATE TABLE "DeliveryPromise" (
     "eddSource" TEXT,
     "eddShopDeliveries" INTEGER NOT NULL DEFAULT 0,
     "eddCarrierDeliveries" INTEGER NOT NULL DEFAULT 0,
+    "remoteArea" BOOLEAN,
+    "remoteCheckedAt" DATETIME,
     "trackingUpdatedAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "DeliveryPromise_trackingId_fkey" FOREIGN KEY ("trackingId") REFERENCES "Tracking" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -39,9 +42,21 @@ CREATE TABLE "CarrierDailyStats" (
     "deliveredWithinEdd" INTEGER NOT NULL,
     "exceptions" INTEGER NOT NULL,
     "failedAttempts" INTEGER NOT NULL,
-    "deliveryDays" TEXT NOT NULL DEFAULT '{}',
 
     PRIMARY KEY ("shop", "day", "carrierCode", "originCountry", "destinationCountry")
+);
+
+-- CreateTable
+CREATE TABLE "CarrierDailyDays" (
+    "shop" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL,
+    "originCountry" TEXT NOT NULL,
+    "destinationCountry" TEXT NOT NULL,
+    "days" INTEGER NOT NULL,
+    "parcels" INTEGER NOT NULL,
+
+    PRIMARY KEY ("shop", "day", "carrierCode", "originCountry", "destinationCountry", "days")
 );
 
 -- CreateTable
@@ -68,6 +83,17 @@ CREATE TABLE "JobCursor" (
     "updatedAt" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "AirCargoTrack" (
+    "trackingId" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "awb" TEXT NOT NULL,
+    "origin" TEXT,
+    "destination" TEXT,
+    "events" TEXT NOT NULL,
+    "fetchedAt" DATETIME NOT NULL
+);
+
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
@@ -82,6 +108,7 @@ CREATE TABLE "new_ShopSettings" (
     "cancelledFulfillmentAction" TEXT NOT NULL DEFAULT 'archive',
     "writeBackEnabled" BOOLEAN NOT NULL DEFAULT true,
     "stalledAfterDays" INTEGER NOT NULL DEFAULT 5,
+    "airCargoEnabled" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -95,16 +122,22 @@ PRAGMA defer_foreign_keys=OFF;
 CREATE INDEX "DeliveryPromise_shop_shipDay_idx" ON "DeliveryPromise"("shop", "shipDay");
 
 -- CreateIndex
+CREATE INDEX "DeliveryPromise_remoteCheckedAt_carrierCode_idx" ON "DeliveryPromise"("remoteCheckedAt", "carrierCode");
+
+-- CreateIndex
 CREATE INDEX "DeliveryPromise_shop_carrierCode_originCountry_destinationCountry_deliveredAt_idx" ON "DeliveryPromise"("shop", "carrierCode", "originCountry", "destinationCountry", "deliveredAt");
 
 -- CreateIndex
 CREATE INDEX "TransitTimeStats_nextFetchAt_idx" ON "TransitTimeStats"("nextFetchAt");
 
 -- CreateIndex
+CREATE INDEX "AirCargoTrack_shop_idx" ON "AirCargoTrack"("shop");
+
+-- CreateIndex
 CREATE INDEX "Tracking_shop_estimatedDeliveryAt_idx" ON "Tracking"("shop", "estimatedDeliveryAt");
 
 -- CreateIndex
-CREATE INDEX "Tracking_shop_status_lastEventAt_idx" ON "Tracking"("shop", "status", "lastEventAt");
+CREATE INDEX "Tracking_shop_lastEventAt_idx" ON "Tracking"("shop", "lastEventAt");
 
 -- CreateIndex
 CREATE INDEX "Tracking_updatedAt_idx" ON "Tracking"("updatedAt");

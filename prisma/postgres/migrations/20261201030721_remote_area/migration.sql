@@ -1,9 +1,0 @@
--- AlterTable
-ALTER TABLE "Tracking" ADD COLUMN     "destinationPostcode" TEXT;
-
--- AlterTable
-ALTER TABLE "DeliveryPromise" ADD COLUMN     "remoteArea" BOOLEAN,
-ADD COLUMN     "remoteCheckedAt" TIMESTAMP(3);
-
--- CreateIndex
-CREATE INDEX "DeliveryPromise_remoteCheckedAt_carrierCode_idx" ON "DeliveryPromise"("remoteCheckedAt", "carrierCode");
