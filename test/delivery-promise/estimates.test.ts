@@ -9,6 +9,8 @@ import { syncDeliveryPromises } from "~/models/delivery-promise/sync.server";
 import { refreshTransitTimes } from "~/models/delivery-promise/transit-times.server";
 import { estimateView } from "~/models/delivery-promise/view";
 import { listOrderTrackings } from "~/models/order-trackings.server";
+import { findParcelsForCustomer } from "~/models/storefront-tracking.server";
+import { renderTrackingPage } from "~/routes/proxy/components/tracking-page.server";
 import { listTrackings, parseTrackingListQuery } from "~/models/admin/trackings-list.server";
 import { reconcileShopStatuses } from "~/models/status/reconcile.server";
 import { deliver, drainPipeline, fulfillmentPayload, withPipelineEmulator } from "../support/pipeline";
@@ -19,7 +21,8 @@ import { deliver, drainPipeline, fulfillmentPayload, withPipelineEmulator } from
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const START = Date.UTC(2026, 10, 2, 8);
+// Two days ago: estimates made on the emulator clock still lie ahead of the real one.
+const START = Math.floor(Date.now() / HOUR) * HOUR - 2 * DAY;
 const pipeline = withPipelineEmulator("edd", { clock: { frozen: true, startAt: START } });
 
 const emulatorNow = () => new Date(pipeline.current().emulator.clock.now());
@@ -131,6 +134,22 @@ describe("estimated delivery", () => {
     expect(estimateView("transit", tracking.promise, before)?.state).toBe("expected");
     expect(estimateView("transit", tracking.promise, after)?.state).toBe("late");
     expect(estimateView("delivered", tracking.promise, after)).toBeNull();
+    // The storefront page: the range with its confidence while it holds (in the shopper's
+    // language), "later than expected" after.
+    const [parcel] = await findParcelsForCustomer(shop, {
+      orderNumber: tracking.orderName!,
+      email: "ada@example.com",
+    });
+    expect(parcel.estimate?.state).toBe("expected");
+    const page = (estimate: typeof parcel.estimate, locale: "en" | "zh-CN") =>
+      renderTrackingPage({
+        locale,
+        formAction: "/apps/trackbridge",
+        state: { kind: "found", orderNumber: "1001", parcels: [{ ...parcel, estimate }] },
+      });
+    expect(page(parcel.estimate, "en")).toContain("80% of parcels on this route arrive in this window");
+    expect(page(parcel.estimate, "zh-CN")).toContain("此线路 80% 的包裹在此时间段内送达");
+    expect(page({ ...parcel.estimate!, state: "late" }, "en")).toContain("Later than expected");
     expect((await countLateAndStalled(shop, before)).late).toBe(0);
     expect((await countLateAndStalled(shop, after)).late).toBe(1);
 
