@@ -33,10 +33,10 @@ export async function stalledAfterDays(shop: string): Promise<number> {
 }
 
 /**
- * Counts stop here: past it the dashboard says "1000+". A shop with a backlog of old parcels
+ * Counts stop here: past it the dashboard says "100+". A shop with a backlog of old parcels
  * in transit would otherwise make every dashboard view read all of them.
  */
-export const COUNT_CAP = 1000;
+export const COUNT_CAP = 100;
 
 export interface AttentionCounts {
   stalled: number;
