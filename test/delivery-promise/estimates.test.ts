@@ -191,7 +191,7 @@ describe("estimated delivery", () => {
       stalled: 0,
       late: 0,
       stalledAfterDays: 10,
-      cap: 100,
+      cap: 1000,
     });
     await expect(saveStalledAfterDays(shop, "0")).rejects.toMatchObject({
       fieldErrors: { stalledAfterDays: "invalid_days" },

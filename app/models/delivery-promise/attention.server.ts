@@ -1,4 +1,5 @@
-import prisma, { type Prisma } from "~/db.server";
+import { appConfig } from "~/config.server";
+import prisma, { type Prisma, sqlDateTime } from "~/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import { IN_TRANSIT_STATUSES } from "./derive.server";
 
@@ -33,10 +34,10 @@ export async function stalledAfterDays(shop: string): Promise<number> {
 }
 
 /**
- * Counts stop here: past it the dashboard says "100+". A shop with a backlog of old parcels
+ * Counts stop here: past it the dashboard says "1000+". A shop with a backlog of old parcels
  * in transit would otherwise make every dashboard view read all of them.
  */
-export const COUNT_CAP = 100;
+export const COUNT_CAP = 1000;
 
 export interface AttentionCounts {
   stalled: number;
@@ -46,16 +47,38 @@ export interface AttentionCounts {
   cap: number;
 }
 
-async function cappedCount(where: Prisma.TrackingWhereInput): Promise<number> {
-  const rows = await prisma.tracking.findMany({ where, select: { id: true }, take: COUNT_CAP });
-  return rows.length;
+/**
+ * COUNT over a LIMITed subquery, in SQL: Prisma's own count-with-take reads ten times slower
+ * on SQLite here (measured in the admin bench's database), which the dashboard cannot afford.
+ */
+async function cappedCount(shop: string, column: "lastEventAt" | "estimatedDeliveryAt", before: Date) {
+  // Dates as each database stores them (SQLite: ISO text); values only as parameters.
+  const at = appConfig().databaseProvider === "postgresql" ? before : sqlDateTime(before);
+  const [s1, s2, s3, s4] = IN_TRANSIT_STATUSES;
+  const rows =
+    column === "lastEventAt"
+      ? await prisma.$queryRaw<{ n: bigint | number }[]>`
+          SELECT COUNT(*) AS n FROM (
+            SELECT 1 FROM "Tracking"
+            WHERE "shop" = ${shop} AND "archived" = ${false} AND "syncState" <> ${"deleted"}
+              AND "status" IN (${s1}, ${s2}, ${s3}, ${s4}) AND "lastEventAt" < ${at}
+            LIMIT ${COUNT_CAP}
+          ) AS capped`
+      : await prisma.$queryRaw<{ n: bigint | number }[]>`
+          SELECT COUNT(*) AS n FROM (
+            SELECT 1 FROM "Tracking"
+            WHERE "shop" = ${shop} AND "archived" = ${false} AND "syncState" <> ${"deleted"}
+              AND "status" IN (${s1}, ${s2}, ${s3}, ${s4}) AND "estimatedDeliveryAt" < ${at}
+            LIMIT ${COUNT_CAP}
+          ) AS capped`;
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function countLateAndStalled(shop: string, now = new Date()): Promise<AttentionCounts> {
   const days = await stalledAfterDays(shop);
   const [stalled, late] = await Promise.all([
-    cappedCount({ shop, ...stalledWhere(days, now) }),
-    cappedCount({ shop, ...lateWhere(now) }),
+    cappedCount(shop, "lastEventAt", new Date(now.getTime() - days * DAY_MS)),
+    cappedCount(shop, "estimatedDeliveryAt", now),
   ]);
   return { stalled, late, stalledAfterDays: days, cap: COUNT_CAP };
 }
