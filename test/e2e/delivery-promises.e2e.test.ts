@@ -155,7 +155,7 @@ const phone = { width: 390, height: 844 };
 describe("delivery promises in the browser", { timeout: 30_000 }, () => {
   it("shows carrier performance as charts and tables, in English and Chinese, desktop and phone", async () => {
     await page.setViewportSize(desktop);
-    await openAdminPage(page, app, shop, "/app/analytics");
+    await openAdminPage(page, app, shop, "/app/analytics?locale=en");
     const body = await page.locator("body").innerText();
     expect(body).toContain("Carrier performance");
     expect(body).toContain("By carrier");
@@ -173,20 +173,20 @@ describe("delivery promises in the browser", { timeout: 30_000 }, () => {
 
   it("lists estimates, the late view and the remote flag; the parcel page explains its estimate", async () => {
     await page.setViewportSize(desktop);
-    await openAdminPage(page, app, shop, "/app/trackings?sort=estimatedDeliveryAt&dir=asc");
+    await openAdminPage(page, app, shop, "/app/trackings?sort=estimatedDeliveryAt&dir=asc&locale=en");
     const list = await page.locator("body").innerText();
     expect(list).toContain("Later than expected");
     expect(list).toContain("Remote area");
     await screenshot(page, "trackings-estimates-en-desktop");
 
-    await openAdminPage(page, app, shop, "/app/trackings?view=late");
+    await openAdminPage(page, app, shop, "/app/trackings?view=late&locale=en");
     expect(await page.locator(".Polaris-IndexTable__TableRow").count()).toBe(1);
     await screenshot(page, "trackings-late-en-desktop");
 
     const onTime = await prisma.tracking.findFirstOrThrow({
       where: { shop, carrierCode: "fedex", status: "transit" },
     });
-    await openAdminPage(page, app, shop, `/app/trackings/${onTime.id}`);
+    await openAdminPage(page, app, shop, `/app/trackings/${onTime.id}?locale=en`);
     const detail = await page.locator("body").innerText();
     expect(detail).toContain("Estimated delivery");
     expect(detail).toContain("of parcels on this route arrive in this window");
@@ -211,7 +211,7 @@ describe("delivery promises in the browser", { timeout: 30_000 }, () => {
       },
     });
     await page.setViewportSize(desktop);
-    await openAdminPage(page, app, shop, `/app/trackings/${awb.id}`);
+    await openAdminPage(page, app, shop, `/app/trackings/${awb.id}?locale=en`);
     const button = page.getByRole("button", { name: "Look up flights (uses 20 quota)" });
     await button.click();
     await expect
@@ -223,7 +223,7 @@ describe("delivery promises in the browser", { timeout: 30_000 }, () => {
 
   it("shows late and stalled parcels and the daily digest on the dashboard", async () => {
     await page.setViewportSize(desktop);
-    await openAdminPage(page, app, shop, "/app");
+    await openAdminPage(page, app, shop, "/app?locale=en");
     const body = await page.locator("body").innerText();
     expect(body).toContain("Delivery promises");
     expect(body).toContain("Daily digest");
