@@ -11,6 +11,11 @@ import { eraseAtTrackingMoreJob } from "~/pipeline/erasure/job.server";
 import { pruneRetainedRowsJob } from "~/pipeline/retention/job.server";
 import { trackingUrlJob } from "~/pipeline/tracking-url/job.server";
 import { flowTriggersJob } from "~/pipeline/flow-triggers/job.server";
+import {
+  deliveryPromisesJob,
+  remoteAreasJob,
+  transitTimesJob,
+} from "~/pipeline/delivery-promises/job.server";
 
 // The one list of background work: each pipeline stage owns its job (app/pipeline/<stage>);
 // this file only registers them.
@@ -31,6 +36,9 @@ export function backgroundJobs(): BackgroundJob[] {
     pruneRetainedRowsJob(),
     trackingUrlJob(),
     flowTriggersJob(),
+    deliveryPromisesJob(),
+    transitTimesJob(),
+    remoteAreasJob(),
   ];
 }
 

@@ -2,6 +2,12 @@ import prisma from "~/db/client.server";
 import { translate, type Locale, type MessageKey } from "~/i18n";
 import { carrierDisplayName } from "~/models/storefront-tracking.server";
 import { effectiveStatus } from "~/models/tracking-status/effective-status.server";
+import {
+  estimateView,
+  formatEstimateRange,
+  PROMISE_VIEW_SELECT,
+  type DeliveryEstimate,
+} from "~/models/delivery-promise/view";
 
 // The parcels of one Shopify order, as the admin order page's block shows them.
 
@@ -18,6 +24,9 @@ export interface OrderTrackingSummary {
   lastEventAt: string | null;
   /** The app's own page for the parcel (the extension opens it as `app:` + path). */
   appPath: string;
+  estimate: DeliveryEstimate | null;
+  /** The estimate in the admin's words: "Dec 3 – Dec 5 (80% likely)" or "Later than expected". */
+  estimateLabel: string | null;
 }
 
 /** "gid://shopify/Order/123" or "123" → "123"; null for anything else. */
@@ -40,9 +49,11 @@ export async function listOrderTrackings(
   const rows = await prisma.tracking.findMany({
     where: { shop, orderId, syncState: { not: "deleted" } },
     orderBy: { createdAt: "asc" },
+    include: { promise: { select: PROMISE_VIEW_SELECT } },
   });
   return rows.map((row) => {
     const status = effectiveStatus(row.carrierStatus ?? row.status, row.manualStatus);
+    const estimate = estimateView(status, row.promise);
     return {
       id: row.id,
       trackingNumber: row.trackingNumber,
@@ -55,6 +66,15 @@ export async function listOrderTrackings(
       lastEvent: row.lastEvent,
       lastEventAt: row.lastEventAt?.toISOString() ?? null,
       appPath: `/app/trackings/${row.id}`,
+      estimate,
+      estimateLabel: estimate
+        ? estimate.state === "late"
+          ? translate(locale, "estimate.late")
+          : translate(locale, "estimate.label", {
+              range: formatEstimateRange(estimate, locale),
+              percent: estimate.confidence,
+            })
+        : null,
     };
   });
 }

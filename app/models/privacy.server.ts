@@ -122,7 +122,7 @@ export async function redactCustomer(
   await prisma.$transaction([
     prisma.tracking.updateMany({
       where: { shop, id: { in: rows.map((r) => r.id) } },
-      data: { customerName: null, customerEmail: null, customerPhone: null },
+      data: { customerName: null, customerEmail: null, customerPhone: null, destinationPostcode: null },
     }),
     prisma.customerDataReport.deleteMany({ where: { shop, id: { in: reports.map((r) => r.id) } } }),
   ]);
@@ -236,7 +236,11 @@ export async function redactShop(shop: string): Promise<void> {
     const calls = await queueRemoteCustomerErasure(tx, shop);
     await forgetShopInPushes(tx, shop);
     await tx.session.deleteMany({ where: { shop } });
+    await tx.deliveryPromise.deleteMany({ where: { shop } });
     await tx.tracking.deleteMany({ where: { shop } });
+    await tx.carrierDailyStats.deleteMany({ where: { shop } });
+    await tx.carrierDailyDays.deleteMany({ where: { shop } });
+    await tx.airCargoTrack.deleteMany({ where: { shop } });
     await tx.fulfillment.deleteMany({ where: { shop } });
     await tx.fulfillmentEventRecord.deleteMany({ where: { shop } });
     await tx.webhookDelivery.deleteMany({ where: { shop } });
@@ -244,6 +248,7 @@ export async function redactShop(shop: string): Promise<void> {
     await tx.backfillJob.deleteMany({ where: { shop } });
     await tx.carrierOverride.deleteMany({ where: { shop } });
     await tx.shopSettings.deleteMany({ where: { shop } });
+    await tx.transitTimeStats.updateMany({ where: { requestedBy: shop }, data: { requestedBy: "" } });
     await tx.shop.deleteMany({ where: { domain: shop } });
     return calls;
   });

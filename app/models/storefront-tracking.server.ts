@@ -1,6 +1,7 @@
 import prisma from "~/db/client.server";
 import { loadCarrierCatalog, SNAPSHOT_CATALOG, type CarrierCatalog } from "~/models/carriers/carriers.server";
 import { effectiveStatus } from "~/models/tracking-status/effective-status.server";
+import { estimateView, PROMISE_VIEW_SELECT, type DeliveryEstimate } from "~/models/delivery-promise/view";
 
 // What a shop's customer may see of their own parcels on the storefront tracking page. The
 // customer proves the order is theirs with the order number and the email on the order; any
@@ -21,6 +22,7 @@ export interface StorefrontParcel {
   lastEventAt: string | null;
   /** Newest first, as a customer reads a timeline. */
   checkpoints: StorefrontCheckpoint[];
+  estimate: DeliveryEstimate | null;
 }
 
 export interface StorefrontLookup {
@@ -85,6 +87,7 @@ export async function findParcelsForCustomer(
         syncState: { notIn: ["deleted", "pending_delete"] },
       },
       orderBy: { createdAt: "asc" },
+      include: { promise: { select: PROMISE_VIEW_SELECT } },
     }),
     loadCarrierCatalog(shop),
   ]);
@@ -100,6 +103,7 @@ export async function findParcelsForCustomer(
       lastEvent: row.lastEvent,
       lastEventAt: row.lastEventAt?.toISOString() ?? null,
       checkpoints: storefrontCheckpoints(row.checkpoints),
+      estimate: estimateView(effectiveStatus(row.carrierStatus ?? row.status, row.manualStatus), row.promise),
     }));
 }
 

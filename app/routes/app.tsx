@@ -28,6 +28,7 @@ function Navigation() {
         {t("nav.dashboard")}
       </Link>
       <Link to="/app/trackings">{t("nav.trackings")}</Link>
+      <Link to="/app/analytics">{t("nav.analytics")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>
     </NavMenu>
   );

@@ -153,7 +153,7 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString("utf8").trim().split("\r\n");
     expect(lines[0]).toBe(
-      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created",
+      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created,Estimated delivery",
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/,USPS,#\d+,Parcel 5,Barbara Liskov,/);

@@ -33,6 +33,16 @@ const TRACKINGS: OrderTrackingSummary[] = [
     lastEvent: "Departed facility, Louisville KY",
     lastEventAt: "2026-11-30T10:00:00.000Z",
     appPath: "/app/trackings/trk_1",
+    estimate: {
+      state: "expected",
+      earliest: "2026-12-03",
+      latest: "2026-12-05",
+      confidence: 80,
+      source: "blended",
+      shopDeliveries: 12,
+      carrierDeliveries: 400,
+    },
+    estimateLabel: "Dec 3 – Dec 5 (80% likely)",
   },
   {
     id: "trk_2",
@@ -46,6 +56,8 @@ const TRACKINGS: OrderTrackingSummary[] = [
     lastEvent: null,
     lastEventAt: null,
     appPath: "/app/trackings/trk_2",
+    estimate: null,
+    estimateLabel: null,
   },
 ];
 
@@ -103,6 +115,7 @@ describe("order page block", () => {
     expect(badges).toEqual([
       ["In transit", "info"],
       ["Up to date", "success"],
+      ["Dec 3 – Dec 5 (80% likely)", "info"],
       ["Exception", "critical"],
       ["Needs attention", "critical"],
     ]);

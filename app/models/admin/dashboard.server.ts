@@ -2,6 +2,12 @@ import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
+import {
+  countLateAndStalled,
+  dailyDigest,
+  type AttentionCounts,
+  type DigestDay,
+} from "~/models/delivery-promise/attention.server";
 import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
 import {
   LIST_STATUSES,
@@ -25,6 +31,10 @@ export interface DashboardData {
   hasAccountEmail: boolean;
   /** What the pipeline gave up on (all stages), newest first, for the merchant to retry. */
   deadLetters: { total: number; recent: DeadLetter[] };
+  /** Parcels past their estimate or without carrier news for the shop's number of days. */
+  delivery: AttentionCounts;
+  /** The last week's newly late and stalled parcels, newest day first. */
+  digest: DigestDay[];
 }
 
 const RECENT_DEAD_LETTERS = 10;
@@ -36,24 +46,27 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
   const settings = await getShopSettings(shop);
-  const [statusCounts, attentionCounts, deletedByStatus, perDay, deadCounts, recentDead] = await Promise.all([
-    Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
-    // The list's own WHERE for each link, so the dashboard's number is the list's number.
-    Promise.all(
-      ATTENTION_LINKS.map(({ search }) =>
-        countTrackingList(shop, {
-          ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
-          now,
-        }),
+  const [statusCounts, attentionCounts, deletedByStatus, perDay, deadCounts, recentDead, delivery, digest] =
+    await Promise.all([
+      Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
+      // The list's own WHERE for each link, so the dashboard's number is the list's number.
+      Promise.all(
+        ATTENTION_LINKS.map(({ search }) =>
+          countTrackingList(shop, {
+            ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
+            now,
+          }),
+        ),
       ),
-    ),
-    // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
-    // (shop, status, …) index over every row of the shop to avoid a sort.
-    prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
-    createdPerDay(shop, new Date(days[0])),
-    countDeadLetters(shop),
-    listDeadLetters(shop, RECENT_DEAD_LETTERS),
-  ]);
+      // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
+      // (shop, status, …) index over every row of the shop to avoid a sort.
+      prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
+      createdPerDay(shop, new Date(days[0])),
+      countDeadLetters(shop),
+      listDeadLetters(shop, RECENT_DEAD_LETTERS),
+      countLateAndStalled(shop, now),
+      dailyDigest(shop, now),
+    ]);
 
   const deleted = new Map<string, number>();
   for (const row of deletedByStatus) deleted.set(row.status, (deleted.get(row.status) ?? 0) + 1);
@@ -75,6 +88,8 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       number
     >,
     deadLetters: { total: deadCounts.total, recent: recentDead.slice(0, RECENT_DEAD_LETTERS) },
+    delivery,
+    digest,
   };
 }
 

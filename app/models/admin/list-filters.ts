@@ -21,7 +21,7 @@ export const SYNC_FILTER_VALUES: readonly SyncFilter[] = [
   ...new Set<SyncFilter>([...(Object.keys(SYNC_GROUPS) as SyncGroup[]), ...SYNC_STATES]),
 ];
 
-export const VIEWS = ["all", "attention", "exceptions", "stalled", "archived"] as const;
+export const VIEWS = ["all", "attention", "exceptions", "late", "stalled", "archived"] as const;
 export type TrackingView = (typeof VIEWS)[number];
 
 /**

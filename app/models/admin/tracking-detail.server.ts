@@ -8,6 +8,7 @@ import {
   type TrackingChanges,
 } from "~/pipeline/change-push/tracking-changes.server";
 import { trackingMoreClientForShop } from "~/models/settings.server";
+import { estimateView, PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
 import { TrackingMoreError, type Tracking as RemoteTracking } from "~/trackingmore";
 import { parseLastEvent } from "./last-event";
 
@@ -37,7 +38,10 @@ const FINAL_STATUSES = new Set(["delivered", "expired"]);
 
 export async function getTrackingDetail(shop: string, id: string, now = new Date()) {
   const [row, catalog] = await Promise.all([
-    prisma.tracking.findFirst({ where: { id, shop, syncState: { not: "deleted" } } }),
+    prisma.tracking.findFirst({
+      where: { id, shop, syncState: { not: "deleted" } },
+      include: { promise: { select: PROMISE_VIEW_SELECT } },
+    }),
     loadCarrierCatalog(shop),
   ]);
   if (!row) throw new NotFoundError(`No tracking ${id}`);
@@ -76,6 +80,8 @@ export async function getTrackingDetail(shop: string, id: string, now = new Date
     estimatedDeliveryAt: row.estimatedDeliveryAt?.toISOString() ?? null,
     statusUpdatedAt: row.statusUpdatedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
+    estimate: estimateView(row.status, row.promise),
+    remoteArea: row.promise?.remoteArea ?? null,
   };
 }
 

@@ -1,5 +1,7 @@
 import prisma, { type Prisma } from "~/db/client.server";
 import { DEFAULT_STALLED_AFTER_DAYS } from "~/models/settings.server";
+import { lateWhere, stalledBranches } from "~/models/delivery-promise/attention.server";
+import { PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS, type SyncFilter, type TrackingView } from "./list-filters";
 
@@ -11,8 +13,27 @@ export type ListStatus = TrackingStatus;
 
 export { SYNC_GROUPS, VIEWS, type SyncGroup, type TrackingView } from "./list-filters";
 
-export const SORT_FIELDS = ["createdAt", "trackingNumber", "status", "updatedAt"] as const;
+export const SORT_FIELDS = [
+  "createdAt",
+  "trackingNumber",
+  "status",
+  "updatedAt",
+  "estimatedDeliveryAt",
+  "lastEventAt",
+] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
+const DATE_SORTS: readonly SortField[] = ["createdAt", "updatedAt", "estimatedDeliveryAt", "lastEventAt"];
+/** Sorts on columns that may be empty: the list then holds the rows that have a value. */
+const NULLABLE_SORTS = ["estimatedDeliveryAt", "lastEventAt"] as const;
+/**
+ * The late view reads newest first by the estimate that made it late, unless the merchant chose
+ * a sort: an index serves that order, where "newest created" would sort every late parcel of a
+ * shop with a backlog. (The stalled view keeps the creation order: it holds parcels that never
+ * had a carrier event.)
+ */
+const VIEW_SORTS: Partial<Record<TrackingView, SortField>> = {
+  late: "estimatedDeliveryAt",
+};
 
 export interface TrackingListQuery {
   view: TrackingView;
@@ -61,7 +82,11 @@ export function parseTrackingListQuery(
     sync: pick(params.get("sync") ?? params.get("state"), SYNC_FILTER_VALUES, ""),
     createdFrom: DATE.test(params.get("from") ?? "") ? params.get("from")! : "",
     createdTo: DATE.test(params.get("to") ?? "") ? params.get("to")! : "",
-    sort: pick(params.get("sort"), SORT_FIELDS, "createdAt"),
+    sort: pick(
+      params.get("sort"),
+      SORT_FIELDS,
+      VIEW_SORTS[pick(params.get("view"), VIEWS, "all")] ?? "createdAt",
+    ),
     direction: pick(params.get("dir"), ["asc", "desc"] as const, "desc"),
     after: params.get("after"),
     before: params.get("before"),
@@ -92,6 +117,10 @@ export function displaySyncState(row: { syncState: string; deadAt: Date | null }
 
 export function trackingListWhere(shop: string, query: TrackingListQuery): Prisma.TrackingWhereInput {
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
+  if (query.view === "late") and.push(lateWhere(query.now ?? new Date()));
+  // Sorted by the estimate or the last event: the parcels that have one (a keyset cannot step
+  // over nulls).
+  for (const field of NULLABLE_SORTS) if (query.sort === field) and.push({ [field]: { not: null } });
   if (query.view === "attention") and.push(inSyncStates(SYNC_GROUPS.attention));
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
   if (query.view === "stalled") and.push(stalledWhere(query));
@@ -136,18 +165,12 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
   return { AND: and };
 }
 
-/** Still on its way, and no carrier event (or, before the first one, no creation) for N days. */
-export const STALLED_STATUSES = ["pending", "notfound", "transit", "pickup"] as const;
-function stalledBranches(query: TrackingListQuery): Prisma.TrackingWhereInput[] {
-  const cutoff = new Date((query.now ?? new Date()).getTime() - query.stalledAfterDays * 86_400_000);
-  const status = { in: [...STALLED_STATUSES] };
-  return [
-    { status, lastEventAt: { lt: cutoff } },
-    { status, lastEventAt: null, createdAt: { lt: cutoff } },
-  ];
+/** The stalled view: see app/models/delivery-promise/attention.server.ts. */
+function stalledWhereOf(query: TrackingListQuery): Prisma.TrackingWhereInput[] {
+  return stalledBranches(query.stalledAfterDays, query.now ?? new Date());
 }
 function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
-  return { OR: stalledBranches(query) };
+  return { OR: stalledWhereOf(query) };
 }
 
 /**
@@ -159,7 +182,7 @@ export async function countTrackingList(shop: string, query: TrackingListQuery):
   if (query.view !== "stalled") return prisma.tracking.count({ where: trackingListWhere(shop, query) });
   const rest = trackingListWhere(shop, { ...query, view: "all" });
   const counts = await Promise.all(
-    stalledBranches(query).map((branch) =>
+    stalledWhereOf(query).map((branch) =>
       prisma.tracking.count({ where: { AND: [...(rest.AND as Prisma.TrackingWhereInput[]), branch] } }),
     ),
   );
@@ -199,7 +222,7 @@ function cursorValue(row: TrackingListRow, sort: SortField): string | number {
 }
 
 function keysetAfter(sort: SortField, direction: "asc" | "desc", cursor: Cursor): Prisma.TrackingWhereInput {
-  const value = sort === "createdAt" || sort === "updatedAt" ? new Date(Number(cursor.v)) : String(cursor.v);
+  const value = DATE_SORTS.includes(sort) ? new Date(Number(cursor.v)) : String(cursor.v);
   const strict = direction === "desc" ? "lt" : "gt";
   const inclusive = direction === "desc" ? "lte" : "gte";
   // "(sort, id) after the cursor", written so the first part is a plain range the index can
@@ -232,6 +255,8 @@ export const LIST_SELECT = {
   lastError: true,
   createdAt: true,
   updatedAt: true,
+  estimatedDeliveryAt: true,
+  promise: { select: PROMISE_VIEW_SELECT },
 } satisfies Prisma.TrackingSelect;
 
 export type TrackingListRow = Prisma.TrackingGetPayload<{ select: typeof LIST_SELECT }>;
@@ -309,6 +334,7 @@ export const CSV_COLUMNS = [
   "archived",
   "sync",
   "createdAt",
+  "estimatedDeliveryAt",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
@@ -326,6 +352,8 @@ function csvValue(row: TrackingListRow, column: CsvColumn, words: CsvWords): str
       return words.dateTime(row.lastEventAt);
     case "createdAt":
       return words.dateTime(row.createdAt);
+    case "estimatedDeliveryAt":
+      return words.dateTime(row.estimatedDeliveryAt);
     default:
       return row[column] ?? "";
   }

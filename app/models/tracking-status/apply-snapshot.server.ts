@@ -40,6 +40,7 @@ export const SNAPSHOT_ROW_SELECT = {
   checkpoints: true,
   milestones: true,
   transitDays: true,
+  originCountry: true,
   remoteUpdatedAt: true,
   statusUpdatedAt: true,
   syncState: true,
@@ -125,6 +126,9 @@ export function snapshotFields(row: SnapshotRow, snapshot: RemoteTracking) {
     checkpoints: JSON.stringify([...snapshot.checkpoints].reverse().map(toStored)),
     milestones: JSON.stringify(milestones),
     transitDays: snapshot.transitDays ?? row.transitDays,
+    // The country the carrier was resolved for wins; TrackingMore's fills it in when unknown
+    // (delivery estimates and analytics key routes by it).
+    originCountry: row.originCountry ?? (snapshot.originalCountry?.toUpperCase() || null),
   };
 }
 
@@ -183,6 +187,7 @@ export function decideSnapshot(row: SnapshotRow, snapshot: RemoteTracking): Snap
     fields.checkpoints === (row.checkpoints ?? NO_CHECKPOINTS) &&
     fields.milestones === (row.milestones ?? NO_MILESTONES) &&
     (fields.transitDays ?? null) === row.transitDays &&
+    fields.originCountry === row.originCountry &&
     (fields.lastEvent ?? null) === row.lastEvent;
   if (unchanged) return { outcome: "unchanged" };
   return { outcome: "applied", fields, version, statusChanged: fields.status !== row.status };
@@ -299,10 +304,11 @@ const PLAN_COLUMNS: [keyof SnapshotRow, string][] = [
   ["checkpoints", "text"],
   ["milestones", "text"],
   ["transitDays", "integer"],
+  ["originCountry", "text"],
   ["remoteUpdatedAt", "timestamp(3)"],
   ["statusUpdatedAt", "timestamp(3)"],
 ];
-/** Rows a statement: 100 rows of 13 parameters stay far under both databases' limits. */
+/** Rows a statement: 100 rows of 14 parameters stay far under both databases' limits. */
 const PLANS_A_STATEMENT = 200;
 
 /**

@@ -30,6 +30,7 @@ export interface TrackingDraft {
   customerEmail: string | null;
   customerPhone: string | null;
   destinationCode: string | null;
+  destinationPostcode: string | null;
   logisticsChannel: string | null;
   orderCreatedAt: Date | null;
 }
@@ -184,6 +185,7 @@ export function mapFulfillmentToTrackings(
     customerEmail,
     customerPhone,
     destinationCode: countryCode,
+    destinationPostcode: present(destination?.zip) ?? present(shipping?.zip),
     logisticsChannel:
       present(fulfillment.service) && fulfillment.service !== "manual"
         ? present(fulfillment.service)

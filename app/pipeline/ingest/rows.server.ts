@@ -38,6 +38,7 @@ export function newTrackingRow(shop: string, draft: TrackingDraft) {
     customerEmail: draft.customerEmail,
     customerPhone: draft.customerPhone,
     destinationCode: draft.destinationCode,
+    destinationPostcode: draft.destinationPostcode,
     logisticsChannel: draft.logisticsChannel,
     orderCreatedAt: draft.orderCreatedAt,
     syncState: "pending" satisfies SyncState,

@@ -34,6 +34,7 @@ export const shopifyAddressSchema = z.object({
   phone: text,
   country_code: text,
   company: text,
+  zip: text,
 });
 
 export const shopifyLineItemSchema = z.object({

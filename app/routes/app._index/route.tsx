@@ -27,6 +27,7 @@ import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { BarChart, CategoryBars } from "./components/bar-chart";
 import { DeadLettersCard } from "./components/dead-letters-card";
+import { DeliveryCard, DigestCard } from "./components/delivery-card";
 import { SetupGuide } from "./components/setup-guide";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -169,27 +170,31 @@ export default function Dashboard() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {t("dashboard.attention")}
-              </Text>
-              {ATTENTION_LINKS.map(({ key, search }) => (
-                <InlineStack key={key} align="space-between">
-                  <RemixLink to={`/app/trackings?${search}`}>
-                    {t(`dashboard.attention.${key}` as MessageKey)}
-                  </RemixLink>
-                  <Text
-                    as="span"
-                    fontWeight="semibold"
-                    tone={dashboard.attention[key] > 0 ? "critical" : "subdued"}
-                  >
-                    {dashboard.attention[key]}
-                  </Text>
-                </InlineStack>
-              ))}
-            </BlockStack>
-          </Card>
+          <BlockStack gap="400">
+            <DeliveryCard delivery={dashboard.delivery} />
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("dashboard.attention")}
+                </Text>
+                {ATTENTION_LINKS.map(({ key, search }) => (
+                  <InlineStack key={key} align="space-between">
+                    <RemixLink to={`/app/trackings?${search}`}>
+                      {t(`dashboard.attention.${key}` as MessageKey)}
+                    </RemixLink>
+                    <Text
+                      as="span"
+                      fontWeight="semibold"
+                      tone={dashboard.attention[key] > 0 ? "critical" : "subdued"}
+                    >
+                      {dashboard.attention[key]}
+                    </Text>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            </Card>
+            <DigestCard digest={dashboard.digest} />
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>

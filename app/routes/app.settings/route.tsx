@@ -23,18 +23,21 @@ import { BehaviourCard } from "./components/behaviour-card";
 import { CarrierMappingReportCard } from "./components/carrier-mapping-report-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
 import { DataRequestsCard } from "./components/data-requests-card";
+import { DeliveryPromiseCard } from "./components/delivery-promise-card";
+import { airCargoEnabled, setAirCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, overrides, backfill, mappingReport, dataRequests] = await Promise.all([
+  const [settings, overrides, backfill, mappingReport, dataRequests, airCargo] = await Promise.all([
     getShopSettings(session.shop),
     listCarrierOverrides(session.shop),
     latestBackfill(session.shop),
     carrierMappingReport(session.shop),
     listCustomerDataReports(session.shop),
+    airCargoEnabled(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill, mappingReport, dataRequests });
+  return json({ settings, overrides, backfill, mappingReport, dataRequests, airCargoEnabled: airCargo });
 };
 
 export type SettingsActionData =
@@ -63,6 +66,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           ...(form.has("stalledAfterDays") ? { stalledAfterDays: String(form.get("stalledAfterDays")) } : {}),
           trackingUrlInNotifications: form.get("trackingUrlInNotifications") === "true",
         });
+        return json<SettingsActionData>({ ok: true, intent });
+      case "deliveryPromises":
+        await setAirCargoEnabled(shop, form.get("airCargoEnabled") === "true");
         return json<SettingsActionData>({ ok: true, intent });
       case "overrides": {
         let rows: { trackingCompany: string; carrierCode: string; country?: string }[] = [];
@@ -98,7 +104,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill, mappingReport, dataRequests } = useLoaderData<typeof loader>();
+  const { settings, overrides, backfill, mappingReport, dataRequests, airCargoEnabled } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -129,6 +136,11 @@ export default function SettingsPage() {
               settings={settings}
               busy={busyIntent === "behaviour"}
               errorText={errorText}
+              onSubmit={send}
+            />
+            <DeliveryPromiseCard
+              airCargoEnabled={airCargoEnabled}
+              busy={busyIntent === "deliveryPromises"}
               onSubmit={send}
             />
             <CarrierOverridesCard

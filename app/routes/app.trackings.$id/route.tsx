@@ -5,6 +5,9 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { EstimateDetail } from "~/components/delivery-estimate";
+import { airCargoView, lookUpAirWaybill } from "~/models/delivery-promise/air-cargo.server";
+import { AirCargoCard } from "./components/air-cargo-card";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
@@ -34,7 +37,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       getTrackingDetail(session.shop, params.id ?? ""),
       adminFormatters(request, session.shop),
     ]);
-    const carrierSwitches = await carrierSwitchesOf(session.shop, tracking.id);
+    const [carrierSwitches, airCargo] = await Promise.all([
+      carrierSwitchesOf(session.shop, tracking.id),
+      airCargoView(session.shop, tracking.id),
+    ]);
     const { latest } = tracking;
     return json({
       tracking: {
@@ -42,6 +48,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         checkpoints: tracking.checkpoints.map((c) => ({ ...c, timeLabel: format.dateTime(c.time) })),
       },
       carrierSwitches,
+      airCargo,
       carrierLabel: tracking.carrierCode ? carrierName(tracking.carrierCode, format.locale) : "",
       summary: {
         status: tracking.status,
@@ -93,6 +100,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       await retryDeadLetters(shop, { ids: [id] });
       return json<ActionData>({ ok: true, intent });
     }
+    if (intent === "airCargo") {
+      await lookUpAirWaybill(shop, id);
+      return json<ActionData>({ ok: true, intent });
+    }
     if (intent === "refresh") {
       return json<ActionData>({ ok: true, intent, refresh: await refreshTrackingNow(shop, id) });
     }
@@ -129,7 +140,7 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking, summary, carrierLabel, carrierSwitches } = useLoaderData<typeof loader>();
+  const { tracking, summary, carrierLabel, carrierSwitches, airCargo } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -199,6 +210,14 @@ export default function TrackingDetailPage() {
               </Banner>
             )}
             <StatusSummary summary={summary} />
+            {airCargo.eligible && (
+              <AirCargoCard
+                airCargo={airCargo}
+                busy={busy}
+                error={fieldErrors.airCargo ? t(`errors.${fieldErrors.airCargo}` as MessageKey) : undefined}
+                onLookUp={() => send({ intent: "airCargo" })}
+              />
+            )}
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
@@ -219,6 +238,27 @@ export default function TrackingDetailPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            {tracking.remoteArea && (
+              <Banner tone="info" title={t("remote.title")}>
+                {t("remote.detail")}
+              </Banner>
+            )}
+            {["transit", "pickup", "undelivered", "exception"].includes(tracking.status) && (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    {t("estimate.title")}
+                  </Text>
+                  {tracking.estimate ? (
+                    <EstimateDetail estimate={tracking.estimate} />
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      {t("estimate.none")}
+                    </Text>
+                  )}
+                </BlockStack>
+              </Card>
+            )}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -2,7 +2,17 @@ import { readBoundedFormData } from "~/lib/body-limit.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Banner, Box, Card, IndexTable, Link, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import {
+  Banner,
+  Box,
+  Card,
+  IndexTable,
+  InlineStack,
+  Link,
+  Page,
+  Text,
+  useIndexResourceState,
+} from "@shopify/polaris";
 import { useMemo } from "react";
 import { answerModelErrors, formIds } from "~/lib/admin-route.server";
 import { BlockingBanners, useBlockingStates } from "~/components/blocking-banners";
@@ -15,8 +25,10 @@ import {
   listTrackings,
   parseTrackingListQuery,
 } from "~/models/admin/trackings-list.server";
+import { EstimateCell, RemoteAreaBadge } from "~/components/delivery-estimate";
 import { useTranslation } from "~/i18n";
 import { carrierName } from "~/models/carriers/carriers.server";
+import { estimateView } from "~/models/delivery-promise/view";
 import { getShopSettings } from "~/models/settings.server";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
@@ -104,6 +116,12 @@ export default function TrackingsList() {
           {row.daysInTransit}
         </Text>
       </IndexTable.Cell>
+      <IndexTable.Cell>
+        <InlineStack gap="100" wrap={false}>
+          <EstimateCell estimate={estimateView(row.status, row.promise)} />
+          <RemoteAreaBadge remote={row.promise?.remoteArea} />
+        </InlineStack>
+      </IndexTable.Cell>
       <IndexTable.Cell>{row.archived ? t("trackings.archivedYes") : ""}</IndexTable.Cell>
       <IndexTable.Cell>{row.createdLabel}</IndexTable.Cell>
     </IndexTable.Row>
@@ -140,6 +158,7 @@ export default function TrackingsList() {
             { title: t("trackings.col.sync") },
             { title: t("trackings.col.lastUpdate") },
             { title: t("trackings.col.daysInTransit"), alignment: "end" },
+            { title: t("trackings.col.estimate") },
             { title: t("trackings.col.archived") },
             { title: t("trackings.col.created") },
           ]}

@@ -23,6 +23,7 @@ const HEADERS: Record<CsvColumn, MessageKey> = {
   archived: "trackings.col.archived",
   sync: "trackings.col.sync",
   createdAt: "trackings.col.created",
+  estimatedDeliveryAt: "trackings.col.estimate",
 };
 
 // The list's filtered rows as CSV, streamed page by page so a large export never sits in memory.

@@ -19,6 +19,9 @@ interface OrderTracking {
   syncStateLabel: string;
   lastEvent: string | null;
   appPath: string;
+  /** The delivery estimate in the admin's words, or null (delivered, or not estimated yet). */
+  estimateLabel: string | null;
+  estimate: { state: "expected" | "late" } | null;
 }
 
 type LoadState = { kind: "loading" } | { kind: "failed" } | { kind: "loaded"; trackings: OrderTracking[] };
@@ -98,6 +101,11 @@ function Extension() {
                   {tracking.syncStateLabel}
                 </s-badge>
               </s-stack>
+              {tracking.estimateLabel && (
+                <s-badge tone={tracking.estimate?.state === "late" ? "warning" : "info"}>
+                  {tracking.estimateLabel}
+                </s-badge>
+              )}
               {tracking.lastEvent && <s-text color="subdued">{tracking.lastEvent}</s-text>}
               <s-link href={`app:${tracking.appPath}`}>{i18n.translate("open")}</s-link>
             </s-stack>

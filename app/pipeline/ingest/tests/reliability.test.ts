@@ -251,7 +251,7 @@ if (testProvider() === "postgresql") {
             carrierCode: "ups",
           })),
         });
-        const root = path.resolve(__dirname, "../..");
+        const root = path.resolve(__dirname, "../../../..");
         for (let n = 0; n < 2; n++) {
           workers.push(
             spawn(process.execPath, ["--import", "tsx", "app/cli/worker.ts"], {

@@ -248,6 +248,26 @@ export function TrackingFilters({
     },
     { label: t("trackings.sort.status"), value: "status asc", directionLabel: t("trackings.sort.az") },
     { label: t("trackings.sort.status"), value: "status desc", directionLabel: t("trackings.sort.za") },
+    {
+      label: t("trackings.sort.estimate"),
+      value: "estimatedDeliveryAt asc",
+      directionLabel: t("trackings.sort.soonest"),
+    },
+    {
+      label: t("trackings.sort.estimate"),
+      value: "estimatedDeliveryAt desc",
+      directionLabel: t("trackings.sort.latest"),
+    },
+    {
+      label: t("trackings.sort.lastEvent"),
+      value: "lastEventAt asc",
+      directionLabel: t("trackings.sort.oldest"),
+    },
+    {
+      label: t("trackings.sort.lastEvent"),
+      value: "lastEventAt desc",
+      directionLabel: t("trackings.sort.newest"),
+    },
   ];
 
   return (

@@ -212,7 +212,7 @@ describe("GET /app/trackings/export.csv", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).trim().split("\r\n");
     expect(lines[0]).toBe(
-      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created",
+      "Tracking number,Carrier,Order,Title,Customer,Customer email,Status,Last event,Last update,Archived,TrackingMore,Created,Estimated delivery",
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain("'=HYPERLINK(1)");

@@ -1,5 +1,6 @@
 import { translate, type Locale, type MessageKey } from "~/i18n";
 import type { StorefrontParcel } from "~/models/storefront-tracking.server";
+import { formatEstimateRange } from "~/models/delivery-promise/view";
 
 // The storefront tracking page as Liquid for the shop's theme: plain HTML and a little inline
 // CSS. Every value a customer or carrier wrote is escaped for HTML *and* Liquid (`{`, `}`), so
@@ -86,6 +87,23 @@ function statusWords(locale: Locale, status: string): string {
   return words === key ? status : words;
 }
 
+function estimateHtml(locale: Locale, parcel: StorefrontParcel): SafeHtml | string {
+  const estimate = parcel.estimate;
+  if (!estimate) return "";
+  const t = (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
+  return html`<dt>${t("estimate.title")}</dt>
+    <dd data-estimate="${estimate.state}">
+      ${
+        estimate.state === "late"
+          ? t("estimate.late")
+          : html`${formatEstimateRange(estimate, locale)}
+              <span class="tb-location"
+                >${t("storefront.estimateConfidence", { percent: estimate.confidence })}</span
+              >`
+      }
+    </dd>`;
+}
+
 function parcelHtml(locale: Locale, parcel: StorefrontParcel, index: number, total: number): SafeHtml {
   const t = (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
   const lastEvent = parcel.lastEvent ?? parcel.checkpoints[0]?.description ?? null;
@@ -99,6 +117,7 @@ function parcelHtml(locale: Locale, parcel: StorefrontParcel, index: number, tot
       <dd>${parcel.trackingNumber}</dd>
       <dt>${t("storefront.status")}</dt>
       <dd data-status="${parcel.status}">${statusWords(locale, parcel.status)}</dd>
+      ${estimateHtml(locale, parcel)}
       <dt>${t("storefront.lastEvent")}</dt>
       <dd>
         ${lastEvent ?? t("storefront.noEvents")}${

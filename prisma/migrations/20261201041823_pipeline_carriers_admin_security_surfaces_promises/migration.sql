@@ -99,6 +99,98 @@ CREATE TABLE "FlowTriggerEvent" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- CreateTable
+CREATE TABLE "DeliveryPromise" (
+    "trackingId" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL,
+    "originCountry" TEXT NOT NULL DEFAULT '',
+    "destinationCountry" TEXT NOT NULL DEFAULT '',
+    "shipDay" TEXT NOT NULL,
+    "shippedAt" DATETIME NOT NULL,
+    "deliveredAt" DATETIME,
+    "deliveryDays" INTEGER,
+    "status" TEXT NOT NULL,
+    "hadException" BOOLEAN NOT NULL DEFAULT false,
+    "hadFailedAttempt" BOOLEAN NOT NULL DEFAULT false,
+    "eddEarliestAt" DATETIME,
+    "eddLatestAt" DATETIME,
+    "eddConfidence" INTEGER,
+    "eddSource" TEXT,
+    "eddShopDeliveries" INTEGER NOT NULL DEFAULT 0,
+    "eddCarrierDeliveries" INTEGER NOT NULL DEFAULT 0,
+    "remoteArea" BOOLEAN,
+    "remoteCheckedAt" DATETIME,
+    "trackingUpdatedAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "DeliveryPromise_trackingId_fkey" FOREIGN KEY ("trackingId") REFERENCES "Tracking" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CarrierDailyStats" (
+    "shop" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL,
+    "originCountry" TEXT NOT NULL,
+    "destinationCountry" TEXT NOT NULL,
+    "parcels" INTEGER NOT NULL,
+    "delivered" INTEGER NOT NULL,
+    "deliveredWithEdd" INTEGER NOT NULL,
+    "deliveredWithinEdd" INTEGER NOT NULL,
+    "exceptions" INTEGER NOT NULL,
+    "failedAttempts" INTEGER NOT NULL,
+
+    PRIMARY KEY ("shop", "day", "carrierCode", "originCountry", "destinationCountry")
+);
+
+-- CreateTable
+CREATE TABLE "CarrierDailyDays" (
+    "shop" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "carrierCode" TEXT NOT NULL,
+    "originCountry" TEXT NOT NULL,
+    "destinationCountry" TEXT NOT NULL,
+    "days" INTEGER NOT NULL,
+    "parcels" INTEGER NOT NULL,
+
+    PRIMARY KEY ("shop", "day", "carrierCode", "originCountry", "destinationCountry", "days")
+);
+
+-- CreateTable
+CREATE TABLE "TransitTimeStats" (
+    "carrierCode" TEXT NOT NULL,
+    "originCountry" TEXT NOT NULL,
+    "destinationCountry" TEXT NOT NULL,
+    "requestedBy" TEXT NOT NULL,
+    "total" INTEGER NOT NULL DEFAULT 0,
+    "delivered" INTEGER NOT NULL DEFAULT 0,
+    "ranges" TEXT,
+    "fetchedAt" DATETIME,
+    "nextFetchAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT,
+
+    PRIMARY KEY ("carrierCode", "originCountry", "destinationCountry")
+);
+
+-- CreateTable
+CREATE TABLE "JobCursor" (
+    "name" TEXT NOT NULL PRIMARY KEY,
+    "at" DATETIME NOT NULL,
+    "afterId" TEXT NOT NULL DEFAULT '',
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "AirCargoTrack" (
+    "trackingId" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "awb" TEXT NOT NULL,
+    "origin" TEXT,
+    "destination" TEXT,
+    "events" TEXT NOT NULL,
+    "fetchedAt" DATETIME NOT NULL
+);
+
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
@@ -119,6 +211,7 @@ CREATE TABLE "new_ShopSettings" (
     "proxyPathPrefix" TEXT NOT NULL DEFAULT '/apps/trackbridge',
     "proxyPathPublished" TEXT,
     "proxyPathNextAt" DATETIME,
+    "airCargoEnabled" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -215,6 +308,7 @@ CREATE TABLE "new_Tracking" (
     "checkpoints" TEXT,
     "transitDays" INTEGER,
     "estimatedDeliveryAt" DATETIME,
+    "destinationPostcode" TEXT,
     "statusUpdatedAt" DATETIME,
     "carrierStatus" TEXT,
     "milestones" TEXT,
@@ -248,6 +342,9 @@ CREATE INDEX "Tracking_shop_fulfillmentId_idx" ON "Tracking"("shop", "fulfillmen
 CREATE INDEX "Tracking_syncState_nextAttemptAt_idx" ON "Tracking"("syncState", "nextAttemptAt");
 CREATE INDEX "Tracking_shop_deadAt_idx" ON "Tracking"("shop", "deadAt");
 CREATE INDEX "Tracking_trackingNumber_carrierCode_idx" ON "Tracking"("trackingNumber", "carrierCode");
+CREATE INDEX "Tracking_shop_estimatedDeliveryAt_idx" ON "Tracking"("shop", "estimatedDeliveryAt");
+CREATE INDEX "Tracking_shop_lastEventAt_idx" ON "Tracking"("shop", "lastEventAt");
+CREATE INDEX "Tracking_updatedAt_idx" ON "Tracking"("updatedAt");
 CREATE UNIQUE INDEX "Tracking_shop_carrierCode_trackingNumber_key" ON "Tracking"("shop", "carrierCode", "trackingNumber");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
@@ -266,3 +363,18 @@ CREATE INDEX "FlowTriggerEvent_state_nextAttemptAt_idx" ON "FlowTriggerEvent"("s
 
 -- CreateIndex
 CREATE UNIQUE INDEX "FlowTriggerEvent_shop_handle_eventKey_key" ON "FlowTriggerEvent"("shop", "handle", "eventKey");
+
+-- CreateIndex
+CREATE INDEX "DeliveryPromise_shop_shipDay_idx" ON "DeliveryPromise"("shop", "shipDay");
+
+-- CreateIndex
+CREATE INDEX "DeliveryPromise_remoteCheckedAt_carrierCode_idx" ON "DeliveryPromise"("remoteCheckedAt", "carrierCode");
+
+-- CreateIndex
+CREATE INDEX "DeliveryPromise_shop_carrierCode_originCountry_destinationCountry_deliveredAt_idx" ON "DeliveryPromise"("shop", "carrierCode", "originCountry", "destinationCountry", "deliveredAt");
+
+-- CreateIndex
+CREATE INDEX "TransitTimeStats_nextFetchAt_idx" ON "TransitTimeStats"("nextFetchAt");
+
+-- CreateIndex
+CREATE INDEX "AirCargoTrack_shop_idx" ON "AirCargoTrack"("shop");

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import prisma from "~/db/client.server";
+import {
+  airCargoView,
+  isAirWaybill,
+  lookUpAirWaybill,
+  setAirCargoEnabled,
+} from "~/models/delivery-promise/air-cargo.server";
+import { withPipelineEmulator } from "../support/pipeline";
+
+// Air waybills: off by default, the 20-quota cost shown before a lookup, and the flights and
+// stations TrackingMore's /trackings/aircargo (the emulator) answers stored for the parcel page.
+
+const pipeline = withPipelineEmulator("awb");
+
+const airCalls = () =>
+  pipeline.current().emulator.stats().calls[pipeline.current().apiKey]?.["POST /trackings/aircargo"] ?? 0;
+const quota = async () => (await pipeline.current().client.getUserInfo()).remainingQuota;
+
+async function seed(shop: string, trackingNumber: string, trackingCompany: string, carrierCode = "") {
+  return prisma.tracking.create({
+    data: { shop, orderId: "1", trackingNumber, trackingCompany, carrierCode, syncState: "needs_carrier" },
+  });
+}
+
+describe("air waybills", () => {
+  it("tells an air waybill with an air-cargo company from other numbers", () => {
+    const awb = { trackingNumber: "172-28891936", carrierCode: "", trackingCompany: "Cargolux" };
+    expect(isAirWaybill(awb)).toBe(true);
+    expect(isAirWaybill({ ...awb, trackingNumber: "17228891936" })).toBe(true);
+    expect(isAirWaybill({ ...awb, trackingNumber: "1Z999AA10123456784" })).toBe(false);
+    expect(isAirWaybill({ ...awb, carrierCode: "usps", trackingCompany: "USPS" })).toBe(false);
+  });
+
+  it("is off by default, costs nothing until asked, then stores flights and stations for 20 quota", async () => {
+    const shop = await pipeline.newShop();
+    const tracking = await seed(shop, "172-28891936", "China Cargo Airlines");
+    const calls = airCalls();
+
+    expect(await airCargoView(shop, tracking.id)).toEqual({
+      eligible: true,
+      enabled: false,
+      quotaCost: 20,
+      track: null,
+    });
+    await expect(lookUpAirWaybill(shop, tracking.id)).rejects.toMatchObject({
+      fieldErrors: { airCargo: "air_cargo_off" },
+    });
+    expect(airCalls()).toBe(calls);
+
+    await setAirCargoEnabled(shop, true);
+    const before = await quota();
+    await lookUpAirWaybill(shop, tracking.id);
+    expect(airCalls()).toBe(calls + 1);
+    expect(await quota()).toBe(before - 20);
+    const view = await airCargoView(shop, tracking.id);
+    expect(view.track).toMatchObject({ origin: "PVG", destination: "LAX" });
+    expect(view.track!.events.map((e) => e.station)).toEqual(["PVG", "PVG"]);
+    expect(view.track!.events[1].flightNumber).toMatch(/^CK\d+$/);
+
+    // Another shop sees nothing of it, and cannot spend this shop's quota on it.
+    const other = await pipeline.newShop();
+    expect((await airCargoView(other, tracking.id)).eligible).toBe(false);
+    await expect(lookUpAirWaybill(other, tracking.id)).rejects.toThrow(/No tracking/);
+  });
+
+  it("refuses a number that is not an air waybill without calling TrackingMore", async () => {
+    const shop = await pipeline.newShop();
+    await setAirCargoEnabled(shop, true);
+    const tracking = await seed(shop, "9400100000000000000001", "USPS", "usps");
+    const calls = airCalls();
+    await expect(lookUpAirWaybill(shop, tracking.id)).rejects.toMatchObject({
+      fieldErrors: { airCargo: "not_air_waybill" },
+    });
+    expect(airCalls()).toBe(calls);
+  });
+});
