@@ -16,17 +16,18 @@ const ACCOUNT_WAIT_MS = 3_000;
 /** The states our database knows: no key, a key TrackingMore refused, quota used up. */
 export async function localBlockingStates(
   shop: string,
-  known?: { hasApiKey: boolean },
+  /** What the caller has read already (the dashboard has both), so it is not read twice. */
+  known: { hasApiKey?: boolean; deadLetters?: number } = {},
 ): Promise<BlockingState[]> {
-  const [settings, row, dead] = await Promise.all([
-    known ?? getShopSettings(shop),
+  const [hasApiKey, row, deadTotal] = await Promise.all([
+    known.hasApiKey ?? getShopSettings(shop).then((settings) => settings.hasApiKey),
     prisma.shop.findUnique({ where: { domain: shop }, select: { dispatchPausedReason: true } }),
-    countDeadLetters(shop),
+    known.deadLetters ?? countDeadLetters(shop).then((counts) => counts.total),
   ]);
   // What the pipeline gave up on: listed, with reasons and retry, on the dashboard.
   const deadLetters: BlockingState[] =
-    dead.total > 0 ? [{ kind: "dead_letters", count: dead.total, href: "/app#dead-letters" }] : [];
-  if (!settings.hasApiKey) return [{ kind: "no_api_key" }, ...deadLetters];
+    deadTotal > 0 ? [{ kind: "dead_letters", count: deadTotal, href: "/app#dead-letters" }] : [];
+  if (!hasApiKey) return [{ kind: "no_api_key" }, ...deadLetters];
   if (row?.dispatchPausedReason === "api_key_rejected") return [{ kind: "api_key_rejected" }, ...deadLetters];
   if (row?.dispatchPausedReason === "quota_exhausted") return [{ kind: "quota_exhausted" }, ...deadLetters];
   return deadLetters;

@@ -32,11 +32,15 @@ import { SetupGuide } from "./components/setup-guide";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [dashboard, format, blocking] = await Promise.all([
+  const [dashboard, format] = await Promise.all([
     getDashboard(session.shop),
     adminFormatters(request, session.shop),
-    localBlockingStates(session.shop),
   ]);
+  // The dashboard has read the key's presence and counted the dead letters already.
+  const blocking = await localBlockingStates(session.shop, {
+    hasApiKey: dashboard.hasApiKey,
+    deadLetters: dashboard.deadLetters.total,
+  });
   // The chart's days are UTC calendar days (see createdPerDay); their labels say them the
   // merchant's way.
   const dayFormat = createFormatters(format.locale, "UTC");
