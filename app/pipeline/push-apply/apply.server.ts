@@ -9,7 +9,12 @@ import {
   type SnapshotPlan,
   type SnapshotRow,
 } from "~/models/tracking-status/apply-snapshot.server";
-import { durableQueue, PermanentFailure, type Claim } from "~/pipeline/queue/durable-queue.server";
+import {
+  durableQueue,
+  keysByToken,
+  PermanentFailure,
+  type Claim,
+} from "~/pipeline/queue/durable-queue.server";
 import { parseTracking, type Tracking as RemoteTracking } from "~/trackingmore";
 import { confirmPushes } from "./push-confirmation.server";
 
@@ -213,8 +218,7 @@ async function applyPushes(pushes: ReadPush[], clock: () => Date, snapshotFor: S
     trackings.map((row) => [rowKey(row.shop, row.carrierCode, row.trackingNumber), row]),
   );
 
-  const byToken = new Map<string, string[]>();
-  for (const { claim } of pushes) byToken.set(claim.token, [...(byToken.get(claim.token) ?? []), claim.key]);
+  const byToken = keysByToken(pushes.map((p) => p.claim));
 
   return prisma.$transaction(async (tx) => {
     const held = new Set<string>();

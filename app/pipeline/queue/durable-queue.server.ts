@@ -72,6 +72,13 @@ export class ClaimLost extends Error {
   }
 }
 
+/** Claims' keys grouped by the claim (token) they were taken in: one statement per claim. */
+export function keysByToken(claims: readonly Pick<Claim, "key" | "token">[]): Map<string, string[]> {
+  const byToken = new Map<string, string[]>();
+  for (const { key, token } of claims) byToken.set(token, [...(byToken.get(token) ?? []), key]);
+  return byToken;
+}
+
 const q = (identifier: string) => `"${identifier}"`;
 
 /** `?` → `$n` for PostgreSQL, numbering from `first`. */
@@ -98,7 +105,7 @@ export class DurableQueue {
   /**
    * Claims up to `limit` due rows: not dead, not processed (the stage's `where`), due
    * (`nextAttemptAt` unset or past) and not leased (or the lease expired). Returns the claims,
-   * oldest first; read the rows with `heldBy(token)`.
+   * oldest first; read the rows by key and token (`fenced`).
    */
   async claim({ where, orderBy, limit, now = new Date() }: ClaimOptions): Promise<Claim[]> {
     const { table, key, leaseMs } = this.definition;
@@ -140,9 +147,7 @@ export class DurableQueue {
     if (claims.length === 0) return new Set();
     const { table, key, leaseMs } = this.definition;
     const held = new Set<string>();
-    const byToken = new Map<string, string[]>();
-    for (const claim of claims) byToken.set(claim.token, [...(byToken.get(claim.token) ?? []), claim.key]);
-    for (const [token, keys] of byToken) {
+    for (const [token, keys] of keysByToken(claims)) {
       const markers = sqlParameterMarkers(keys.length + 3);
       const rows = await prisma.$queryRawUnsafe<{ key: string }[]>(
         `UPDATE ${q(table)} SET "leaseUntil" = ${markers[0]}
@@ -244,9 +249,7 @@ export class DurableQueue {
   /** A fenced update of claimed rows through Prisma (the stage's table delegate). */
   async updateFenced(claims: Claim[], data: Record<string, unknown>): Promise<number> {
     let count = 0;
-    const byToken = new Map<string, string[]>();
-    for (const claim of claims) byToken.set(claim.token, [...(byToken.get(claim.token) ?? []), claim.key]);
-    for (const [token, keys] of byToken) {
+    for (const [token, keys] of keysByToken(claims)) {
       const result = await this.delegate().updateMany({
         where: { [this.definition.key]: { in: keys }, leaseOwner: token },
         data,
