@@ -90,6 +90,7 @@ describe("the admin in the merchant's language and time zone", { timeout: 40_000
       "/app/trackings?view=exceptions",
       `/app/trackings/${trackingId}`,
       "/app/settings",
+      "/app/analytics",
     ]) {
       problems.length = 0;
       await openAdminPage(page, app, shop, pathname);
