@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { embeddedAppUrl, mintSessionToken } from "../../devkit/shopify";
+import { findChromium } from "../support/chromium";
 import { applyTestEnvironment, TEST_APP } from "../support/env";
 
 // The built app (scripts/serve.mjs) in a child process on a free port, and headless Chromium
@@ -10,7 +11,6 @@ import { applyTestEnvironment, TEST_APP } from "../support/env";
 
 const root = path.resolve(__dirname, "../..");
 export const SCREENSHOTS = path.join(__dirname, "screenshots");
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export interface RunningApp {
   origin: string;
@@ -106,12 +106,10 @@ export async function startBuiltApp(
 export async function launchBrowser(
   options: { args?: string[]; env?: Record<string, string> } = {},
 ): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
+  const executablePath = findChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       "--headless",
       "--no-sandbox",

@@ -11,6 +11,7 @@ import {
   Link,
   Page,
   Text,
+  useBreakpoints,
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useMemo } from "react";
@@ -34,6 +35,7 @@ import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
 import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
 import { useCsvExport } from "./components/export-button";
+import { CardSelectionBar, TrackingCard } from "./components/tracking-cards";
 import { TrackingFilters } from "./components/tracking-filters";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -82,6 +84,8 @@ export default function TrackingsList() {
     useIndexResourceState(resources);
   const bulk = useBulkActions(selectedResources, clearSelection);
   const csvExport = useCsvExport();
+  // Below Polaris's small breakpoint (a phone) the table becomes a list of stacked cards.
+  const { smDown: phone } = useBreakpoints();
 
   const goToPage = (cursor: { after?: string; before?: string }) => {
     const next = new URLSearchParams(searchParams);
@@ -91,6 +95,16 @@ export default function TrackingsList() {
     if (cursor.before) next.set("before", cursor.before);
     setSearchParams(next);
   };
+
+  const cardMarkup = rows.map((row, index) => (
+    <TrackingCard
+      key={row.id}
+      row={row}
+      position={index}
+      selected={selectedResources.includes(row.id)}
+      onSelectionChange={handleSelectionChange}
+    />
+  ));
 
   const rowMarkup = rows.map((row, index) => (
     <IndexTable.Row id={row.id} key={row.id} position={index} selected={selectedResources.includes(row.id)}>
@@ -142,7 +156,16 @@ export default function TrackingsList() {
       <BulkActionsBar bulk={bulk} />
       <Card padding="0">
         <TrackingFilters query={query} carriers={carriers} loading={navigation.state === "loading"} />
+        {phone && (
+          <CardSelectionBar
+            rowCount={rows.length}
+            selectedCount={allResourcesSelected ? rows.length : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
+            actions={[...bulk.promoted, ...bulk.more]}
+          />
+        )}
         <IndexTable
+          condensed={phone}
           resourceName={{ singular: t("trackings.resourceSingular"), plural: t("trackings.resourcePlural") }}
           itemCount={rows.length}
           selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
@@ -181,7 +204,7 @@ export default function TrackingsList() {
             onPrevious: () => previousCursor && goToPage({ before: previousCursor }),
           }}
         >
-          {rowMarkup}
+          {phone ? cardMarkup : rowMarkup}
         </IndexTable>
       </Card>
     </Page>
