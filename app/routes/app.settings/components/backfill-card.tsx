@@ -33,6 +33,7 @@ export function BackfillCard({ job }: { job: Job | null }) {
   const { t } = useTranslation();
   const estimator = useFetcher<EstimateResponse>();
   const starter = useFetcher<{ ok: boolean; fieldErrors?: Record<string, string> }>();
+  const canceller = useFetcher<{ ok: boolean }>();
   const revalidator = useRevalidator();
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [to, setTo] = useState(() => isoDay(new Date()));
@@ -88,7 +89,18 @@ export function BackfillCard({ job }: { job: Job | null }) {
             <span id="backfill-progress" hidden>
               {t("backfill.progressLabel")}
             </span>
-            {job.lastError && (
+            {running && (
+              <InlineStack>
+                <Button
+                  tone="critical"
+                  loading={canceller.state !== "idle"}
+                  onClick={() => canceller.submit({ intent: "cancelBackfill" }, { method: "post" })}
+                >
+                  {t("backfill.cancel")}
+                </Button>
+              </InlineStack>
+            )}
+            {job.lastError && job.state !== "cancelled" && (
               <Banner tone="warning">{t("backfill.lastError", { error: job.lastError })}</Banner>
             )}
           </BlockStack>
