@@ -276,6 +276,8 @@ export async function latestBackfill(shop: string) {
     trackingsAdded: job.trackingsAdded,
     lastError: job.lastError,
     finishedAt: job.finishedAt?.toISOString() ?? null,
+    /** A worker still holds it: a cancelled import finishing the page it was on. */
+    finishingPage: job.leaseOwner !== null && job.leaseUntil !== null && job.leaseUntil > new Date(),
   };
 }
 

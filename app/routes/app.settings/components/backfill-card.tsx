@@ -21,6 +21,7 @@ interface Job {
   ordersEstimated: number;
   trackingsAdded: number;
   lastError: string | null;
+  finishingPage: boolean;
 }
 
 type EstimateResponse =
@@ -39,14 +40,16 @@ export function BackfillCard({ job }: { job: Job | null }) {
   const [to, setTo] = useState(() => isoDay(new Date()));
   const running = job !== null && (job.state === "queued" || job.state === "running");
 
-  // The job runs in the background; the page asks for its progress while it does.
+  // The job runs in the background; the page asks for its progress while it does (and, once
+  // cancelled, until the page it was on is counted).
+  const watching = running || job?.finishingPage === true;
   useEffect(() => {
-    if (!running) return;
+    if (!watching) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle") revalidator.revalidate();
     }, 1_500);
     return () => clearInterval(timer);
-  }, [running, revalidator]);
+  }, [watching, revalidator]);
 
   const estimate = estimator.data?.ok ? estimator.data.estimate : null;
   const errors = {
