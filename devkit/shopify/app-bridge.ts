@@ -3,6 +3,7 @@
 // the contextual save bar outside the app's iframe with the labels of the element's buttons and
 // clicks them when the merchant does; here the element draws that bar itself (a region named
 // "Unsaved changes" fixed at the top), so a test can click Save and Discard as a merchant would.
+// The app's `ui-nav-menu` links are hidden, as Shopify admin shows them in its sidebar.
 //
 // It runs in the page (Playwright's `addInitScript`), before the app's scripts: only the page's
 // own globals, no imports and nothing a compiler would lower into helper functions.
@@ -23,14 +24,18 @@ export function installAppBridgeStandIn(): void {
     if (!element.showing) return;
     const bar = document.createElement("div");
     bar.setAttribute("role", "region");
-    bar.setAttribute("aria-label", "Unsaved changes");
+    bar.setAttribute(
+      "aria-label",
+      document.documentElement.lang.startsWith("zh") ? "未保存的更改" : "Unsaved changes",
+    );
     bar.setAttribute(
       "style",
       "position:fixed;inset:0 0 auto 0;z-index:2147483647;display:flex;gap:8px;align-items:center;" +
         "padding:10px 16px;background:#1a1a1a;color:#fff;font:600 14px system-ui,sans-serif",
     );
     const label = document.createElement("span");
-    label.textContent = "Unsaved changes";
+    // Shopify admin speaks the merchant's language, as the app's page does.
+    label.textContent = document.documentElement.lang.startsWith("zh") ? "未保存的更改" : "Unsaved changes";
     label.setAttribute("style", "flex:1");
     bar.append(label);
     // Discard first, Save last, as Shopify admin orders them.
@@ -87,6 +92,14 @@ export function installAppBridgeStandIn(): void {
     }
   }
   customElements.define("ui-save-bar", SaveBarStandIn);
+  // Shopify admin shows the app's menu in its own sidebar: inside the app the links are hooks only.
+  class NavMenuStandIn extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: "open" });
+    }
+  }
+  customElements.define("ui-nav-menu", NavMenuStandIn);
 
   const byId = (id: string) => bars().find((bar) => bar.id === id);
   (window as unknown as { shopify: unknown }).shopify = {

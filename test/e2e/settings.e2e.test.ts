@@ -58,6 +58,11 @@ let page: Page;
 const settingsRow = () => prisma.shopSettings.findUniqueOrThrow({ where: { shop } });
 /** The save bar as the merchant sees it: App Bridge's (drawn by the stand-in) or the fallback. */
 const saveBar = (p: Page) => p.getByRole("region", { name: /Unsaved changes|未保存的更改/ });
+/** Both widths from the top of the page, where the save bar sits. */
+async function screenshotFromTop(p: Page, name: string) {
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await screenshotWidths(p, name);
+}
 
 beforeAll(async () => {
   emulator = await startAdminEmulator([{ apiKey, email: "settings-e2e@example.com", quota: 700 }]);
@@ -104,10 +109,10 @@ describe("settings as one form", { timeout: 60_000 }, () => {
     await page.getByRole("button", { name: "Copy", exact: true }).click();
     await page.getByRole("button", { name: "Copied", exact: true }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
-    await screenshotWidths(page, "settings-form-clean-en");
+    await screenshotFromTop(page, "settings-form-clean-en");
     await openAdminPage(page, app, shop, "/app/settings", "zh-CN");
     await page.getByRole("heading", { name: "回写到 Shopify" }).waitFor();
-    await screenshotWidths(page, "settings-form-clean-zh-CN");
+    await screenshotFromTop(page, "settings-form-clean-zh-CN");
   });
 
   it("saves two changed sections with the save bar's one Save, and both are there after a reload", async () => {
@@ -117,7 +122,7 @@ describe("settings as one form", { timeout: 60_000 }, () => {
     await page.getByLabel("Stalled after (days without a carrier update)").fill("12");
     await writeBack.uncheck();
     await saveBar(page).waitFor();
-    await screenshotWidths(page, "settings-form-dirty-en");
+    await screenshotFromTop(page, "settings-form-dirty-en");
 
     await saveBar(page).getByRole("button", { name: "Save" }).click();
     await page.getByText("Settings saved.").waitFor();
@@ -135,7 +140,7 @@ describe("settings as one form", { timeout: 60_000 }, () => {
     await openAdminPage(page, app, shop, "/app/settings", "zh-CN");
     await page.getByLabel("标题模板").fill("Discard me");
     await saveBar(page).waitFor();
-    await screenshotWidths(page, "settings-form-dirty-zh-CN");
+    await screenshotFromTop(page, "settings-form-dirty-zh-CN");
     await saveBar(page).getByRole("button", { name: "放弃" }).click();
     await saveBar(page).waitFor({ state: "detached" });
     expect(await page.getByLabel("标题模板").inputValue()).toBe("{{first_item}}{{more_items}}");
@@ -180,14 +185,14 @@ describe("settings as one form", { timeout: 60_000 }, () => {
     await saveBar(page).waitFor();
     expect(await readTrackingMoreApiKey(shop)).toBe(apiKey);
     expect((await settingsRow()).stalledAfterDays).toBe(12);
-    await screenshotWidths(page, "settings-form-error-en");
+    await screenshotFromTop(page, "settings-form-error-en");
 
     await openAdminPage(page, app, shop, "/app/settings", "zh-CN");
     await page.getByLabel("TrackingMore API 密钥").fill("tm-not-a-real-key-42");
     await saveBar(page).getByRole("button", { name: "保存" }).click();
     await page.getByText("未保存任何内容。请修正下方标出的字段，然后再次保存。").waitFor();
     expect(await page.getByLabel("TrackingMore API 密钥").inputValue()).toBe("tm-not-a-real-key-42");
-    await screenshotWidths(page, "settings-form-error-zh-CN");
+    await screenshotFromTop(page, "settings-form-error-zh-CN");
   });
 
   it("saves from the bar at the top of the page where App Bridge's save bar is missing", async () => {
@@ -200,7 +205,7 @@ describe("settings as one form", { timeout: 60_000 }, () => {
         .check();
       await saveBar(tab).waitFor();
       await tab.setViewportSize({ width: 1280, height: 900 });
-      await screenshotWidths(tab, "settings-form-fallback-bar-en");
+      await screenshotFromTop(tab, "settings-form-fallback-bar-en");
       await saveBar(tab).getByRole("button", { name: "Save" }).click();
       await tab.getByText("Settings saved.").waitFor();
       await expect.poll(async () => (await settingsRow()).airCargoEnabled, POLL).toBe(true);
@@ -236,6 +241,6 @@ describe("settings as one form", { timeout: 60_000 }, () => {
     expect(await prisma.tracking.count({ where: { shop } })).toBe(job.trackingsAdded);
     await page.getByText(`Cancelled — ${job.ordersSeen} orders imported`, { exact: false }).waitFor(POLL);
     await page.getByRole("button", { name: "Check what it would import" }).scrollIntoViewIfNeeded();
-    await screenshotWidths(page, "settings-import-cancelled-en");
+    await screenshotFromTop(page, "settings-import-cancelled-en");
   });
 });
