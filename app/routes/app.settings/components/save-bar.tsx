@@ -78,7 +78,7 @@ export function SettingsSaveBar({ dirty, saving, onSave, onDiscard }: Props) {
     <>
       {dirty && (
         <div
-          style={{ position: "sticky", top: 0, zIndex: 500 }}
+          style={{ position: "sticky", top: 0, zIndex: 500, marginBlockEnd: "var(--p-space-400)" }}
           role="region"
           aria-label={t("settings.form.unsaved")}
         >
