@@ -2,6 +2,7 @@ import { BROWSER_USER_AGENT, embeddedAppUrl, mintSessionToken, type SessionToken
 import { deliveryRequest, signDelivery, signWebhookBody, type DeliveryInput } from "./webhooks";
 
 export * from "./admin";
+export * from "./app-bridge";
 export * from "./app-proxy";
 export * from "./payloads";
 export * from "./webhooks";

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { embeddedAppUrl, mintSessionToken } from "../../devkit/shopify";
+import { embeddedAppUrl, installAppBridgeStandIn, mintSessionToken } from "../../devkit/shopify";
 import { findChromium } from "../support/chromium";
 import { applyTestEnvironment, TEST_APP } from "../support/env";
 
@@ -36,7 +36,7 @@ function snapshotBuild(): string {
 /** Starts the production build against this test file's database and the given emulator. */
 export async function startBuiltApp(
   trackingMoreBaseUrl: string,
-  options: { shopifyOrdersFile?: string } = {},
+  options: { shopifyOrdersFile?: string; shopifyPageDelayMs?: number } = {},
 ): Promise<RunningApp> {
   if (!existsSync(path.join(root, "build/index.js")))
     throw new Error("run `npm run build` before the e2e tests");
@@ -51,6 +51,7 @@ export async function startBuiltApp(
     RUN_WORKER_IN_WEB: "true",
     LOG_LEVEL: "warn",
     SHOPIFY_STUB_ORDERS: options.shopifyOrdersFile ?? "",
+    SHOPIFY_STUB_PAGE_DELAY_MS: String(options.shopifyPageDelayMs ?? 0),
   });
   const stub = path.join(__dirname, "shopify-admin-stub.mjs");
   const copy = snapshotBuild();
@@ -133,12 +134,14 @@ export async function launchBrowser(
  * - Document loads carry `embedded=1&shop&host&id_token`, as Shopify admin's iframe URL does.
  * - Anything not on the app's origin (Shopify's CDN, fonts, images) is answered empty, so the
  *   test never reaches the internet and does not wait for it.
+ * - With `appBridge`, App Bridge's save bar and `shopify.saveBar` are there (devkit's stand-in);
+ *   without, the page runs as it would where App Bridge failed to load.
  */
 export async function embeddedContext(
   browser: Browser,
   app: RunningApp,
   shop: string,
-  options: { locale?: string; timezoneId?: string } = {},
+  options: { locale?: string; timezoneId?: string; appBridge?: boolean } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 1000 },
@@ -148,6 +151,13 @@ export async function embeddedContext(
     userAgent:
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0 Safari/537.36",
   });
+  if (options.appBridge) {
+    // As source text: the test compiler may wrap named functions in a `__name` helper the page
+    // does not have.
+    await context.addInitScript({
+      content: `var __name = (target) => target;\n(${installAppBridgeStandIn.toString()})();`,
+    });
+  }
   await context.route("**/*", async (route) => {
     const request = route.request();
     const url = new URL(request.url());

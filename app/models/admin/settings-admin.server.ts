@@ -4,43 +4,35 @@ import {
   saveTrackingMoreAccountEmail,
   saveTrackingMoreApiKey,
   updateShopSettings,
+  DEFAULT_TITLE_TEMPLATE,
   type CancelledFulfillmentAction,
   type OrderIdFormat,
+  type ShopSettingsChanges,
 } from "~/models/settings.server";
+import { setAirCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
 import { loadCarrierCatalog, normaliseCompanyName } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import { TrackingMoreError } from "~/trackingmore";
 
-// What the Settings page changes. The API key is checked against TrackingMore (user info)
-// before it is stored; an unreachable TrackingMore is a different answer from a wrong key.
+// What the Settings page changes, saved as one form. The API key is checked against TrackingMore
+// (user info) before it is stored; an unreachable TrackingMore is a different answer from a wrong key.
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CARRIER_CODE = /^[a-z0-9][a-z0-9-]{1,59}$/;
 
-/** Validates the key with TrackingMore's user info, then stores it encrypted. */
-export async function connectTrackingMore(shop: string, apiKey: string): Promise<{ remainingQuota: number }> {
-  const key = apiKey.trim();
-  if (key.length < 8 || /\s/.test(key)) throw new ValidationError({ apiKey: "invalid_api_key" });
+/** The key as TrackingMore sees it: its quota left, or the field error the merchant reads. */
+async function checkTrackingMoreKey(key: string): Promise<{ remainingQuota: number }> {
   const client = trackingMoreClientForKey(key);
   // Paused after a 429 (by any worker): say so now rather than hold the page for minutes.
   if (await client.rateLimitedUntil()) throw new ValidationError({ apiKey: "trackingmore_unreachable" });
-  let remainingQuota: number;
   try {
-    remainingQuota = (await client.getUserInfo()).remainingQuota;
+    return { remainingQuota: (await client.getUserInfo()).remainingQuota };
   } catch (error) {
     if (error instanceof TrackingMoreError && error.retryable) {
       throw new ValidationError({ apiKey: "trackingmore_unreachable" });
     }
     throw new ValidationError({ apiKey: "rejected_api_key" });
   }
-  await saveTrackingMoreApiKey(shop, key);
-  return { remainingQuota };
-}
-
-export async function saveAccountEmail(shop: string, email: string): Promise<void> {
-  const value = email.trim();
-  if (!EMAIL.test(value)) throw new ValidationError({ accountEmail: "invalid_email" });
-  await saveTrackingMoreAccountEmail(shop, value);
 }
 
 export interface BehaviourInput {
@@ -53,13 +45,12 @@ export interface BehaviourInput {
   trackingUrlInNotifications?: boolean;
 }
 
-export async function saveBehaviour(shop: string, input: BehaviourInput) {
-  const fieldErrors: Record<string, string> = {};
+function checkBehaviour(input: BehaviourInput, fieldErrors: Record<string, string>): ShopSettingsChanges {
   if (input.orderIdFormat !== "name" && input.orderIdFormat !== "id") fieldErrors.orderIdFormat = "invalid";
   if (!["archive", "delete", "keep"].includes(input.cancelledFulfillmentAction)) {
     fieldErrors.cancelledFulfillmentAction = "invalid";
   }
-  const titleTemplate = input.titleTemplate.trim();
+  const titleTemplate = String(input.titleTemplate ?? "").trim();
   if (titleTemplate.length > 255) fieldErrors.titleTemplate = "too_long";
   const stalledAfterDays = input.stalledAfterDays === undefined ? undefined : Number(input.stalledAfterDays);
   if (
@@ -67,15 +58,73 @@ export async function saveBehaviour(shop: string, input: BehaviourInput) {
     !(Number.isInteger(stalledAfterDays) && stalledAfterDays >= 1 && stalledAfterDays <= 90)
   )
     fieldErrors.stalledAfterDays = "days_range";
-  if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
-  return updateShopSettings(shop, {
-    createOnFulfillment: input.createOnFulfillment,
+  return {
+    createOnFulfillment: input.createOnFulfillment === true,
     orderIdFormat: input.orderIdFormat as OrderIdFormat,
-    titleTemplate: titleTemplate || "{{first_item}}{{more_items}}",
+    titleTemplate: titleTemplate || DEFAULT_TITLE_TEMPLATE,
     cancelledFulfillmentAction: input.cancelledFulfillmentAction as CancelledFulfillmentAction,
     ...(stalledAfterDays === undefined ? {} : { stalledAfterDays }),
-    trackingUrlInNotifications: input.trackingUrlInNotifications,
-  });
+    ...(input.trackingUrlInNotifications === undefined
+      ? {}
+      : { trackingUrlInNotifications: input.trackingUrlInNotifications === true }),
+  };
+}
+
+export interface CarrierOverrideInput {
+  trackingCompany: string;
+  carrierCode: string;
+  country?: string;
+}
+
+/**
+ * The Settings form's sections the merchant changed; an absent section stays as it is. The API
+ * key and account email are present only when the merchant typed a new one (they are never sent
+ * to the page, so there is nothing to compare with).
+ */
+export interface SettingsFormInput {
+  apiKey?: string;
+  accountEmail?: string;
+  behaviour?: BehaviourInput;
+  writeBackEnabled?: boolean;
+  airCargoEnabled?: boolean;
+  overrides?: CarrierOverrideInput[];
+}
+
+/**
+ * Saves the changed sections of the Settings form as one: every section is checked first (a
+ * new API key with TrackingMore, too), and when any field is wrong nothing is saved and every
+ * field error comes back at once. Returns the quota of a newly connected key.
+ */
+export async function saveSettingsForm(
+  shop: string,
+  input: SettingsFormInput,
+): Promise<{ remainingQuota?: number }> {
+  const fieldErrors: Record<string, string> = {};
+  const apiKey = input.apiKey?.trim();
+  if (apiKey !== undefined && (apiKey.length < 8 || /\s/.test(apiKey)))
+    fieldErrors.apiKey = "invalid_api_key";
+  const accountEmail = input.accountEmail?.trim();
+  if (accountEmail !== undefined && !EMAIL.test(accountEmail)) fieldErrors.accountEmail = "invalid_email";
+  const changes: ShopSettingsChanges = input.behaviour ? checkBehaviour(input.behaviour, fieldErrors) : {};
+  if (input.writeBackEnabled !== undefined) changes.writeBackEnabled = input.writeBackEnabled === true;
+  const overrides = input.overrides ? await checkCarrierOverrides(shop, input.overrides, fieldErrors) : null;
+  let remainingQuota: number | undefined;
+  if (apiKey !== undefined && !fieldErrors.apiKey) {
+    try {
+      ({ remainingQuota } = await checkTrackingMoreKey(apiKey));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      Object.assign(fieldErrors, error.fieldErrors);
+    }
+  }
+  if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
+
+  if (apiKey !== undefined) await saveTrackingMoreApiKey(shop, apiKey);
+  if (accountEmail !== undefined) await saveTrackingMoreAccountEmail(shop, accountEmail);
+  if (Object.keys(changes).length > 0) await updateShopSettings(shop, changes);
+  if (input.airCargoEnabled !== undefined) await setAirCargoEnabled(shop, input.airCargoEnabled === true);
+  if (overrides) await replaceCarrierOverrides(shop, overrides);
+  return remainingQuota === undefined ? {} : { remainingQuota };
 }
 
 export async function listCarrierOverrides(shop: string) {
@@ -91,25 +140,27 @@ export async function listCarrierOverrides(shop: string) {
   }));
 }
 
+type CleanOverride = { trackingCompany: string; country: string; carrierCode: string };
+
 /**
- * Replaces the shop's overrides with the table the merchant saved. `country` (two letters, or
- * empty for every country) scopes an override to parcels shipped from that country.
+ * The merchant's override table, cleaned (empty rows dropped). `country` (two letters, or empty
+ * for every country) scopes an override to parcels shipped from that country.
  */
-export async function saveCarrierOverrides(
+async function checkCarrierOverrides(
   shop: string,
-  rows: { trackingCompany: string; carrierCode: string; country?: string }[],
-) {
-  const fieldErrors: Record<string, string> = {};
+  rows: CarrierOverrideInput[],
+  fieldErrors: Record<string, string>,
+): Promise<CleanOverride[]> {
   const seen = new Set<string>();
   const catalog = await loadCarrierCatalog(shop);
-  const clean = rows
+  const clean = (Array.isArray(rows) ? rows : [])
     .map((row, index) => ({
       index,
-      trackingCompany: normaliseCompanyName(String(row.trackingCompany ?? "")),
-      country: String(row.country ?? "")
+      trackingCompany: normaliseCompanyName(String(row?.trackingCompany ?? "")),
+      country: String(row?.country ?? "")
         .trim()
         .toUpperCase(),
-      carrierCode: String(row.carrierCode ?? "")
+      carrierCode: String(row?.carrierCode ?? "")
         .trim()
         .toLowerCase(),
     }))
@@ -124,19 +175,17 @@ export async function saveCarrierOverrides(
     if (!CARRIER_CODE.test(row.carrierCode) || !catalog.has(row.carrierCode))
       fieldErrors[`overrides.${row.index}.carrierCode`] = "unknown_carrier";
   }
-  if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
+  return clean.map(({ trackingCompany, country, carrierCode }) => ({
+    trackingCompany,
+    country,
+    carrierCode,
+  }));
+}
+
+/** Replaces the shop's overrides with the table the merchant saved. */
+async function replaceCarrierOverrides(shop: string, rows: CleanOverride[]) {
   await prisma.$transaction([
     prisma.carrierOverride.deleteMany({ where: { shop } }),
-    ...clean.map((row) =>
-      prisma.carrierOverride.create({
-        data: {
-          shop,
-          trackingCompany: row.trackingCompany,
-          country: row.country,
-          carrierCode: row.carrierCode,
-        },
-      }),
-    ),
+    ...rows.map((row) => prisma.carrierOverride.create({ data: { shop, ...row } })),
   ]);
-  return listCarrierOverrides(shop);
 }

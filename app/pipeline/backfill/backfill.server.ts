@@ -226,6 +226,8 @@ async function remainingQuota(shop: string): Promise<number | null> {
 }
 
 const ACTIVE = ["queued", "running"];
+/** States a job ends in: nothing claims it again. */
+export type BackfillEndState = "done" | "failed" | "cancelled";
 
 export const backfillQueue = durableQueue({
   stage: "backfill",
@@ -247,6 +249,19 @@ export async function startBackfill(shop: string, from: string, to: string, orde
   });
 }
 
+/**
+ * The merchant stops the shop's running import. Only the state changes: a worker holding the job
+ * finishes the page it is on (its counts are kept) and nothing claims the job again, so it stops
+ * at its next page. Returns whether a running import was stopped.
+ */
+export async function cancelBackfill(shop: string, now = new Date()): Promise<boolean> {
+  const { count } = await prisma.backfillJob.updateMany({
+    where: { shop, state: { in: ACTIVE } },
+    data: { state: "cancelled", finishedAt: now },
+  });
+  return count > 0;
+}
+
 export async function latestBackfill(shop: string) {
   const job = await prisma.backfillJob.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
   if (!job) return null;
@@ -261,6 +276,8 @@ export async function latestBackfill(shop: string) {
     trackingsAdded: job.trackingsAdded,
     lastError: job.lastError,
     finishedAt: job.finishedAt?.toISOString() ?? null,
+    /** A worker still holds it: a cancelled import finishing the page it was on. */
+    finishingPage: job.leaseOwner !== null && job.leaseUntil !== null && job.leaseUntil > new Date(),
   };
 }
 
@@ -278,6 +295,10 @@ export async function runBackfillStep(adminForShop: AdminForShop, now = new Date
   if (!claim) return 0;
   const job = await prisma.backfillJob.findFirst({ where: { id: claim.key, leaseOwner: claim.token } });
   if (!job) return 0;
+  // From here on the state is only ever moved on from an active one: a cancel that lands while
+  // this page runs stays cancelled.
+  const stillActive = { ...queue.fenced(claim), state: { in: ACTIVE } };
+  await prisma.backfillJob.updateMany({ where: stillActive, data: { state: "running" } });
   try {
     const orders = await queue.whileHeld([claim], async () => {
       const admin = await adminForShop(job.shop);
@@ -291,28 +312,35 @@ export async function runBackfillStep(adminForShop: AdminForShop, now = new Date
         added += (await applyFulfillment(job.shop, "backfill", mapping, settings)).created;
       }
       const finished = !page.hasNextPage || !page.endCursor;
-      await queue.updateFenced([claim], {
-        cursor: finished ? job.cursor : page.endCursor,
-        ordersSeen: { increment: page.orders.length },
-        trackingsFound: { increment: found },
-        trackingsAdded: { increment: added },
-        state: finished ? "done" : "running",
-        finishedAt: finished ? new Date() : null,
-        attempts: 0,
-        lastError: null,
-        leaseOwner: null,
-        leaseUntil: null,
-      });
+      await prisma.$transaction([
+        prisma.backfillJob.updateMany({
+          where: stillActive,
+          data: { state: finished ? "done" : "running", finishedAt: finished ? new Date() : null },
+        }),
+        prisma.backfillJob.updateMany({
+          where: queue.fenced(claim),
+          data: {
+            cursor: finished ? job.cursor : page.endCursor,
+            ordersSeen: { increment: page.orders.length },
+            trackingsFound: { increment: found },
+            trackingsAdded: { increment: added },
+            attempts: 0,
+            lastError: null,
+            leaseOwner: null,
+            leaseUntil: null,
+          },
+        }),
+      ]);
       return page.orders.length;
     });
     return Math.max(1, orders);
   } catch (error) {
     // Shopify may be briefly unavailable: retried with back-off, dead-lettered after a few hours
     // (the merchant sees it failed, with the reason, and can retry from where it stopped).
-    const outcome = await queue.fail(claim, error, { now, extra: { state: "running" } });
+    const outcome = await queue.fail(claim, error, { now });
     if (outcome === "dead")
-      await prisma.backfillJob.update({
-        where: { id: job.id },
+      await prisma.backfillJob.updateMany({
+        where: { id: job.id, state: { in: ACTIVE } },
         data: { state: "failed", finishedAt: new Date() },
       });
     return 0;

@@ -2,29 +2,37 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
+import { useState } from "react";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { readBoundedFormData } from "~/lib/body-limit.server";
-import { estimateBackfill, latestBackfill, startBackfill } from "~/pipeline/backfill/backfill.server";
+import { trackingMoreWebhookUrl } from "~/models/admin/blocking-states.server";
 import {
-  connectTrackingMore,
   listCarrierOverrides,
-  saveAccountEmail,
-  saveBehaviour,
-  saveCarrierOverrides,
+  saveSettingsForm,
+  type SettingsFormInput,
 } from "~/models/admin/settings-admin.server";
 import { carrierMappingReport } from "~/models/carriers/mapping-report.server";
+import { airCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
 import { listCustomerDataReports } from "~/models/privacy.server";
 import { getShopSettings } from "~/models/settings.server";
+import {
+  cancelBackfill,
+  estimateBackfill,
+  latestBackfill,
+  startBackfill,
+} from "~/pipeline/backfill/backfill.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { authenticate } from "~/shopify.server";
-import { ApiKeyCard } from "./components/api-key-card";
 import { BackfillCard } from "./components/backfill-card";
 import { BehaviourCard } from "./components/behaviour-card";
 import { CarrierMappingReportCard } from "./components/carrier-mapping-report-card";
 import { CarrierOverridesCard } from "./components/carrier-overrides-card";
+import { ConnectionCard } from "./components/connection-card";
 import { DataRequestsCard } from "./components/data-requests-card";
 import { DeliveryPromiseCard } from "./components/delivery-promise-card";
-import { airCargoEnabled, setAirCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
+import { SettingsSaveBar } from "./components/save-bar";
+import { changedSections, savedValues, type SettingsValues } from "./components/settings-values";
+import { WriteBackCard } from "./components/write-back-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -37,11 +45,57 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     airCargoEnabled(session.shop),
   ]);
   // getShopSettings holds no secret: only whether a key is set and its last four characters.
-  return json({ settings, overrides, backfill, mappingReport, dataRequests, airCargoEnabled: airCargo });
+  return json({
+    settings,
+    overrides,
+    backfill,
+    mappingReport,
+    dataRequests,
+    airCargoEnabled: airCargo,
+    webhookUrl: trackingMoreWebhookUrl(),
+  });
 };
 
 export type SettingsActionData =
-  { ok: true; intent: string; remainingQuota?: number } | { ok: false; fieldErrors: Record<string, string> };
+  | { ok: true; intent: string; remainingQuota?: number; savedAt?: string }
+  | { ok: false; fieldErrors: Record<string, string> };
+
+/** The form's changed sections, sent as one JSON field; anything else than an object is empty. */
+function parseSettingsForm(raw: string): SettingsFormInput {
+  try {
+    const value = JSON.parse(raw) as unknown;
+    if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+    const input = value as Record<string, unknown>;
+    const text = (field: string) => (typeof input[field] === "string" ? (input[field] as string) : undefined);
+    const flag = (field: string) =>
+      typeof input[field] === "boolean" ? (input[field] as boolean) : undefined;
+    const behaviour = input.behaviour as Record<string, unknown> | undefined;
+    return {
+      apiKey: text("apiKey"),
+      accountEmail: text("accountEmail"),
+      writeBackEnabled: flag("writeBackEnabled"),
+      airCargoEnabled: flag("airCargoEnabled"),
+      behaviour:
+        behaviour && typeof behaviour === "object"
+          ? {
+              createOnFulfillment: behaviour.createOnFulfillment === true,
+              orderIdFormat: String(behaviour.orderIdFormat ?? ""),
+              titleTemplate: String(behaviour.titleTemplate ?? ""),
+              cancelledFulfillmentAction: String(behaviour.cancelledFulfillmentAction ?? ""),
+              ...(behaviour.stalledAfterDays === undefined
+                ? {}
+                : { stalledAfterDays: String(behaviour.stalledAfterDays) }),
+              trackingUrlInNotifications: behaviour.trackingUrlInNotifications === true,
+            }
+          : undefined,
+      overrides: Array.isArray(input.overrides)
+        ? (input.overrides as SettingsFormInput["overrides"])
+        : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
@@ -50,35 +104,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = String(form.get("intent") ?? "");
   return answerModelErrors(async () => {
     switch (intent) {
-      case "apiKey": {
-        const { remainingQuota } = await connectTrackingMore(shop, String(form.get("apiKey") ?? ""));
-        return json<SettingsActionData>({ ok: true, intent, remainingQuota });
-      }
-      case "accountEmail":
-        await saveAccountEmail(shop, String(form.get("accountEmail") ?? ""));
-        return json<SettingsActionData>({ ok: true, intent });
-      case "behaviour":
-        await saveBehaviour(shop, {
-          createOnFulfillment: form.get("createOnFulfillment") === "true",
-          orderIdFormat: String(form.get("orderIdFormat") ?? ""),
-          titleTemplate: String(form.get("titleTemplate") ?? ""),
-          cancelledFulfillmentAction: String(form.get("cancelledFulfillmentAction") ?? ""),
-          ...(form.has("stalledAfterDays") ? { stalledAfterDays: String(form.get("stalledAfterDays")) } : {}),
-          trackingUrlInNotifications: form.get("trackingUrlInNotifications") === "true",
-        });
-        return json<SettingsActionData>({ ok: true, intent });
-      case "deliveryPromises":
-        await setAirCargoEnabled(shop, form.get("airCargoEnabled") === "true");
-        return json<SettingsActionData>({ ok: true, intent });
-      case "overrides": {
-        let rows: { trackingCompany: string; carrierCode: string; country?: string }[] = [];
-        try {
-          rows = JSON.parse(String(form.get("overrides") ?? "[]")) as typeof rows;
-        } catch {
-          rows = [];
-        }
-        await saveCarrierOverrides(shop, Array.isArray(rows) ? rows : []);
-        return json<SettingsActionData>({ ok: true, intent });
+      case "saveSettings": {
+        const saved = await saveSettingsForm(shop, parseSettingsForm(String(form.get("settings") ?? "{}")));
+        return json<SettingsActionData>({ ok: true, intent, savedAt: new Date().toISOString(), ...saved });
       }
       case "estimateBackfill": {
         const estimate = await estimateBackfill(
@@ -97,6 +125,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           Number(form.get("ordersEstimated") ?? 0),
         );
         return json<SettingsActionData>({ ok: true, intent });
+      case "cancelBackfill":
+        await cancelBackfill(shop);
+        return json<SettingsActionData>({ ok: true, intent });
       default:
         return json<SettingsActionData>({ ok: false, fieldErrors: { intent: "invalid" } }, { status: 400 });
     }
@@ -104,51 +135,108 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { settings, overrides, backfill, mappingReport, dataRequests, airCargoEnabled } =
-    useLoaderData<typeof loader>();
+  const actionData = useActionData<SettingsActionData>();
+  // After each save the form starts again from what is now saved (a new API key field is empty).
+  return <SettingsForm key={actionData?.ok && actionData.savedAt ? actionData.savedAt : "loaded"} />;
+}
+
+function SettingsForm() {
+  const data = useLoaderData<typeof loader>();
+  const { settings, backfill, mappingReport, dataRequests, webhookUrl } = data;
+  const saved = savedValues(data);
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const { t } = useTranslation();
-  const busyIntent =
-    navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
+  const [values, setValues] = useState<SettingsValues>(saved);
+  const changes = changedSections(saved, values);
+  const dirty = Object.keys(changes).length > 0;
+  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "saveSettings";
+  // Errors belong to the values they were given for: shown until the merchant saves again.
   const fieldErrors = actionData && !actionData.ok ? actionData.fieldErrors : {};
   const errorText = (field: string) =>
     fieldErrors[field] ? t(`errors.${fieldErrors[field]}` as MessageKey) : undefined;
-  const send = (values: Record<string, string>) => submit(values, { method: "post" });
+  const set = <K extends keyof SettingsValues>(field: K, value: SettingsValues[K]) =>
+    setValues((current) => ({ ...current, [field]: value }));
+  const save = () =>
+    submit({ intent: "saveSettings", settings: JSON.stringify(changes) }, { method: "post" });
 
   return (
     <Page title={t("settings.title")}>
+      <SettingsSaveBar dirty={dirty} saving={saving} onSave={save} onDiscard={() => setValues(saved)} />
       <Layout>
+        {actionData && (actionData.ok ? actionData.intent === "saveSettings" && !dirty : true) && (
+          <Layout.Section>
+            {actionData.ok ? (
+              <Banner tone="success">
+                {actionData.remainingQuota !== undefined
+                  ? t("settings.apiKey.saved", { quota: actionData.remainingQuota })
+                  : t("settings.saved")}
+              </Banner>
+            ) : (
+              <Banner tone="critical">{t("settings.form.notSaved")}</Banner>
+            )}
+          </Layout.Section>
+        )}
+        <Layout.AnnotatedSection
+          id="connection"
+          title={t("settings.apiKey.title")}
+          description={t("settings.connection.description")}
+        >
+          <ConnectionCard
+            settings={settings}
+            webhookUrl={webhookUrl}
+            apiKey={values.apiKey}
+            accountEmail={values.accountEmail}
+            onChange={set}
+            errorText={errorText}
+          />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="behaviour"
+          title={t("settings.behaviour.title")}
+          description={t("settings.behaviour.description")}
+        >
+          <BehaviourCard
+            values={values.behaviour}
+            onChange={(behaviour) => set("behaviour", behaviour)}
+            errorText={errorText}
+          />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="write-back"
+          title={t("settings.writeBack.title")}
+          description={t("settings.writeBack.description")}
+        >
+          <WriteBackCard
+            enabled={values.writeBackEnabled}
+            onChange={(enabled) => set("writeBackEnabled", enabled)}
+          />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="delivery-promises"
+          title={t("settings.delivery.title")}
+          description={t("settings.delivery.help")}
+        >
+          <DeliveryPromiseCard
+            airCargoEnabled={values.airCargoEnabled}
+            onChange={(enabled) => set("airCargoEnabled", enabled)}
+          />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="carrier-overrides"
+          title={t("settings.overrides.title")}
+          description={`${t("settings.overrides.help")} ${t("settings.overrides.countryHelp")}`}
+        >
+          <CarrierOverridesCard
+            rows={values.overrides}
+            fieldErrors={fieldErrors}
+            onChange={(rows) => set("overrides", rows)}
+          />
+        </Layout.AnnotatedSection>
+        {/* Reports and jobs, not settings: outside the form and its save bar. */}
         <Layout.Section>
           <BlockStack gap="400">
-            {actionData?.ok &&
-              actionData.intent !== "startBackfill" &&
-              actionData.intent !== "estimateBackfill" && (
-                <Banner tone="success">
-                  {actionData.intent === "apiKey"
-                    ? t("settings.apiKey.saved", { quota: actionData.remainingQuota ?? 0 })
-                    : t("settings.saved")}
-                </Banner>
-              )}
-            <ApiKeyCard settings={settings} busyIntent={busyIntent} errorText={errorText} onSubmit={send} />
-            <BehaviourCard
-              settings={settings}
-              busy={busyIntent === "behaviour"}
-              errorText={errorText}
-              onSubmit={send}
-            />
-            <DeliveryPromiseCard
-              airCargoEnabled={airCargoEnabled}
-              busy={busyIntent === "deliveryPromises"}
-              onSubmit={send}
-            />
-            <CarrierOverridesCard
-              overrides={overrides}
-              busy={busyIntent === "overrides"}
-              fieldErrors={fieldErrors}
-              onSubmit={send}
-            />
             <CarrierMappingReportCard rows={mappingReport} />
             <BackfillCard job={backfill} />
             <DataRequestsCard reports={dataRequests} />

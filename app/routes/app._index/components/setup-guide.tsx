@@ -1,6 +1,7 @@
-import { BlockStack, Box, Button, Card, Icon, InlineStack, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Box, Button, Card, Icon, InlineStack, Text } from "@shopify/polaris";
 import { CheckCircleIcon } from "@shopify/polaris-icons";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
+import { CopyableUrlField } from "~/components/copyable-url-field";
 import { useTranslation } from "~/i18n";
 
 function Step({
@@ -54,15 +55,6 @@ export function SetupGuide({
   webhookUrl: string;
 }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(webhookUrl);
-      setCopied(true);
-    } catch {
-      // Without clipboard access the URL stays selectable in the field.
-    }
-  };
   return (
     <Card>
       <BlockStack gap="400">
@@ -82,17 +74,7 @@ export function SetupGuide({
           )}
         </Step>
         <Step number={2} title={t("setup.webhook.title")} body={t("setup.webhook.body")}>
-          <TextField
-            label={t("setup.webhook.label")}
-            value={webhookUrl}
-            readOnly
-            autoComplete="off"
-            connectedRight={
-              <Button onClick={() => void copy()}>
-                {copied ? t("setup.webhook.copied") : t("setup.webhook.copy")}
-              </Button>
-            }
-          />
+          <CopyableUrlField label={t("setup.webhook.label")} url={webhookUrl} />
         </Step>
         <Step number={3} title={t("setup.theme.title")} body={t("setup.theme.body")}>
           <InlineStack>

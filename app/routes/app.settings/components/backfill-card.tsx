@@ -21,6 +21,7 @@ interface Job {
   ordersEstimated: number;
   trackingsAdded: number;
   lastError: string | null;
+  finishingPage: boolean;
 }
 
 type EstimateResponse =
@@ -33,19 +34,22 @@ export function BackfillCard({ job }: { job: Job | null }) {
   const { t } = useTranslation();
   const estimator = useFetcher<EstimateResponse>();
   const starter = useFetcher<{ ok: boolean; fieldErrors?: Record<string, string> }>();
+  const canceller = useFetcher<{ ok: boolean }>();
   const revalidator = useRevalidator();
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86_400_000)));
   const [to, setTo] = useState(() => isoDay(new Date()));
   const running = job !== null && (job.state === "queued" || job.state === "running");
 
-  // The job runs in the background; the page asks for its progress while it does.
+  // The job runs in the background; the page asks for its progress while it does (and, once
+  // cancelled, until the page it was on is counted).
+  const watching = running || job?.finishingPage === true;
   useEffect(() => {
-    if (!running) return;
+    if (!watching) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle") revalidator.revalidate();
     }, 1_500);
     return () => clearInterval(timer);
-  }, [running, revalidator]);
+  }, [watching, revalidator]);
 
   const estimate = estimator.data?.ok ? estimator.data.estimate : null;
   const errors = {
@@ -88,7 +92,18 @@ export function BackfillCard({ job }: { job: Job | null }) {
             <span id="backfill-progress" hidden>
               {t("backfill.progressLabel")}
             </span>
-            {job.lastError && (
+            {running && (
+              <InlineStack>
+                <Button
+                  tone="critical"
+                  loading={canceller.state !== "idle"}
+                  onClick={() => canceller.submit({ intent: "cancelBackfill" }, { method: "post" })}
+                >
+                  {t("backfill.cancel")}
+                </Button>
+              </InlineStack>
+            )}
+            {job.lastError && job.state !== "cancelled" && (
               <Banner tone="warning">{t("backfill.lastError", { error: job.lastError })}</Banner>
             )}
           </BlockStack>

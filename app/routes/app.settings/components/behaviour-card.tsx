@@ -1,110 +1,77 @@
-import { BlockStack, Button, Card, Checkbox, InlineStack, Select, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { BlockStack, Card, Checkbox, Select, TextField } from "@shopify/polaris";
 import { useTranslation } from "~/i18n";
+import type { BehaviourValues } from "./settings-values";
 
 interface Props {
-  settings: {
-    createOnFulfillment: boolean;
-    orderIdFormat: string;
-    titleTemplate: string;
-    stalledAfterDays: number;
-    cancelledFulfillmentAction: string;
-    trackingUrlInNotifications: boolean;
-  };
-  busy: boolean;
+  values: BehaviourValues;
+  onChange: (values: BehaviourValues) => void;
   errorText: (field: string) => string | undefined;
-  onSubmit: (values: Record<string, string>) => void;
 }
 
 /** How TrackBridge turns fulfillments into trackings. */
-export function BehaviourCard({ settings, busy, errorText, onSubmit }: Props) {
+export function BehaviourCard({ values, onChange, errorText }: Props) {
   const { t } = useTranslation();
-  const [createOnFulfillment, setCreate] = useState(settings.createOnFulfillment);
-  const [orderIdFormat, setOrderIdFormat] = useState(settings.orderIdFormat);
-  const [titleTemplate, setTitleTemplate] = useState(settings.titleTemplate);
-  const [cancelled, setCancelled] = useState(settings.cancelledFulfillmentAction);
-  const [stalledAfterDays, setStalledAfterDays] = useState(String(settings.stalledAfterDays));
-  const [trackingUrl, setTrackingUrl] = useState(settings.trackingUrlInNotifications);
+  const set =
+    <K extends keyof BehaviourValues>(field: K) =>
+    (value: BehaviourValues[K]) =>
+      onChange({ ...values, [field]: value });
   return (
     <Card>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          onSubmit({
-            intent: "behaviour",
-            createOnFulfillment: String(createOnFulfillment),
-            orderIdFormat,
-            titleTemplate,
-            cancelledFulfillmentAction: cancelled,
-            stalledAfterDays,
-            trackingUrlInNotifications: String(trackingUrl),
-          });
-        }}
-      >
-        <BlockStack gap="400">
-          <Text as="h2" variant="headingMd">
-            {t("settings.behaviour.title")}
-          </Text>
-          <Checkbox
-            label={t("settings.behaviour.createOnFulfillment")}
-            checked={createOnFulfillment}
-            onChange={setCreate}
-          />
-          <Select
-            label={t("settings.behaviour.orderIdFormat")}
-            options={[
-              { label: t("settings.behaviour.orderIdFormat.name"), value: "name" },
-              { label: t("settings.behaviour.orderIdFormat.id"), value: "id" },
-            ]}
-            value={orderIdFormat}
-            onChange={setOrderIdFormat}
-            error={errorText("orderIdFormat")}
-          />
-          <TextField
-            label={t("settings.behaviour.titleTemplate")}
-            autoComplete="off"
-            value={titleTemplate}
-            onChange={setTitleTemplate}
-            helpText={t("settings.behaviour.titleTemplateHelp", {
-              firstItem: "{{first_item}}",
-              moreItems: "{{more_items}}",
-            })}
-            error={errorText("titleTemplate")}
-          />
-          <Select
-            label={t("settings.behaviour.cancelled")}
-            options={["archive", "delete", "keep"].map((value) => ({
-              label: t(`settings.behaviour.cancelled.${value as "archive" | "delete" | "keep"}`),
-              value,
-            }))}
-            value={cancelled}
-            onChange={setCancelled}
-            error={errorText("cancelledFulfillmentAction")}
-          />
-          <TextField
-            label={t("settings.behaviour.stalledAfterDays")}
-            type="number"
-            min={1}
-            max={90}
-            autoComplete="off"
-            value={stalledAfterDays}
-            onChange={setStalledAfterDays}
-            helpText={t("settings.behaviour.stalledAfterDaysHelp")}
-            error={errorText("stalledAfterDays")}
-          />
-          <Checkbox
-            label={t("settings.behaviour.trackingUrl")}
-            helpText={t("settings.behaviour.trackingUrlHelp")}
-            checked={trackingUrl}
-            onChange={setTrackingUrl}
-          />
-          <InlineStack align="end">
-            <Button submit variant="primary" loading={busy}>
-              {t("common.save")}
-            </Button>
-          </InlineStack>
-        </BlockStack>
-      </form>
+      <BlockStack gap="400">
+        <Checkbox
+          label={t("settings.behaviour.createOnFulfillment")}
+          checked={values.createOnFulfillment}
+          onChange={set("createOnFulfillment")}
+        />
+        <Select
+          label={t("settings.behaviour.orderIdFormat")}
+          options={[
+            { label: t("settings.behaviour.orderIdFormat.name"), value: "name" },
+            { label: t("settings.behaviour.orderIdFormat.id"), value: "id" },
+          ]}
+          value={values.orderIdFormat}
+          onChange={set("orderIdFormat")}
+          error={errorText("orderIdFormat")}
+        />
+        <TextField
+          label={t("settings.behaviour.titleTemplate")}
+          autoComplete="off"
+          value={values.titleTemplate}
+          onChange={set("titleTemplate")}
+          helpText={t("settings.behaviour.titleTemplateHelp", {
+            firstItem: "{{first_item}}",
+            moreItems: "{{more_items}}",
+          })}
+          error={errorText("titleTemplate")}
+        />
+        <Select
+          label={t("settings.behaviour.cancelled")}
+          options={["archive", "delete", "keep"].map((value) => ({
+            label: t(`settings.behaviour.cancelled.${value as "archive" | "delete" | "keep"}`),
+            value,
+          }))}
+          value={values.cancelledFulfillmentAction}
+          onChange={set("cancelledFulfillmentAction")}
+          error={errorText("cancelledFulfillmentAction")}
+        />
+        <TextField
+          label={t("settings.behaviour.stalledAfterDays")}
+          type="number"
+          min={1}
+          max={90}
+          autoComplete="off"
+          value={values.stalledAfterDays}
+          onChange={set("stalledAfterDays")}
+          helpText={t("settings.behaviour.stalledAfterDaysHelp")}
+          error={errorText("stalledAfterDays")}
+        />
+        <Checkbox
+          label={t("settings.behaviour.trackingUrl")}
+          helpText={t("settings.behaviour.trackingUrlHelp")}
+          checked={values.trackingUrlInNotifications}
+          onChange={set("trackingUrlInNotifications")}
+        />
+      </BlockStack>
     </Card>
   );
 }

@@ -1,22 +1,20 @@
 import { BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
-
-type Row = { trackingCompany: string; country: string; carrierCode: string };
+import type { OverrideRow as Row } from "./settings-values";
 
 interface Props {
-  overrides: Row[];
-  busy: boolean;
+  rows: Row[];
   fieldErrors: Record<string, string>;
-  onSubmit: (values: Record<string, string>) => void;
+  onChange: (rows: Row[]) => void;
 }
 
-/** The shop's own "Shopify tracking company → TrackingMore carrier" table, edited as a whole. */
-export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }: Props) {
+/**
+ * The shop's own "Shopify tracking company → TrackingMore carrier" table, edited as a whole and
+ * saved with the rest of the Settings form.
+ */
+export function CarrierOverridesCard({ rows, fieldErrors, onChange }: Props) {
   const { t } = useTranslation();
-  const [rows, setRows] = useState<Row[]>(() =>
-    overrides.map(({ trackingCompany, country, carrierCode }) => ({ trackingCompany, country, carrierCode })),
-  );
+  const setRows = (update: (current: Row[]) => Row[]) => onChange(update(rows));
   const change = (index: number, field: keyof Row, value: string) =>
     setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
   const error = (index: number, field: keyof Row) => {
@@ -26,12 +24,6 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
   return (
     <Card>
       <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">
-          {t("settings.overrides.title")}
-        </Text>
-        <Text as="p" tone="subdued">
-          {t("settings.overrides.help")} {t("settings.overrides.countryHelp")}
-        </Text>
         {rows.length === 0 && <Text as="p">{t("settings.overrides.empty")}</Text>}
         {rows.map((row, index) => (
           <InlineStack key={index} gap="200" blockAlign="end">
@@ -80,13 +72,6 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
             }
           >
             {t("settings.overrides.add")}
-          </Button>
-          <Button
-            variant="primary"
-            loading={busy}
-            onClick={() => onSubmit({ intent: "overrides", overrides: JSON.stringify(rows) })}
-          >
-            {t("common.save")}
           </Button>
         </InlineStack>
       </BlockStack>

@@ -1,7 +1,7 @@
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { runBackfillStep, type AdminForShop } from "~/pipeline/backfill/backfill.server";
+import { cancelBackfill, runBackfillStep, type AdminForShop } from "~/pipeline/backfill/backfill.server";
 import { unauthenticated } from "~/shopify.server";
 import { formBody, installShop, withAdminEmulator } from "../../../../test/support/admin-fixtures";
 import { callRoute } from "../../../../test/support/routes";
@@ -163,6 +163,44 @@ describe("backfill from /app/settings", () => {
       backfill: { state: string; trackingsAdded: number };
     };
     expect(page.backfill).toMatchObject({ state: "done", trackingsAdded: 0 });
+  });
+
+  it("stops a cancelled import at its next page, keeping what it imported", async () => {
+    interceptAdminGraphql(answerOrders);
+    await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31", ordersEstimated: "5" });
+    expect(await runBackfillStep(adminForShop)).toBe(2);
+
+    expect((await post({ intent: "cancelBackfill" })).status).toBe(200);
+    // Nothing claims it again: the next rounds find no work and read no orders.
+    expect(await runBackfillStep(adminForShop)).toBe(0);
+    const job = await prisma.backfillJob.findFirstOrThrow({ where: { shop } });
+    expect(job).toMatchObject({ state: "cancelled", ordersSeen: 2, trackingsAdded: 3 });
+    expect(job.finishedAt).toBeInstanceOf(Date);
+    expect(await prisma.tracking.count({ where: { shop } })).toBe(4);
+
+    const page = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
+      backfill: { state: string; ordersSeen: number };
+    };
+    expect(page.backfill).toMatchObject({ state: "cancelled", ordersSeen: 2 });
+    // A new import can start once the old one is cancelled.
+    expect(
+      (await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31", ordersEstimated: "5" }))
+        .status,
+    ).toBe(200);
+  });
+
+  it("keeps a cancel that lands while a page is being imported", async () => {
+    await post({ intent: "startBackfill", from: "2026-10-01", to: "2026-10-31", ordersEstimated: "5" });
+    // The merchant cancels while this worker reads its page from Shopify.
+    interceptAdminGraphql(async (call) => {
+      await cancelBackfill(shop);
+      return answerOrders(call);
+    });
+    expect(await runBackfillStep(adminForShop)).toBe(2);
+    const job = await prisma.backfillJob.findFirstOrThrow({ where: { shop } });
+    // The page it was on is applied and counted; the job does not go on.
+    expect(job).toMatchObject({ state: "cancelled", ordersSeen: 2, trackingsAdded: 3, leaseOwner: null });
+    expect(await runBackfillStep(adminForShop)).toBe(0);
   });
 
   it("keeps the job and retries later when Shopify fails", async () => {

@@ -12,8 +12,23 @@ import { action, loader } from "../route";
 const shop = "settings-shop.myshopify.com";
 const apiKey = "tm-settings-key-0001";
 
-const save = (values: Record<string, string>) =>
-  callRoute(action, embeddedFetchRequest("/app/settings", shop, formBody(values)));
+/** The Settings form's one save, with the sections the merchant changed. */
+const save = (sections: Record<string, unknown>) =>
+  callRoute(
+    action,
+    embeddedFetchRequest(
+      "/app/settings",
+      shop,
+      formBody({ intent: "saveSettings", settings: JSON.stringify(sections) }),
+    ),
+  );
+const behaviour = {
+  createOnFulfillment: true,
+  orderIdFormat: "name",
+  titleTemplate: "",
+  cancelledFulfillmentAction: "archive",
+  trackingUrlInNotifications: false,
+};
 
 const tm = withAdminEmulator([{ apiKey, email: "settings@example.com", quota: 321 }]);
 beforeEach(async () => {
@@ -24,9 +39,9 @@ beforeEach(async () => {
 
 describe("/app/settings", () => {
   it("validates the API key with TrackingMore, stores it encrypted and never sends it back", async () => {
-    const response = await save({ intent: "apiKey", apiKey: ` ${apiKey} ` });
+    const response = await save({ apiKey: ` ${apiKey} ` });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, intent: "apiKey", remainingQuota: 321 });
+    expect(await response.json()).toMatchObject({ ok: true, intent: "saveSettings", remainingQuota: 321 });
     expect(await readTrackingMoreApiKey(shop)).toBe(apiKey);
     const stored = await prisma.shopSettings.findUniqueOrThrow({ where: { shop } });
     expect(stored.trackingMoreApiKeyCipher).not.toContain(apiKey);
@@ -36,11 +51,11 @@ describe("/app/settings", () => {
   });
 
   it("refuses a key TrackingMore rejects, and one it could not check, saving nothing", async () => {
-    const rejected = await save({ intent: "apiKey", apiKey: "tm-wrong-key-123456" });
+    const rejected = await save({ apiKey: "tm-wrong-key-123456" });
     expect(rejected.status).toBe(422);
     expect(await rejected.json()).toEqual({ ok: false, fieldErrors: { apiKey: "rejected_api_key" } });
     tm.current().setFaults({ error503: 1 });
-    const unreachable = await save({ intent: "apiKey", apiKey });
+    const unreachable = await save({ apiKey });
     expect(await unreachable.json()).toEqual({
       ok: false,
       fieldErrors: { apiKey: "trackingmore_unreachable" },
@@ -49,22 +64,15 @@ describe("/app/settings", () => {
   });
 
   it("saves the account email encrypted, and refuses a bad one", async () => {
-    expect((await save({ intent: "accountEmail", accountEmail: "bad" })).status).toBe(422);
-    expect((await save({ intent: "accountEmail", accountEmail: "me@shop.com" })).status).toBe(200);
+    expect((await save({ accountEmail: "bad" })).status).toBe(422);
+    expect((await save({ accountEmail: "me@shop.com" })).status).toBe(200);
     expect(await readTrackingMoreAccountEmail(shop)).toBe("me@shop.com");
   });
 
   it("saves the stalled threshold, refusing days outside 1–90 without changing anything", async () => {
-    const base = {
-      intent: "behaviour",
-      createOnFulfillment: "true",
-      orderIdFormat: "name",
-      titleTemplate: "",
-      cancelledFulfillmentAction: "archive",
-    };
-    await save({ ...base, stalledAfterDays: "12" });
+    await save({ behaviour: { ...behaviour, stalledAfterDays: "12" } });
     expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).stalledAfterDays).toBe(12);
-    const refused = await save({ ...base, orderIdFormat: "id", stalledAfterDays: "0" });
+    const refused = await save({ behaviour: { ...behaviour, orderIdFormat: "id", stalledAfterDays: "0" } });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({
       ok: false,
@@ -78,12 +86,13 @@ describe("/app/settings", () => {
 
   it("saves behaviour options and the carrier mapping table", async () => {
     await save({
-      intent: "behaviour",
-      createOnFulfillment: "false",
-      orderIdFormat: "id",
-      titleTemplate: "Order {{order_name}}",
-      cancelledFulfillmentAction: "delete",
-      trackingUrlInNotifications: "true",
+      behaviour: {
+        createOnFulfillment: false,
+        orderIdFormat: "id",
+        titleTemplate: "Order {{order_name}}",
+        cancelledFulfillmentAction: "delete",
+        trackingUrlInNotifications: true,
+      },
     });
     const saved = await prisma.shopSettings.findUniqueOrThrow({ where: { shop } });
     expect(saved).toMatchObject({
@@ -95,27 +104,26 @@ describe("/app/settings", () => {
     // The link applies from the moment it is turned on; saving again keeps that moment.
     expect(saved.trackingUrlSince).toBeInstanceOf(Date);
     await save({
-      intent: "behaviour",
-      createOnFulfillment: "true",
-      orderIdFormat: "id",
-      titleTemplate: "Order {{order_name}}",
-      cancelledFulfillmentAction: "delete",
-      trackingUrlInNotifications: "true",
+      behaviour: {
+        createOnFulfillment: true,
+        orderIdFormat: "id",
+        titleTemplate: "Order {{order_name}}",
+        cancelledFulfillmentAction: "delete",
+        trackingUrlInNotifications: true,
+      },
     });
     expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).trackingUrlSince).toEqual(
       saved.trackingUrlSince,
     );
     const refused = await save({
-      intent: "overrides",
-      overrides: JSON.stringify([{ trackingCompany: "My  Courier", carrierCode: "BAD CODE" }]),
+      overrides: [{ trackingCompany: "My  Courier", carrierCode: "BAD CODE" }],
     });
     expect(await refused.json()).toEqual({
       ok: false,
       fieldErrors: { "overrides.0.carrierCode": "unknown_carrier" },
     });
     await save({
-      intent: "overrides",
-      overrides: JSON.stringify([{ trackingCompany: "My  Courier", carrierCode: "dhl" }]),
+      overrides: [{ trackingCompany: "My  Courier", carrierCode: "dhl" }],
     });
     const data = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
       overrides: { trackingCompany: string; carrierCode: string }[];
@@ -127,8 +135,7 @@ describe("/app/settings", () => {
 
   it("scopes a carrier mapping to the country parcels ship from, and refuses a bad country", async () => {
     const refused = await save({
-      intent: "overrides",
-      overrides: JSON.stringify([{ trackingCompany: "DHL", country: "Germany", carrierCode: "dhl" }]),
+      overrides: [{ trackingCompany: "DHL", country: "Germany", carrierCode: "dhl" }],
     });
     expect(await refused.json()).toEqual({
       ok: false,
@@ -136,11 +143,10 @@ describe("/app/settings", () => {
     });
     expect(await prisma.carrierOverride.count({ where: { shop } })).toBe(0);
     const saved = await save({
-      intent: "overrides",
-      overrides: JSON.stringify([
+      overrides: [
         { trackingCompany: "DHL", country: "at", carrierCode: "austria-post" },
         { trackingCompany: "DHL", country: "", carrierCode: "dhl" },
-      ]),
+      ],
     });
     expect(saved.status).toBe(200);
     const data = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
@@ -151,11 +157,10 @@ describe("/app/settings", () => {
       ["dhl", "AT", "austria-post"],
     ]);
     const duplicate = await save({
-      intent: "overrides",
-      overrides: JSON.stringify([
+      overrides: [
         { trackingCompany: "DHL", country: "AT", carrierCode: "austria-post" },
         { trackingCompany: "dhl", country: "at", carrierCode: "dhl" },
-      ]),
+      ],
     });
     expect(await duplicate.json()).toEqual({
       ok: false,
@@ -211,13 +216,67 @@ describe("/app/settings", () => {
     ]);
   });
 
+  it("saves changed sections in one go, and saves none of them when one field is wrong", async () => {
+    const refused = await save({
+      behaviour: { ...behaviour, orderIdFormat: "id" },
+      writeBackEnabled: false,
+      airCargoEnabled: true,
+      overrides: [{ trackingCompany: "DHL", carrierCode: "dhl" }],
+      accountEmail: "not-an-email",
+      apiKey: "tm-wrong-key-123456",
+    });
+    expect(refused.status).toBe(422);
+    // Every section's errors at once: the key was checked with TrackingMore too.
+    expect(await refused.json()).toEqual({
+      ok: false,
+      fieldErrors: { accountEmail: "invalid_email", apiKey: "rejected_api_key" },
+    });
+    // Not one section saved (the shop had no settings row, and has none now).
+    expect(await prisma.shopSettings.findUnique({ where: { shop } })).toBeNull();
+    expect(await prisma.carrierOverride.count({ where: { shop } })).toBe(0);
+
+    const saved = await save({
+      behaviour: { ...behaviour, orderIdFormat: "id" },
+      writeBackEnabled: false,
+      airCargoEnabled: true,
+      overrides: [{ trackingCompany: "DHL", carrierCode: "dhl" }],
+      accountEmail: "me@shop.com",
+      apiKey,
+    });
+    expect(saved.status).toBe(200);
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      orderIdFormat: "id",
+      writeBackEnabled: false,
+      airCargoEnabled: true,
+    });
+    expect(await readTrackingMoreApiKey(shop)).toBe(apiKey);
+    expect(await readTrackingMoreAccountEmail(shop)).toBe("me@shop.com");
+    expect(await prisma.carrierOverride.count({ where: { shop } })).toBe(1);
+    const page = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
+      settings: { writeBackEnabled: boolean };
+      webhookUrl: string;
+    };
+    expect(page.settings.writeBackEnabled).toBe(false);
+    expect(page.webhookUrl).toMatch(/\/webhooks\/trackingmore$/);
+  });
+
+  it("leaves the sections it was not sent as they are", async () => {
+    await save({ overrides: [{ trackingCompany: "DHL", carrierCode: "dhl" }], writeBackEnabled: false });
+    expect((await save({ airCargoEnabled: true })).status).toBe(200);
+    expect(await prisma.carrierOverride.count({ where: { shop } })).toBe(1);
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      writeBackEnabled: false,
+      airCargoEnabled: true,
+    });
+  });
+
   // Last: the pause it sets outlives the test.
   it("answers at once that TrackingMore cannot check the key while its account is paused after a 429", async () => {
     const userInfoCalls = () => tm.current().stats().calls[apiKey]?.["GET /trackings/getuserinfo"] ?? 0;
     const before = userInfoCalls();
     await trackingMoreRateGate().pauseAccount(accountId(apiKey, tm.current().baseUrl), 5_000);
     const started = Date.now();
-    const paused = await save({ intent: "apiKey", apiKey });
+    const paused = await save({ apiKey });
     expect(await paused.json()).toEqual({ ok: false, fieldErrors: { apiKey: "trackingmore_unreachable" } });
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(userInfoCalls()).toBe(before);
