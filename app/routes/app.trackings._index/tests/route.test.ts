@@ -148,6 +148,9 @@ describe("POST /app/trackings (bulk actions)", () => {
     expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).deadAt).not.toBeNull();
     const attention = await list("?state=needs_attention");
     expect(attention.rows.map((r) => [r.id, r.syncState])).toEqual([[ghost.id, "needs_attention"]]);
+    // What TrackingMore answered stays on the server (the detail page words it).
+    expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).lastError).toBeTruthy();
+    expect(JSON.stringify(attention)).not.toContain("lastError");
   });
 
   it("keeps the change pending when TrackingMore is down", async () => {
