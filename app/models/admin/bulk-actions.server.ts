@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { pushTrackingChanges, type PushFailure } from "~/pipeline/change-push/push-changes.server";
+import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
 import { ValidationError } from "~/lib/errors.server";
 import {
   queueTrackingChanges,
   queueTrackingDeletion,
   type TrackingChanges,
 } from "~/pipeline/change-push/tracking-changes.server";
+import { problemOf, type ProblemKind } from "./problems";
 
 export const BULK_ACTIONS = [
   "archive",
@@ -27,8 +28,8 @@ export interface BulkActionResult {
   applied: number;
   /** TrackingMore accepted these now. */
   synced: number;
-  /** TrackingMore refused these; each with its reason. */
-  failures: PushFailure[];
+  /** TrackingMore refused these; each with why, as a kind the page words. */
+  failures: { id: string; trackingNumber: string; problem: ProblemKind }[];
   /** Saved, waiting for TrackingMore (down, or not created there yet). */
   waiting: number;
 }
@@ -78,7 +79,11 @@ export async function runBulkAction(
     action: bulk,
     applied,
     synced: pushed.synced + Math.max(0, bulk === "delete" ? localOnly : 0),
-    failures: pushed.failed,
+    failures: pushed.failed.map(({ id, trackingNumber, message }) => ({
+      id,
+      trackingNumber,
+      problem: problemOf(message) ?? "unknown",
+    })),
     waiting: pushed.waiting + Math.max(0, bulk === "delete" ? 0 : localOnly),
   };
 }

@@ -9,6 +9,7 @@ import {
   type DigestDay,
 } from "~/models/delivery-promise/attention.server";
 import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
+import { problemOf, type ProblemKind } from "./problems";
 import {
   LIST_STATUSES,
   countTrackingList,
@@ -30,7 +31,7 @@ export interface DashboardData {
   attention: Record<AttentionKey, number>;
   hasAccountEmail: boolean;
   /** What the pipeline gave up on (all stages), newest first, for the merchant to retry. */
-  deadLetters: { total: number; recent: DeadLetter[] };
+  deadLetters: { total: number; recent: DeadLetterView[] };
   /** Parcels past their estimate or without carrier news for the shop's number of days. */
   delivery: AttentionCounts;
   /** The last week's newly late and stalled parcels, newest day first. */
@@ -38,6 +39,9 @@ export interface DashboardData {
 }
 
 const RECENT_DEAD_LETTERS = 10;
+
+/** A dead letter as the merchant sees it: the reason as a problem kind, not the stored text. */
+export type DeadLetterView = Omit<DeadLetter, "reason"> & { problem: ProblemKind | null };
 
 export async function getDashboard(shop: string, now = new Date()): Promise<DashboardData> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -87,7 +91,12 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       AttentionKey,
       number
     >,
-    deadLetters: { total: deadCounts.total, recent: recentDead.slice(0, RECENT_DEAD_LETTERS) },
+    deadLetters: {
+      total: deadCounts.total,
+      recent: recentDead
+        .slice(0, RECENT_DEAD_LETTERS)
+        .map(({ reason, ...letter }) => ({ ...letter, problem: problemOf(reason) })),
+    },
     delivery,
     digest,
   };

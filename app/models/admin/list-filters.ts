@@ -39,3 +39,20 @@ export const ATTENTION_LINKS = [
   { key: "pendingSync", search: "sync=pending" },
 ] as const;
 export type AttentionKey = (typeof ATTENTION_LINKS)[number]["key"];
+
+/** Whether anything narrows the list beyond its view: search, or any filter (chips). */
+export function filtersApplied(query: {
+  search: string;
+  statuses: readonly string[];
+  carrier: string;
+  archived: string;
+  sync: string;
+  createdFrom: string;
+  createdTo: string;
+}): boolean {
+  return (
+    query.statuses.length > 0 ||
+    Boolean(query.carrier || query.sync || query.createdFrom || query.createdTo || query.search) ||
+    query.archived !== "no"
+  );
+}

@@ -11,6 +11,7 @@ import { trackingMoreClientForShop } from "~/models/settings.server";
 import { estimateView, PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
 import { TrackingMoreError, type Tracking as RemoteTracking } from "~/trackingmore";
 import { parseLastEvent } from "./last-event";
+import { problemOf } from "./problems";
 
 /** How often a merchant may ask TrackingMore for a realtime update of one parcel. */
 export const REFRESH_COOLDOWN_MS = 5 * 60_000;
@@ -37,12 +38,13 @@ const DAY_MS = 86_400_000;
 const FINAL_STATUSES = new Set(["delivered", "expired"]);
 
 export async function getTrackingDetail(shop: string, id: string, now = new Date()) {
-  const [row, catalog] = await Promise.all([
+  const [row, catalog, settings] = await Promise.all([
     prisma.tracking.findFirst({
       where: { id, shop, syncState: { not: "deleted" } },
       include: { promise: { select: PROMISE_VIEW_SELECT } },
     }),
     loadCarrierCatalog(shop),
+    prisma.shopSettings.findUnique({ where: { shop }, select: { writeBackEnabled: true } }),
   ]);
   if (!row) throw new NotFoundError(`No tracking ${id}`);
   const checkpoints = parseCheckpoints(row.checkpoints);
@@ -69,7 +71,8 @@ export async function getTrackingDetail(shop: string, id: string, now = new Date
     lastEvent: row.lastEvent,
     lastEventAt: row.lastEventAt?.toISOString() ?? null,
     syncState: displaySyncState(row),
-    lastError: row.lastError,
+    /** What went wrong last, as a kind the page words (never the stored text: codes, API paths). */
+    problem: problemOf(row.lastError),
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt.toISOString(),
     pendingChanges: parsePendingChanges(row.pendingChanges) as TrackingChanges,
@@ -82,7 +85,20 @@ export async function getTrackingDetail(shop: string, id: string, now = new Date
     createdAt: row.createdAt.toISOString(),
     estimate: estimateView(row.status, row.promise),
     remoteArea: row.promise?.remoteArea ?? null,
+    statusWriteBack: statusWriteBack(row.fulfillmentId, settings?.writeBackEnabled ?? true),
   };
+}
+
+/**
+ * Where a status the merchant sets goes besides TrackBridge and TrackingMore: to the Shopify
+ * fulfillment as an event (which may email the customer: pipeline/write-back), unless the shop
+ * turned write-back off or the tracking belongs to no fulfillment.
+ */
+export type StatusWriteBack = "shopify" | "off" | "no_fulfillment";
+
+function statusWriteBack(fulfillmentId: string | null, writeBackEnabled: boolean): StatusWriteBack {
+  if (!writeBackEnabled) return "off";
+  return fulfillmentId ? "shopify" : "no_fulfillment";
 }
 
 export type TrackingDetail = Awaited<ReturnType<typeof getTrackingDetail>>;

@@ -252,7 +252,6 @@ export const LIST_SELECT = {
   archived: true,
   syncState: true,
   deadAt: true,
-  lastError: true,
   createdAt: true,
   updatedAt: true,
   estimatedDeliveryAt: true,

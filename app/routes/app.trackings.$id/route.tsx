@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Box, Card, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { EstimateDetail } from "~/components/delivery-estimate";
 import { airCargoView, lookUpAirWaybill } from "~/models/delivery-promise/air-cargo.server";
@@ -22,6 +22,7 @@ import {
   type TrackingChanges,
 } from "~/pipeline/change-push/tracking-changes.server";
 import { useTranslation, type MessageKey } from "~/i18n";
+import { problemMessageKey } from "~/models/admin/problems";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
 import { CarrierSwitchesCard } from "./components/carrier-switches-card";
@@ -29,6 +30,12 @@ import { CheckpointTimeline } from "./components/checkpoint-timeline";
 import { EDITABLE_TEXT_FIELDS } from "~/models/tracking-fields";
 import { StatusSummary } from "./components/status-summary";
 import { TrackingForm } from "./components/tracking-form";
+import { DeleteSection } from "./components/delete-section";
+import {
+  MANUAL_STATUS_CODE,
+  StatusConfirmModal,
+  type ManualStatusChoice,
+} from "./components/status-confirm-modal";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -145,11 +152,12 @@ export default function TrackingDetailPage() {
   const navigation = useNavigation();
   const submit = useSubmit();
   const { t } = useTranslation();
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmStatus, setConfirmStatus] = useState<ManualStatusChoice | null>(null);
   const [editing, setEditing] = useState(false);
   // A refused edit keeps the fields open, with the error next to the field.
   useEffect(() => {
     if (actionData && !actionData.ok) setEditing(true);
+    setConfirmStatus(null);
   }, [actionData]);
   const busy = navigation.state === "submitting";
   const send = (values: Record<string, string>) => submit(values, { method: "post" });
@@ -177,10 +185,10 @@ export default function TrackingDetailPage() {
           content: tracking.archived ? t("bulk.unarchive") : t("bulk.archive"),
           onAction: () => send({ intent: "archive", archived: String(!tracking.archived) }),
         },
-        { content: t("bulk.markDelivered"), onAction: () => send({ intent: "status", manualStatus: "4" }) },
-        { content: t("bulk.markException"), onAction: () => send({ intent: "status", manualStatus: "7" }) },
+        // Both reach Shopify and maybe the customer: confirmed first (StatusConfirmModal).
+        { content: t("bulk.markDelivered"), onAction: () => setConfirmStatus("delivered") },
+        { content: t("bulk.markException"), onAction: () => setConfirmStatus("exception") },
         { content: t("bulk.restoreStatus"), onAction: () => send({ intent: "status", manualStatus: "8" }) },
-        { content: t("bulk.delete"), destructive: true, onAction: () => setConfirmDelete(true) },
       ]}
     >
       <Layout>
@@ -192,7 +200,7 @@ export default function TrackingDetailPage() {
                 title={t("detail.deadLetter.title")}
                 action={{ content: t("detail.deadLetter.retry"), onAction: () => send({ intent: "retry" }) }}
               >
-                {tracking.lastError}
+                {tracking.problem && t(problemMessageKey(tracking.problem))}
               </Banner>
             )}
             {actionData?.ok && actionData.refresh && (
@@ -201,7 +209,14 @@ export default function TrackingDetailPage() {
               </Banner>
             )}
             {actionData?.ok && actionData.pushed && (
-              <Banner tone={actionData.pushed.failed > 0 ? "warning" : "success"}>
+              // Saved but not sent (TrackingMore unreachable) is a warning, never a success.
+              <Banner
+                tone={
+                  actionData.pushed.failed > 0 || actionData.pushed.waiting > 0 || waitsForTrackingMore
+                    ? "warning"
+                    : "success"
+                }
+              >
                 {actionData.pushed.failed > 0
                   ? t("detail.savedRefused")
                   : actionData.pushed.waiting > 0 || waitsForTrackingMore
@@ -266,10 +281,10 @@ export default function TrackingDetailPage() {
                 </Text>
                 <SyncBadge syncState={tracking.syncState} />
                 <Text as="p">{t(`syncExplain.${tracking.syncState}` as MessageKey)}</Text>
-                {tracking.lastError && (
+                {tracking.problem && (
                   <Box>
                     <Text as="p" tone="subdued">
-                      {t("detail.lastError", { error: tracking.lastError })}
+                      {t("detail.lastError", { error: t(problemMessageKey(tracking.problem)) })}
                     </Text>
                   </Box>
                 )}
@@ -301,23 +316,22 @@ export default function TrackingDetailPage() {
             </Card>
           </BlockStack>
         </Layout.Section>
+        <Layout.Section variant="fullWidth">
+          <DeleteSection
+            trackingNumber={tracking.trackingNumber}
+            busy={busy}
+            onDelete={() => send({ intent: "delete" })}
+          />
+        </Layout.Section>
       </Layout>
-      <Modal
-        open={confirmDelete}
-        onClose={() => setConfirmDelete(false)}
-        title={t("detail.deleteTitle")}
-        primaryAction={{
-          content: t("bulk.delete"),
-          destructive: true,
-          loading: busy,
-          onAction: () => send({ intent: "delete" }),
-        }}
-        secondaryActions={[{ content: t("common.cancel"), onAction: () => setConfirmDelete(false) }]}
-      >
-        <Modal.Section>
-          <Text as="p">{t("detail.deleteBody", { number: tracking.trackingNumber })}</Text>
-        </Modal.Section>
-      </Modal>
+      <StatusConfirmModal
+        choice={confirmStatus}
+        writeBack={tracking.statusWriteBack}
+        trackingNumber={tracking.trackingNumber}
+        busy={busy}
+        onConfirm={(choice) => send({ intent: "status", manualStatus: MANUAL_STATUS_CODE[choice] })}
+        onClose={() => setConfirmStatus(null)}
+      />
     </Page>
   );
 }

@@ -34,6 +34,7 @@ import { getShopSettings } from "~/models/settings.server";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "./components/badges";
 import { BulkActionsBar, useBulkActions } from "./components/bulk-actions";
+import { EmptyList } from "./components/empty-list";
 import { useCsvExport } from "./components/export-button";
 import { CardSelectionBar, TrackingCard } from "./components/tracking-cards";
 import { TrackingFilters } from "./components/tracking-filters";
@@ -56,7 +57,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     lastUpdateLabel: format.dateTime(row.lastEventAt),
     daysInTransit: listDaysInTransit(row, now),
   }));
-  return json({ ...page, rows, carriers, query, blocking });
+  return json({ ...page, rows, carriers, query, blocking, writeBackEnabled: settings.writeBackEnabled });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -74,7 +75,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function TrackingsList() {
-  const { rows, nextCursor, previousCursor, carriers, query, blocking } = useLoaderData<typeof loader>();
+  const { rows, nextCursor, previousCursor, carriers, query, blocking, writeBackEnabled } =
+    useLoaderData<typeof loader>();
   const blockingStates = useBlockingStates(blocking);
   const { t } = useTranslation();
   const navigation = useNavigation();
@@ -82,7 +84,7 @@ export default function TrackingsList() {
   const resources = useMemo(() => rows.map((row) => ({ id: row.id })), [rows]);
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(resources);
-  const bulk = useBulkActions(selectedResources, clearSelection);
+  const bulk = useBulkActions(selectedResources, clearSelection, writeBackEnabled);
   const csvExport = useCsvExport();
   // Below Polaris's small breakpoint (a phone) the table becomes a list of stacked cards.
   const { smDown: phone } = useBreakpoints();
@@ -185,18 +187,7 @@ export default function TrackingsList() {
             { title: t("trackings.col.archived") },
             { title: t("trackings.col.created") },
           ]}
-          emptyState={
-            <div style={{ padding: "var(--p-space-800)", textAlign: "center" }}>
-              <Text as="p" variant="headingMd">
-                {t("trackings.empty.heading")}
-              </Text>
-              <Text as="p" tone="subdued">
-                {query.search || query.statuses.length > 0
-                  ? t("trackings.empty.filtered")
-                  : t("trackings.empty.body")}
-              </Text>
-            </div>
-          }
+          emptyState={<EmptyList query={query} />}
           pagination={{
             hasNext: Boolean(nextCursor),
             hasPrevious: Boolean(previousCursor),

@@ -1,12 +1,13 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import { useTranslation, type MessageKey } from "~/i18n";
+import { problemMessageKey, type ProblemKind } from "~/models/admin/problems";
 
 export interface DeadLetterView {
   stage: string;
   id: string;
   subject: string;
-  reason: string | null;
+  problem: ProblemKind | null;
   deadAt: string;
 }
 
@@ -54,9 +55,9 @@ export function DeadLettersCard({ total, recent }: { total: number; recent: Dead
                   </Button>
                 </Form>
               </InlineStack>
-              {letter.reason && (
+              {letter.problem && (
                 <Text as="p" tone="critical" variant="bodySm" breakWord>
-                  {letter.reason}
+                  {t(problemMessageKey(letter.problem))}
                 </Text>
               )}
             </BlockStack>

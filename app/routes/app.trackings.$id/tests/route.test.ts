@@ -77,6 +77,32 @@ describe("/app/trackings/:id", () => {
     });
   });
 
+  it("says where a manual status goes, and what went wrong in words, not TrackingMore's text", async () => {
+    const row = await seedSyncedTracking(shop, apiKey);
+    await prisma.tracking.update({
+      where: { id: row.id },
+      data: {
+        fulfillmentId: "gid://shopify/Fulfillment/77",
+        lastError: "503: TrackingMore POST /trackings/updatemore failed with 503: Service Unavailable",
+      },
+    });
+    type Data = { tracking: { statusWriteBack: string; problem: string | null } };
+    const read = async () => ((await (await load(row.id)).json()) as Data).tracking;
+    const raw = await (await load(row.id)).text();
+    expect(raw).not.toContain("/trackings/updatemore");
+    expect(await read()).toMatchObject({ statusWriteBack: "shopify", problem: "unreachable" });
+
+    await prisma.shopSettings.upsert({
+      where: { shop },
+      create: { shop, writeBackEnabled: false },
+      update: { writeBackEnabled: false },
+    });
+    expect((await read()).statusWriteBack).toBe("off");
+    await prisma.shopSettings.update({ where: { shop }, data: { writeBackEnabled: true } });
+    await prisma.tracking.update({ where: { id: row.id }, data: { fulfillmentId: null, lastError: null } });
+    expect(await read()).toMatchObject({ statusWriteBack: "no_fulfillment", problem: null });
+  });
+
   it("reads TrackingMore's one-line last event when there are no checkpoints", async () => {
     const row = await seedSyncedTracking(shop, apiKey);
     await prisma.tracking.update({

@@ -2,6 +2,7 @@ import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, List, Modal, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
+import { problemMessageKey, type ProblemKind } from "~/models/admin/problems";
 
 type BulkAction =
   "archive" | "unarchive" | "markDelivered" | "markException" | "restoreStatus" | "changeCarrier" | "delete";
@@ -13,7 +14,7 @@ interface BulkResponse {
     applied: number;
     synced: number;
     waiting: number;
-    failures: { id: string; trackingNumber: string; message: string }[];
+    failures: { id: string; trackingNumber: string; problem: ProblemKind }[];
   };
   fieldErrors?: Record<string, string>;
 }
@@ -24,8 +25,11 @@ declare global {
   }
 }
 
+/** Manual statuses reach Shopify (and maybe the customer) unless the shop turned write-back off. */
+const STATUS_ACTIONS: readonly BulkAction[] = ["markDelivered", "markException"];
+
 /** The list's bulk actions: each asks for confirmation, then posts to the list's action. */
-export function useBulkActions(selected: string[], clearSelection: () => void) {
+export function useBulkActions(selected: string[], clearSelection: () => void, writeBackEnabled: boolean) {
   const { t } = useTranslation();
   const fetcher = useFetcher<BulkResponse>();
   const [pending, setPending] = useState<BulkAction | null>(null);
@@ -67,6 +71,7 @@ export function useBulkActions(selected: string[], clearSelection: () => void) {
     carrierCode,
     setCarrierCode,
     count: ids.length,
+    writeBackEnabled,
     confirm,
     submitting: fetcher.state !== "idle",
     response: fetcher.data,
@@ -94,7 +99,8 @@ export function BulkActionsBar({ bulk }: { bulk: ReturnType<typeof useBulkAction
       {result && (
         <div style={{ marginBottom: "var(--p-space-400)" }}>
           <Banner
-            tone={result.failures.length > 0 ? "warning" : result.waiting > 0 ? "info" : "success"}
+            // Waiting for TrackingMore (unreachable) is a warning too, never a success.
+            tone={result.failures.length > 0 || result.waiting > 0 ? "warning" : "success"}
             title={t("bulk.resultTitle", { action: bulk.label(result.action), count: result.applied })}
           >
             <BlockStack gap="200">
@@ -106,7 +112,7 @@ export function BulkActionsBar({ bulk }: { bulk: ReturnType<typeof useBulkAction
                   <List>
                     {result.failures.map((f) => (
                       <List.Item key={f.id}>
-                        {f.trackingNumber}: {f.message}
+                        {f.trackingNumber}: {t(problemMessageKey(f.problem))}
                       </List.Item>
                     ))}
                   </List>
@@ -131,8 +137,11 @@ export function BulkActionsBar({ bulk }: { bulk: ReturnType<typeof useBulkAction
         <Modal.Section>
           <BlockStack gap="300">
             <Text as="p">
-              {pending ? t(`bulk.confirmBody.${pending}` as MessageKey, { count: bulk.count }) : ""}
+              {pending ? t(confirmBodyKey(pending, bulk.writeBackEnabled), { count: bulk.count }) : ""}
             </Text>
+            {pending && STATUS_ACTIONS.includes(pending) && !bulk.writeBackEnabled && (
+              <Text as="p">{t("bulk.confirmWriteBackOff", { count: bulk.count })}</Text>
+            )}
             {pending === "changeCarrier" && (
               <TextField
                 label={t("bulk.carrierCode")}
@@ -151,4 +160,11 @@ export function BulkActionsBar({ bulk }: { bulk: ReturnType<typeof useBulkAction
       </Modal>
     </>
   );
+}
+
+/** A manual status says whether Shopify (and the customer) hears of it. */
+function confirmBodyKey(action: BulkAction, writeBackEnabled: boolean): MessageKey {
+  if (STATUS_ACTIONS.includes(action) && !writeBackEnabled)
+    return `bulk.confirmLocal.${action}` as MessageKey;
+  return `bulk.confirmBody.${action}` as MessageKey;
 }

@@ -10,7 +10,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
-import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS } from "~/models/admin/list-filters";
+import { filtersApplied, SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS } from "~/models/admin/list-filters";
 import { TRACKING_STATUSES } from "~/trackingmore/types";
 
 // Search, filters, saved views and sort, all kept in the URL so a view can be bookmarked,
@@ -45,10 +45,7 @@ export function TrackingFilters({
 }) {
   const { t } = useTranslation();
   const [searchParams, setSearchParams] = useSearchParams();
-  const filtered =
-    query.statuses.length > 0 ||
-    Boolean(query.carrier || query.sync || query.createdFrom || query.createdTo || query.search) ||
-    query.archived !== "no";
+  const filtered = filtersApplied(query);
   // A link that arrives with filters (from the dashboard, a bookmark) shows them open.
   const { mode, setMode } = useSetIndexFiltersMode(
     filtered ? IndexFiltersMode.Filtering : IndexFiltersMode.Default,

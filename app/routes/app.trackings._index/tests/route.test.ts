@@ -24,7 +24,7 @@ type ListData = {
 };
 type BulkData = {
   ok: boolean;
-  result?: { applied: number; synced: number; waiting: number; failures: { id: string }[] };
+  result?: { applied: number; synced: number; waiting: number; failures: { id: string; problem: string }[] };
   fieldErrors?: Record<string, string>;
 };
 
@@ -139,7 +139,8 @@ describe("POST /app/trackings (bulk actions)", () => {
       await bulk({ bulkAction: "markException", ids: JSON.stringify([good.id, ghost.id]) })
     ).json()) as BulkData;
     expect(data.result!.synced).toBe(1);
-    expect(data.result!.failures.map((f) => f.id)).toEqual([ghost.id]);
+    // Why, as a kind the page words: TrackingMore has no such tracking.
+    expect(data.result!.failures.map((f) => [f.id, f.problem])).toEqual([[ghost.id, "not_found"]]);
     expect((await trackingMoreClientForKey(apiKey).getTracking("usps", good.trackingNumber)).status).toBe(
       "exception",
     );
@@ -147,6 +148,9 @@ describe("POST /app/trackings (bulk actions)", () => {
     expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).deadAt).not.toBeNull();
     const attention = await list("?state=needs_attention");
     expect(attention.rows.map((r) => [r.id, r.syncState])).toEqual([[ghost.id, "needs_attention"]]);
+    // What TrackingMore answered stays on the server (the detail page words it).
+    expect((await prisma.tracking.findUniqueOrThrow({ where: { id: ghost.id } })).lastError).toBeTruthy();
+    expect(JSON.stringify(attention)).not.toContain("lastError");
   });
 
   it("keeps the change pending when TrackingMore is down", async () => {
