@@ -274,7 +274,9 @@ export async function latestBackfill(shop: string) {
     ordersEstimated: job.ordersEstimated,
     trackingsFound: job.trackingsFound,
     trackingsAdded: job.trackingsAdded,
-    lastError: job.lastError,
+    // Whether the last page failed and waits for its retry; the stored reason is for operators
+    // (it holds Shopify's answer), the page says it in words.
+    retrying: job.lastError !== null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
     /** A worker still holds it: a cancelled import finishing the page it was on. */
     finishingPage: job.leaseOwner !== null && job.leaseUntil !== null && job.leaseUntil > new Date(),

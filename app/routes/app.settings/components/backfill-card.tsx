@@ -20,7 +20,7 @@ interface Job {
   ordersSeen: number;
   ordersEstimated: number;
   trackingsAdded: number;
-  lastError: string | null;
+  retrying: boolean;
   finishingPage: boolean;
 }
 
@@ -103,8 +103,10 @@ export function BackfillCard({ job }: { job: Job | null }) {
                 </Button>
               </InlineStack>
             )}
-            {job.lastError && job.state !== "cancelled" && (
-              <Banner tone="warning">{t("backfill.lastError", { error: job.lastError })}</Banner>
+            {job.retrying && job.state !== "cancelled" && (
+              <Banner tone="warning">
+                {t(job.state === "failed" ? "backfill.failed" : "backfill.retrying")}
+              </Banner>
             )}
           </BlockStack>
         )}

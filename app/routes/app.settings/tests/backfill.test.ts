@@ -211,5 +211,9 @@ describe("backfill from /app/settings", () => {
     expect(job).toMatchObject({ state: "running", attempts: 1, cursor: null });
     expect(job.lastError).toBeTruthy();
     expect(job.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    // The page says a retry is coming, in words; Shopify's answer stays in the database.
+    const page = await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).text();
+    expect(JSON.parse(page).backfill).toMatchObject({ state: "running", retrying: true });
+    expect(page).not.toContain(job.lastError);
   });
 });
