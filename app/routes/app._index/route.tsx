@@ -45,9 +45,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // merchant's way.
   const dayFormat = createFormatters(format.locale, "UTC");
   const dayLabels = dashboard.createdPerDay.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
+  const digestDayLabels = dashboard.digest.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
   return json({
     dashboard,
     dayLabels,
+    digestDayLabels,
     blocking,
     totalLabel: format.number(dashboard.total),
     webhookUrl: trackingMoreWebhookUrl(),
@@ -95,7 +97,8 @@ function StatCard({ title, value, note }: { title: string; value: ReactNode; not
 }
 
 export default function Dashboard() {
-  const { dashboard, dayLabels, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
+  const { dashboard, dayLabels, digestDayLabels, blocking, totalLabel, webhookUrl } =
+    useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { states, account, checking, recheck } = useBlockingStates(blocking);
 
@@ -197,7 +200,7 @@ export default function Dashboard() {
                 ))}
               </BlockStack>
             </Card>
-            <DigestCard digest={dashboard.digest} />
+            <DigestCard digest={dashboard.digest} dayLabels={digestDayLabels} />
           </BlockStack>
         </Layout.Section>
       </Layout>

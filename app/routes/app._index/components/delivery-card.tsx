@@ -33,9 +33,18 @@ export function DeliveryCard({ delivery }: { delivery: AttentionCounts }) {
 }
 
 /** The daily digest: per day of the last week, the parcels that became late or stalled that day. */
-export function DigestCard({ digest }: { digest: DigestDay[] }) {
+export function DigestCard({
+  digest,
+  dayLabels,
+}: {
+  digest: DigestDay[];
+  /** Each digest day as the merchant writes dates, in the same order. */
+  dayLabels: string[];
+}) {
   const { t } = useTranslation();
-  const days = digest.filter((d) => d.parcels.length > 0);
+  const days = digest
+    .map((day, index) => ({ ...day, label: dayLabels[index] ?? day.day }))
+    .filter((d) => d.parcels.length > 0);
   return (
     <Card>
       <BlockStack gap="300">
@@ -50,7 +59,7 @@ export function DigestCard({ digest }: { digest: DigestDay[] }) {
           days.map((day) => (
             <BlockStack key={day.day} gap="100">
               <Text as="h3" variant="headingSm">
-                {t("dashboard.digest.day", { day: day.day, count: day.parcels.length })}
+                {t("dashboard.digest.day", { day: day.label, count: day.parcels.length })}
               </Text>
               <ul style={{ margin: 0, paddingLeft: "1.2em" }}>
                 {day.parcels.slice(0, 10).map((p) => (
