@@ -78,7 +78,8 @@ export async function saveBehaviour(shop: string, input: BehaviourInput) {
   });
 }
 
-export async function listCarrierOverrides(shop: string) {
+/** `carrierName`: the merchant's name for a carrier code (the admin's formatters give it). */
+export async function listCarrierOverrides(shop: string, carrierName: (code: string) => string) {
   const rows = await prisma.carrierOverride.findMany({
     where: { shop },
     orderBy: [{ trackingCompany: "asc" }, { country: "asc" }],
@@ -88,6 +89,7 @@ export async function listCarrierOverrides(shop: string) {
     trackingCompany: r.trackingCompany,
     country: r.country,
     carrierCode: r.carrierCode,
+    carrierName: carrierName(r.carrierCode),
   }));
 }
 
@@ -138,5 +140,4 @@ export async function saveCarrierOverrides(
       }),
     ),
   ]);
-  return listCarrierOverrides(shop);
 }

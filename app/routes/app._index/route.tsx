@@ -45,8 +45,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // merchant's way.
   const dayFormat = createFormatters(format.locale, "UTC");
   const dayLabels = dashboard.createdPerDay.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
+  const digest = dashboard.digest.map((day) => ({
+    ...day,
+    parcels: day.parcels.map((p) => ({
+      ...p,
+      carrierName: p.carrierCode ? format.carrier(p.carrierCode) : "",
+    })),
+  }));
   return json({
-    dashboard,
+    dashboard: { ...dashboard, digest },
     dayLabels,
     blocking,
     totalLabel: format.number(dashboard.total),

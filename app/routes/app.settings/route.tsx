@@ -12,6 +12,7 @@ import {
   saveBehaviour,
   saveCarrierOverrides,
 } from "~/models/admin/settings-admin.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import { carrierMappingReport } from "~/models/carriers/mapping-report.server";
 import { listCustomerDataReports } from "~/models/privacy.server";
 import { getShopSettings } from "~/models/settings.server";
@@ -28,11 +29,12 @@ import { airCargoEnabled, setAirCargoEnabled } from "~/models/delivery-promise/a
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  const format = await adminFormatters(request, session.shop);
   const [settings, overrides, backfill, mappingReport, dataRequests, airCargo] = await Promise.all([
     getShopSettings(session.shop),
-    listCarrierOverrides(session.shop),
+    listCarrierOverrides(session.shop, format.carrier),
     latestBackfill(session.shop),
-    carrierMappingReport(session.shop),
+    carrierMappingReport(session.shop, format.carrier),
     listCustomerDataReports(session.shop),
     airCargoEnabled(session.shop),
   ]);

@@ -1,7 +1,7 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 import { useTranslation } from "~/i18n";
-import type { AttentionCounts, DigestDay } from "~/models/delivery-promise/attention.server";
+import type { AttentionCounts, DigestDay, DigestParcel } from "~/models/delivery-promise/attention.server";
 
 /**
  * Late parcels, a link to their list view, and to the carrier analytics. (Stalled parcels are
@@ -33,7 +33,9 @@ export function DeliveryCard({ delivery }: { delivery: AttentionCounts }) {
 }
 
 /** The daily digest: per day of the last week, the parcels that became late or stalled that day. */
-export function DigestCard({ digest }: { digest: DigestDay[] }) {
+type NamedDigestDay = Omit<DigestDay, "parcels"> & { parcels: (DigestParcel & { carrierName: string })[] };
+
+export function DigestCard({ digest }: { digest: NamedDigestDay[] }) {
   const { t } = useTranslation();
   const days = digest.filter((d) => d.parcels.length > 0);
   return (
@@ -59,7 +61,7 @@ export function DigestCard({ digest }: { digest: DigestDay[] }) {
                     <Text as="span" tone="subdued" variant="bodySm">
                       {[
                         p.orderName,
-                        p.carrierCode,
+                        p.carrierName,
                         t(p.reason === "late" ? "dashboard.digest.late" : "dashboard.digest.stalled"),
                       ]
                         .filter(Boolean)

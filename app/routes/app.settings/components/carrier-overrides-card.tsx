@@ -1,11 +1,14 @@
 import { BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { CarrierPicker, type CarrierChoice } from "~/components/carrier-picker";
 import { useTranslation, type MessageKey } from "~/i18n";
 
-type Row = { trackingCompany: string; country: string; carrierCode: string };
+type Saved = { trackingCompany: string; country: string; carrierCode: string; carrierName: string };
+/** `key` keeps each row's carrier search with its row when an earlier row is removed. */
+type Row = { key: number; trackingCompany: string; country: string; carrier: CarrierChoice | null };
 
 interface Props {
-  overrides: Row[];
+  overrides: Saved[];
   busy: boolean;
   fieldErrors: Record<string, string>;
   onSubmit: (values: Record<string, string>) => void;
@@ -15,11 +18,20 @@ interface Props {
 export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }: Props) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>(() =>
-    overrides.map(({ trackingCompany, country, carrierCode }) => ({ trackingCompany, country, carrierCode })),
+    overrides.map(({ trackingCompany, country, carrierCode, carrierName }, key) => ({
+      key,
+      trackingCompany,
+      country,
+      carrier: { code: carrierCode, name: carrierName },
+    })),
   );
-  const change = (index: number, field: keyof Row, value: string) =>
-    setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
-  const error = (index: number, field: keyof Row) => {
+  const nextKey = useRef(overrides.length);
+  const change = <F extends "trackingCompany" | "country" | "carrier">(
+    index: number,
+    field: F,
+    value: Row[F],
+  ) => setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
+  const error = (index: number, field: "trackingCompany" | "country" | "carrierCode") => {
     const code = fieldErrors[`overrides.${index}.${field}`];
     return code ? t(`errors.${code}` as MessageKey) : undefined;
   };
@@ -34,7 +46,7 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
         </Text>
         {rows.length === 0 && <Text as="p">{t("settings.overrides.empty")}</Text>}
         {rows.map((row, index) => (
-          <InlineStack key={index} gap="200" blockAlign="end">
+          <InlineStack key={row.key} gap="200" blockAlign="start">
             <div style={{ flexGrow: 1 }}>
               <TextField
                 label={t("settings.overrides.company")}
@@ -56,27 +68,32 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
               />
             </div>
             <div style={{ flexGrow: 1 }}>
-              <TextField
+              <CarrierPicker
                 label={t("settings.overrides.carrier")}
-                autoComplete="off"
-                value={row.carrierCode}
-                onChange={(value) => change(index, "carrierCode", value)}
+                value={row.carrier}
+                onChange={(value) => change(index, "carrier", value)}
                 error={error(index, "carrierCode")}
               />
             </div>
-            <Button
-              tone="critical"
-              variant="plain"
-              onClick={() => setRows((current) => current.filter((_, i) => i !== index))}
-            >
-              {t("settings.overrides.remove")}
-            </Button>
+            {/* Level with the fields, below their labels. */}
+            <div style={{ paddingBlockStart: "var(--p-space-800)" }}>
+              <Button
+                tone="critical"
+                variant="plain"
+                onClick={() => setRows((current) => current.filter((_, i) => i !== index))}
+              >
+                {t("settings.overrides.remove")}
+              </Button>
+            </div>
           </InlineStack>
         ))}
         <InlineStack gap="200" align="end">
           <Button
             onClick={() =>
-              setRows((current) => [...current, { trackingCompany: "", country: "", carrierCode: "" }])
+              setRows((current) => [
+                ...current,
+                { key: nextKey.current++, trackingCompany: "", country: "", carrier: null },
+              ])
             }
           >
             {t("settings.overrides.add")}
@@ -84,7 +101,18 @@ export function CarrierOverridesCard({ overrides, busy, fieldErrors, onSubmit }:
           <Button
             variant="primary"
             loading={busy}
-            onClick={() => onSubmit({ intent: "overrides", overrides: JSON.stringify(rows) })}
+            onClick={() =>
+              onSubmit({
+                intent: "overrides",
+                overrides: JSON.stringify(
+                  rows.map(({ trackingCompany, country, carrier }) => ({
+                    trackingCompany,
+                    country,
+                    carrierCode: carrier?.code ?? "",
+                  })),
+                ),
+              })
+            }
           >
             {t("common.save")}
           </Button>
