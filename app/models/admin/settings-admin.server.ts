@@ -127,7 +127,8 @@ export async function saveSettingsForm(
   return remainingQuota === undefined ? {} : { remainingQuota };
 }
 
-export async function listCarrierOverrides(shop: string) {
+/** `carrierName`: the merchant's name for a carrier code (the admin's formatters give it). */
+export async function listCarrierOverrides(shop: string, carrierName: (code: string) => string) {
   const rows = await prisma.carrierOverride.findMany({
     where: { shop },
     orderBy: [{ trackingCompany: "asc" }, { country: "asc" }],
@@ -137,6 +138,7 @@ export async function listCarrierOverrides(shop: string) {
     trackingCompany: r.trackingCompany,
     country: r.country,
     carrierCode: r.carrierCode,
+    carrierName: carrierName(r.carrierCode),
   }));
 }
 

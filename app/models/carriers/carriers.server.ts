@@ -111,6 +111,13 @@ export async function rememberDetection(
 }
 
 const SNAPSHOT_BY_CODE = new Map(SNAPSHOT_CARRIERS.map((carrier) => [carrier.code, carrier]));
+const HAN = /\p{Script=Han}/u;
+
+/** TrackingMore's Chinese name, when it is one: about a hundred are the Latin name or the code again. */
+export function chineseCarrierName(code: string): string | null {
+  const nameCn = SNAPSHOT_BY_CODE.get(code)?.name_cn;
+  return nameCn && HAN.test(nameCn) ? nameCn : null;
+}
 
 /**
  * The carrier's name in the merchant's language: TrackingMore's Chinese name for zh, else the
@@ -121,9 +128,14 @@ export function carrierName(
   locale: string,
   catalog: CarrierCatalog = SNAPSHOT_CATALOG,
 ): string {
-  const snapshot = SNAPSHOT_BY_CODE.get(code);
-  if (locale.startsWith("zh") && snapshot?.name_cn) return snapshot.name_cn;
-  return catalog.name(code) ?? code;
+  const chinese = locale.startsWith("zh") ? chineseCarrierName(code) : null;
+  return chinese ?? catalog.name(code) ?? code;
+}
+
+/** Names for one shop's carriers in one language: the catalog is read once, names looked up per row. */
+export async function loadCarrierNamer(shop: string, locale: string): Promise<(code: string) => string> {
+  const catalog = await loadCarrierCatalog(shop);
+  return (code) => carrierName(code, locale, catalog);
 }
 
 const SHOPIFY_COMPANY_NAMES = new Set(

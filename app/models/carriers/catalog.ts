@@ -37,6 +37,8 @@ export interface CarrierCatalog {
   codeForName(company: string): string | null;
   /** Whether the code came from the account's live list and not the snapshot. */
   isLiveOnly(code: string): boolean;
+  /** Every carrier, with its current name: for searching the catalog. */
+  readonly carriers: readonly LiveCarrier[];
   readonly size: number;
 }
 
@@ -59,6 +61,7 @@ export function buildCatalog(live: readonly LiveCarrier[] | null = null): Carrie
     name: (code) => names.get(code) ?? null,
     codeForName: (company) => byName.get(normaliseCompanyName(company)) ?? null,
     isLiveOnly: (code) => liveOnly.has(code),
+    carriers: [...names].map(([code, name]) => ({ code, name })),
     size: names.size,
   };
 }

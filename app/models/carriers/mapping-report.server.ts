@@ -1,5 +1,4 @@
 import prisma from "~/db/client.server";
-import { loadCarrierCatalog } from "./carriers.server";
 
 // What the mapping did lately, for the settings page: per Shopify company name (and the country
 // it shipped from), the carrier it went to and how many of those parcels TrackingMore found. A
@@ -21,20 +20,19 @@ export interface MappingReportRow {
   notFound: number;
 }
 
+/** `carrierName`: the merchant's name for a carrier code (the admin's formatters give it). */
 export async function carrierMappingReport(
   shop: string,
+  carrierName: (code: string) => string,
   now: Date = new Date(),
 ): Promise<MappingReportRow[]> {
   const since = new Date(now.getTime() - REPORT_DAYS * 86_400_000);
   const by = ["trackingCompany", "originCountry", "carrierCode", "carrierSource", "status"] as const;
-  const [groups, catalog] = await Promise.all([
-    prisma.tracking.groupBy({
-      by: [...by],
-      where: { shop, createdAt: { gte: since }, syncState: { not: "deleted" } },
-      _count: { _all: true },
-    }),
-    loadCarrierCatalog(shop),
-  ]);
+  const groups = await prisma.tracking.groupBy({
+    by: [...by],
+    where: { shop, createdAt: { gte: since }, syncState: { not: "deleted" } },
+    _count: { _all: true },
+  });
   const rows = new Map<string, MappingReportRow>();
   for (const group of groups) {
     const key = JSON.stringify([
@@ -47,7 +45,7 @@ export async function carrierMappingReport(
       trackingCompany: group.trackingCompany,
       originCountry: group.originCountry,
       carrierCode: group.carrierCode,
-      carrierName: group.carrierCode ? catalog.name(group.carrierCode) : null,
+      carrierName: group.carrierCode ? carrierName(group.carrierCode) : null,
       carrierSource: group.carrierSource,
       trackings: 0,
       found: 0,

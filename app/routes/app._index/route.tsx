@@ -45,11 +45,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // merchant's way.
   const dayFormat = createFormatters(format.locale, "UTC");
   const dayLabels = dashboard.createdPerDay.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
-  const digestDayLabels = dashboard.digest.map((d) => dayFormat.date(`${d.day}T00:00:00Z`));
+  // Each digest day labelled the merchant's way, each parcel's carrier by name.
+  const digest = dashboard.digest.map((day) => ({
+    ...day,
+    label: dayFormat.date(`${day.day}T00:00:00Z`),
+    parcels: day.parcels.map((p) => ({
+      ...p,
+      carrierName: p.carrierCode ? format.carrier(p.carrierCode) : "",
+    })),
+  }));
   return json({
-    dashboard,
+    dashboard: { ...dashboard, digest },
     dayLabels,
-    digestDayLabels,
     blocking,
     totalLabel: format.number(dashboard.total),
     webhookUrl: trackingMoreWebhookUrl(),
@@ -97,8 +104,7 @@ function StatCard({ title, value, note }: { title: string; value: ReactNode; not
 }
 
 export default function Dashboard() {
-  const { dashboard, dayLabels, digestDayLabels, blocking, totalLabel, webhookUrl } =
-    useLoaderData<typeof loader>();
+  const { dashboard, dayLabels, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const { states, account, checking, recheck } = useBlockingStates(blocking);
 
@@ -200,7 +206,7 @@ export default function Dashboard() {
                 ))}
               </BlockStack>
             </Card>
-            <DigestCard digest={dashboard.digest} dayLabels={digestDayLabels} />
+            <DigestCard digest={dashboard.digest} />
           </BlockStack>
         </Layout.Section>
       </Layout>

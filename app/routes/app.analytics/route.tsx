@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, Layout, Page, Select, Text } from "@shopify/polaris";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import { getCarrierAnalytics, parsePeriod } from "~/models/delivery-promise/analytics.server";
 import { PERIODS } from "~/models/delivery-promise/periods";
 import { useTranslation } from "~/i18n";
@@ -12,7 +13,17 @@ import { PerformanceTable, percent } from "./components/performance-table";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const period = parsePeriod(new URL(request.url).searchParams.get("period"));
-  return json({ analytics: await getCarrierAnalytics(session.shop, period) });
+  const [analytics, format] = await Promise.all([
+    getCarrierAnalytics(session.shop, period),
+    adminFormatters(request, session.shop),
+  ]);
+  const named = <T extends { carrierCode: string }>(row: T) => ({
+    ...row,
+    carrierName: row.carrierCode ? format.carrier(row.carrierCode) : "",
+  });
+  return json({
+    analytics: { ...analytics, carriers: analytics.carriers.map(named), routes: analytics.routes.map(named) },
+  });
 };
 
 function Figure({ title, value, note }: { title: string; value: string; note?: string }) {

@@ -11,6 +11,7 @@ import {
   saveSettingsForm,
   type SettingsFormInput,
 } from "~/models/admin/settings-admin.server";
+import { adminFormatters } from "~/models/admin/formatting.server";
 import { carrierMappingReport } from "~/models/carriers/mapping-report.server";
 import { airCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
 import { listCustomerDataReports } from "~/models/privacy.server";
@@ -36,11 +37,12 @@ import { WriteBackCard } from "./components/write-back-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  const format = await adminFormatters(request, session.shop);
   const [settings, overrides, backfill, mappingReport, dataRequests, airCargo] = await Promise.all([
     getShopSettings(session.shop),
-    listCarrierOverrides(session.shop),
+    listCarrierOverrides(session.shop, format.carrier),
     latestBackfill(session.shop),
-    carrierMappingReport(session.shop),
+    carrierMappingReport(session.shop, format.carrier),
     listCustomerDataReports(session.shop),
     airCargoEnabled(session.shop),
   ]);

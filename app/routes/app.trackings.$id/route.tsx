@@ -12,7 +12,6 @@ import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { pushTrackingChanges } from "~/pipeline/change-push/push-changes.server";
 import { adminFormatters } from "~/models/admin/formatting.server";
-import { carrierName } from "~/models/carriers/carriers.server";
 import { getTrackingDetail, refreshTrackingNow } from "~/models/admin/tracking-detail.server";
 import { carrierSwitchesOf } from "~/pipeline/carriers/self-correct.server";
 import { retryDeadLetters } from "~/pipeline/queue/dead-letters.server";
@@ -56,7 +55,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       },
       carrierSwitches,
       airCargo,
-      carrierLabel: tracking.carrierCode ? carrierName(tracking.carrierCode, format.locale) : "",
+      carrierLabel: tracking.carrierCode ? format.carrier(tracking.carrierCode) : "",
+      // The carrier the form shows: one waiting to reach TrackingMore, else the current one.
+      carrierChoice: carrierChoice(
+        tracking.pendingChanges.carrierCode ?? tracking.carrierCode,
+        format.carrier,
+      ),
       summary: {
         status: tracking.status,
         substatus: tracking.substatus,
@@ -77,6 +81,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     throw error;
   }
 };
+
+function carrierChoice(code: string, name: (code: string) => string) {
+  return code ? { code, name: name(code) } : null;
+}
 
 type ActionData =
   | {
@@ -147,7 +155,8 @@ function changesFromForm(intent: string, form: FormData): TrackingChanges {
 }
 
 export default function TrackingDetailPage() {
-  const { tracking, summary, carrierLabel, carrierSwitches, airCargo } = useLoaderData<typeof loader>();
+  const { tracking, summary, carrierLabel, carrierChoice, carrierSwitches, airCargo } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -243,6 +252,7 @@ export default function TrackingDetailPage() {
             </Card>
             <TrackingForm
               tracking={tracking}
+              carrier={carrierChoice}
               fieldErrors={fieldErrors}
               busy={busy}
               onSubmit={send}

@@ -28,7 +28,6 @@ import {
 } from "~/models/admin/trackings-list.server";
 import { EstimateCell, RemoteAreaBadge } from "~/components/delivery-estimate";
 import { useTranslation } from "~/i18n";
-import { carrierName } from "~/models/carriers/carriers.server";
 import { estimateView } from "~/models/delivery-promise/view";
 import { getShopSettings } from "~/models/settings.server";
 import { authenticate } from "~/shopify.server";
@@ -53,11 +52,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const rows = page.rows.map((row) => ({
     ...row,
     createdLabel: format.date(row.createdAt),
-    carrierLabel: row.carrierCode ? carrierName(row.carrierCode, format.locale) : "",
+    carrierLabel: row.carrierCode ? format.carrier(row.carrierCode) : "",
     lastUpdateLabel: format.dateTime(row.lastEventAt),
     daysInTransit: listDaysInTransit(row, now),
   }));
-  return json({ ...page, rows, carriers, query, blocking, writeBackEnabled: settings.writeBackEnabled });
+  const carrierCodes = new Set([...carriers, ...(query.carrier ? [query.carrier] : [])]);
+  const carrierChoices = [...carrierCodes]
+    .map((code) => ({ code, name: format.carrier(code) }))
+    .sort((a, b) => a.name.localeCompare(b.name, format.locale));
+  return json({
+    ...page,
+    rows,
+    carriers: carrierChoices,
+    query,
+    blocking,
+    writeBackEnabled: settings.writeBackEnabled,
+  });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {

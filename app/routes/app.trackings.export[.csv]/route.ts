@@ -7,7 +7,6 @@ import {
   type CsvColumn,
   type CsvWords,
 } from "~/models/admin/trackings-list.server";
-import { carrierName } from "~/models/carriers/carriers.server";
 import { authenticate } from "~/shopify.server";
 
 const HEADERS: Record<CsvColumn, MessageKey> = {
@@ -39,7 +38,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     status: (status) => t(`status.${status}` as MessageKey),
     sync: (syncState) => t(`sync.${syncState}` as MessageKey),
     yesNo: (value) => t(value ? "common.yes" : "common.no"),
-    carrier: (code) => carrierName(code, format.locale),
+    carrier: format.carrier,
     dateTime: (value) => format.dateTime(value),
   };
   const lines = exportTrackingsCsv(session.shop, query, words);

@@ -1,7 +1,7 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 import { useTranslation } from "~/i18n";
-import type { AttentionCounts, DigestDay } from "~/models/delivery-promise/attention.server";
+import type { AttentionCounts, DigestDay, DigestParcel } from "~/models/delivery-promise/attention.server";
 
 /**
  * Late parcels, a link to their list view, and to the carrier analytics. (Stalled parcels are
@@ -33,18 +33,15 @@ export function DeliveryCard({ delivery }: { delivery: AttentionCounts }) {
 }
 
 /** The daily digest: per day of the last week, the parcels that became late or stalled that day. */
-export function DigestCard({
-  digest,
-  dayLabels,
-}: {
-  digest: DigestDay[];
-  /** Each digest day as the merchant writes dates, in the same order. */
-  dayLabels: string[];
-}) {
+/** A digest day as the page shows it: its date in the merchant's words, carriers by name. */
+type NamedDigestDay = Omit<DigestDay, "parcels"> & {
+  label: string;
+  parcels: (DigestParcel & { carrierName: string })[];
+};
+
+export function DigestCard({ digest }: { digest: NamedDigestDay[] }) {
   const { t } = useTranslation();
-  const days = digest
-    .map((day, index) => ({ ...day, label: dayLabels[index] ?? day.day }))
-    .filter((d) => d.parcels.length > 0);
+  const days = digest.filter((d) => d.parcels.length > 0);
   return (
     <Card>
       <BlockStack gap="300">
@@ -68,7 +65,7 @@ export function DigestCard({
                     <Text as="span" tone="subdued" variant="bodySm">
                       {[
                         p.orderName,
-                        p.carrierCode,
+                        p.carrierName,
                         t(p.reason === "late" ? "dashboard.digest.late" : "dashboard.digest.stalled"),
                       ]
                         .filter(Boolean)

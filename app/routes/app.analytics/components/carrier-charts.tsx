@@ -35,7 +35,7 @@ function Swatch({ color, label }: { color: string; label: string }) {
   );
 }
 
-export function CarrierCharts({ carriers }: { carriers: CarrierPerformance[] }) {
+export function CarrierCharts({ carriers }: { carriers: (CarrierPerformance & { carrierName: string })[] }) {
   const { t } = useTranslation();
   const shown = carriers.slice(0, 10);
   const maxDays = Math.max(1, ...shown.map((c) => c.p90Days ?? 0));
@@ -77,7 +77,7 @@ export function CarrierCharts({ carriers }: { carriers: CarrierPerformance[] }) 
             {shown.map((c) => (
               <li key={c.carrierCode} style={ROW}>
                 <Text as="span" truncate>
-                  {c.carrierCode}
+                  {c.carrierName || t("trackings.noCarrier")}
                 </Text>
                 <span style={TRACK}>
                   {c.p90Days !== null && <span style={bar(0, c.p90Days, P90)} />}
@@ -108,7 +108,7 @@ export function CarrierCharts({ carriers }: { carriers: CarrierPerformance[] }) 
             {shown.map((c) => (
               <li key={c.carrierCode} style={{ display: "grid", gap: 3 }}>
                 <Text as="span" fontWeight="semibold" truncate>
-                  {c.carrierCode}
+                  {c.carrierName || t("trackings.noCarrier")}
                 </Text>
                 {(
                   [

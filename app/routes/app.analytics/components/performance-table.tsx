@@ -6,7 +6,12 @@ export function percent(share: number | null): string {
   return share === null ? "—" : `${Math.round(share * 1000) / 10}%`;
 }
 
-type Row = PerformanceFigures & { carrierCode: string; originCountry?: string; destinationCountry?: string };
+type Row = PerformanceFigures & {
+  carrierCode: string;
+  carrierName: string;
+  originCountry?: string;
+  destinationCountry?: string;
+};
 
 /** Per carrier or per route: the figures as a Polaris data table (scrolls sideways on a phone). */
 export function PerformanceTable({
@@ -32,7 +37,7 @@ export function PerformanceTable({
     t("analytics.col.failedAttempts"),
   ];
   const cells = rows.map((r) => [
-    r.carrierCode || t("trackings.noCarrier"),
+    r.carrierName || t("trackings.noCarrier"),
     ...(withRoute ? [`${country(r.originCountry)} → ${country(r.destinationCountry)}`] : []),
     String(r.parcels),
     days(r.medianDays),

@@ -20,7 +20,10 @@ const now = Date.now();
 const load = async (query = "", asShop = shop) =>
   (
     (await (await callRoute(loader, embeddedFetchRequest(`/app/analytics${query}`, asShop))).json()) as {
-      analytics: CarrierAnalytics;
+      analytics: Omit<CarrierAnalytics, "carriers" | "routes"> & {
+        carriers: (CarrierAnalytics["carriers"][number] & { carrierName: string })[];
+        routes: (CarrierAnalytics["routes"][number] & { carrierName: string })[];
+      };
     }
   ).analytics;
 
@@ -142,6 +145,7 @@ describe("/app/analytics", () => {
     // One exception and one failed attempt in 5 parcels: 20 % each.
     expect(a.carriers.find((c) => c.carrierCode === "ups")).toEqual({
       carrierCode: "ups",
+      carrierName: "UPS",
       parcels: 5,
       delivered: 4,
       medianDays: 4,
@@ -154,6 +158,7 @@ describe("/app/analytics", () => {
     // DHL: 2 parcels, one delivered in 2 days, none with an estimate.
     expect(a.carriers.find((c) => c.carrierCode === "dhl")).toEqual({
       carrierCode: "dhl",
+      carrierName: "DHL",
       parcels: 2,
       delivered: 1,
       medianDays: 2,
@@ -164,8 +169,8 @@ describe("/app/analytics", () => {
       failedAttemptRate: 0,
     });
     expect(
-      a.routes.map((r) => `${r.carrierCode} ${r.originCountry}→${r.destinationCountry} ${r.parcels}`),
-    ).toEqual(["ups CN→US 5", "dhl DE→FR 2"]);
+      a.routes.map((r) => `${r.carrierName} ${r.originCountry}→${r.destinationCountry} ${r.parcels}`),
+    ).toEqual(["UPS CN→US 5", "DHL DE→FR 2"]);
     expect(a.total).toMatchObject({ parcels: 7, delivered: 5, medianDays: 4, p90Days: 9 });
 
     // Over 90 days the 45-day-old parcel (20 days) joins: 3 4 5 9 20 → median 5, p90 20.

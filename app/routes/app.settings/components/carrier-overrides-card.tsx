@@ -1,4 +1,5 @@
 import { BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
+import { CarrierPicker } from "~/components/carrier-picker";
 import { useTranslation, type MessageKey } from "~/i18n";
 import type { OverrideRow as Row } from "./settings-values";
 
@@ -14,19 +15,22 @@ interface Props {
  */
 export function CarrierOverridesCard({ rows, fieldErrors, onChange }: Props) {
   const { t } = useTranslation();
-  const setRows = (update: (current: Row[]) => Row[]) => onChange(update(rows));
-  const change = (index: number, field: keyof Row, value: string) =>
-    setRows((current) => current.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
-  const error = (index: number, field: keyof Row) => {
+  const change = <F extends "trackingCompany" | "country" | "carrier">(
+    index: number,
+    field: F,
+    value: Row[F],
+  ) => onChange(rows.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
+  const error = (index: number, field: "trackingCompany" | "country" | "carrierCode") => {
     const code = fieldErrors[`overrides.${index}.${field}`];
     return code ? t(`errors.${code}` as MessageKey) : undefined;
   };
+  const nextKey = rows.reduce((max, row) => Math.max(max, row.key), -1) + 1;
   return (
     <Card>
       <BlockStack gap="400">
         {rows.length === 0 && <Text as="p">{t("settings.overrides.empty")}</Text>}
         {rows.map((row, index) => (
-          <InlineStack key={index} gap="200" blockAlign="end">
+          <InlineStack key={row.key} gap="200" blockAlign="start">
             <div style={{ flexGrow: 1 }}>
               <TextField
                 label={t("settings.overrides.company")}
@@ -48,27 +52,29 @@ export function CarrierOverridesCard({ rows, fieldErrors, onChange }: Props) {
               />
             </div>
             <div style={{ flexGrow: 1 }}>
-              <TextField
+              <CarrierPicker
                 label={t("settings.overrides.carrier")}
-                autoComplete="off"
-                value={row.carrierCode}
-                onChange={(value) => change(index, "carrierCode", value)}
+                value={row.carrier}
+                onChange={(value) => change(index, "carrier", value)}
                 error={error(index, "carrierCode")}
               />
             </div>
-            <Button
-              tone="critical"
-              variant="plain"
-              onClick={() => setRows((current) => current.filter((_, i) => i !== index))}
-            >
-              {t("settings.overrides.remove")}
-            </Button>
+            {/* Level with the fields, below their labels. */}
+            <div style={{ paddingBlockStart: "var(--p-space-800)" }}>
+              <Button
+                tone="critical"
+                variant="plain"
+                onClick={() => onChange(rows.filter((_, i) => i !== index))}
+              >
+                {t("settings.overrides.remove")}
+              </Button>
+            </div>
           </InlineStack>
         ))}
         <InlineStack gap="200" align="end">
           <Button
             onClick={() =>
-              setRows((current) => [...current, { trackingCompany: "", country: "", carrierCode: "" }])
+              onChange([...rows, { key: nextKey, trackingCompany: "", country: "", carrier: null }])
             }
           >
             {t("settings.overrides.add")}

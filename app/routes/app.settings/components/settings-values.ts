@@ -1,3 +1,4 @@
+import type { CarrierChoice } from "~/components/carrier-picker";
 import type { SettingsFormInput } from "~/models/admin/settings-admin.server";
 
 // The Settings form's values as the merchant edits them, and what of them to send: only the
@@ -12,7 +13,14 @@ export interface BehaviourValues {
   trackingUrlInNotifications: boolean;
 }
 
-export type OverrideRow = { trackingCompany: string; country: string; carrierCode: string };
+/** `key` keeps each row's carrier search with its row when an earlier row is removed. */
+export type OverrideRow = {
+  key: number;
+  trackingCompany: string;
+  country: string;
+  carrier: CarrierChoice | null;
+};
+type SavedOverride = { trackingCompany: string; country: string; carrierCode: string; carrierName: string };
 
 export interface SettingsValues {
   /** Typed only: the saved key never comes to the page. */
@@ -34,7 +42,7 @@ export interface SavedSettings {
     trackingUrlInNotifications: boolean;
     writeBackEnabled: boolean;
   };
-  overrides: OverrideRow[];
+  overrides: SavedOverride[];
   airCargoEnabled: boolean;
 }
 
@@ -52,15 +60,24 @@ export function savedValues({ settings, overrides, airCargoEnabled }: SavedSetti
     },
     writeBackEnabled: settings.writeBackEnabled,
     airCargoEnabled,
-    overrides: overrides.map(({ trackingCompany, country, carrierCode }) => ({
+    overrides: overrides.map(({ trackingCompany, country, carrierCode, carrierName }, key) => ({
+      key,
       trackingCompany,
       country,
-      carrierCode,
+      carrier: { code: carrierCode, name: carrierName },
     })),
   };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The rows as the action takes them: a carrier by its code. */
+const overridesInput = (rows: OverrideRow[]) =>
+  rows.map(({ trackingCompany, country, carrier }) => ({
+    trackingCompany,
+    country,
+    carrierCode: carrier?.code ?? "",
+  }));
 
 /** The changed sections, as the action takes them; empty when the form is clean. */
 export function changedSections(saved: SettingsValues, current: SettingsValues): SettingsFormInput {
@@ -74,6 +91,8 @@ export function changedSections(saved: SettingsValues, current: SettingsValues):
     ...(saved.airCargoEnabled === current.airCargoEnabled
       ? {}
       : { airCargoEnabled: current.airCargoEnabled }),
-    ...(same(saved.overrides, current.overrides) ? {} : { overrides: current.overrides }),
+    ...(same(overridesInput(saved.overrides), overridesInput(current.overrides))
+      ? {}
+      : { overrides: overridesInput(current.overrides) }),
   };
 }

@@ -126,11 +126,20 @@ describe("/app/settings", () => {
       overrides: [{ trackingCompany: "My  Courier", carrierCode: "dhl" }],
     });
     const data = (await (await callRoute(loader, embeddedFetchRequest("/app/settings", shop))).json()) as {
-      overrides: { trackingCompany: string; carrierCode: string }[];
+      overrides: { trackingCompany: string; carrierCode: string; carrierName: string }[];
     };
     expect(data.overrides).toEqual([
-      expect.objectContaining({ trackingCompany: "my courier", carrierCode: "dhl" }),
+      expect.objectContaining({ trackingCompany: "my courier", carrierCode: "dhl", carrierName: "DHL" }),
     ]);
+    // The carrier picker shows the mapping's carrier by its name in the merchant's language.
+    await save({
+      intent: "overrides",
+      overrides: JSON.stringify([{ trackingCompany: "My  Courier", carrierCode: "sf-express" }]),
+    });
+    const zh = (await (
+      await callRoute(loader, embeddedFetchRequest("/app/settings?locale=zh-CN", shop))
+    ).json()) as typeof data;
+    expect(zh.overrides[0]).toMatchObject({ carrierCode: "sf-express", carrierName: "顺丰速运" });
   });
 
   it("scopes a carrier mapping to the country parcels ship from, and refuses a bad country", async () => {

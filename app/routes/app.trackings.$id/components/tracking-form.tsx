@@ -1,5 +1,6 @@
 import { BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { CarrierPicker, type CarrierChoice } from "~/components/carrier-picker";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { EDITABLE_TEXT_FIELDS, type EditableTextField } from "~/models/tracking-fields";
 
@@ -14,6 +15,7 @@ function valuesOf(tracking: Record<Field, string | null>): Values {
 /** The fields TrackingMore keeps for the parcel, and its carrier. */
 export function TrackingForm({
   tracking,
+  carrier: savedCarrier,
   fieldErrors,
   busy,
   onSubmit,
@@ -23,8 +25,9 @@ export function TrackingForm({
   tracking: Record<Field, string | null> & {
     id: string;
     carrierCode: string;
-    pendingChanges: { carrierCode?: string };
   };
+  /** The parcel's carrier (or the one waiting to reach TrackingMore), by name and code. */
+  carrier: CarrierChoice | null;
   fieldErrors: Record<string, string>;
   busy: boolean;
   onSubmit: (values: Record<string, string>) => void;
@@ -34,7 +37,8 @@ export function TrackingForm({
 }) {
   const { t } = useTranslation();
   const [values, setValues] = useState<Values>(() => valuesOf(tracking));
-  const [carrierCode, setCarrierCode] = useState(tracking.pendingChanges.carrierCode ?? tracking.carrierCode);
+  const [carrier, setCarrier] = useState<CarrierChoice | null>(savedCarrier);
+  useEffect(() => setCarrier(savedCarrier), [savedCarrier]);
   // After a save the loader's values are the truth again (trimmed, upper-cased country).
   useEffect(() => setValues(valuesOf(tracking)), [tracking]);
   const dirty = EDITABLE_TEXT_FIELDS.some((f) => values[f] !== (tracking[f] ?? ""));
@@ -96,20 +100,16 @@ export function TrackingForm({
                   {t("common.save")}
                 </Button>
               </InlineStack>
-              <InlineStack gap="200" blockAlign="end">
-                <div style={{ flexGrow: 1 }}>
-                  <TextField
-                    label={t("detail.field.carrierCode")}
-                    name="carrierCode"
-                    autoComplete="off"
-                    value={carrierCode}
-                    onChange={setCarrierCode}
-                    error={error("carrierCode")}
-                  />
-                </div>
+              <CarrierPicker
+                label={t("detail.field.carrierCode")}
+                value={carrier}
+                onChange={setCarrier}
+                error={error("carrierCode")}
+              />
+              <InlineStack align="end">
                 <Button
-                  disabled={carrierCode === tracking.carrierCode || busy}
-                  onClick={() => onSubmit({ intent: "carrier", carrierCode })}
+                  disabled={!carrier || carrier.code === tracking.carrierCode || busy}
+                  onClick={() => carrier && onSubmit({ intent: "carrier", carrierCode: carrier.code })}
                 >
                   {t("bulk.changeCarrier")}
                 </Button>

@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, List, Modal, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, List, Modal, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { CarrierPicker, type CarrierChoice } from "~/components/carrier-picker";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { problemMessageKey, type ProblemKind } from "~/models/admin/problems";
 
@@ -33,12 +34,12 @@ export function useBulkActions(selected: string[], clearSelection: () => void, w
   const { t } = useTranslation();
   const fetcher = useFetcher<BulkResponse>();
   const [pending, setPending] = useState<BulkAction | null>(null);
-  const [carrierCode, setCarrierCode] = useState("");
+  const [carrier, setCarrier] = useState<CarrierChoice | null>(null);
   const [ids, setIds] = useState<string[]>([]);
 
   const ask = (action: BulkAction) => () => {
     setIds(selected);
-    setCarrierCode("");
+    setCarrier(null);
     setPending(action);
   };
   const confirm = () => {
@@ -46,7 +47,7 @@ export function useBulkActions(selected: string[], clearSelection: () => void, w
     const form = new FormData();
     form.set("bulkAction", pending);
     form.set("ids", JSON.stringify(ids));
-    if (pending === "changeCarrier") form.set("carrierCode", carrierCode);
+    if (pending === "changeCarrier") form.set("carrierCode", carrier?.code ?? "");
     fetcher.submit(form, { method: "post" });
   };
 
@@ -68,8 +69,8 @@ export function useBulkActions(selected: string[], clearSelection: () => void, w
     t,
     pending,
     setPending,
-    carrierCode,
-    setCarrierCode,
+    carrier,
+    setCarrier,
     count: ids.length,
     writeBackEnabled,
     confirm,
@@ -143,13 +144,11 @@ export function BulkActionsBar({ bulk }: { bulk: ReturnType<typeof useBulkAction
               <Text as="p">{t("bulk.confirmWriteBackOff", { count: bulk.count })}</Text>
             )}
             {pending === "changeCarrier" && (
-              <TextField
+              <CarrierPicker
                 label={t("bulk.carrierCode")}
-                autoComplete="off"
-                value={bulk.carrierCode}
-                onChange={bulk.setCarrierCode}
+                value={bulk.carrier}
+                onChange={bulk.setCarrier}
                 error={fieldError ? t(`errors.${fieldError}` as MessageKey) : undefined}
-                helpText={t("bulk.carrierCodeHelp")}
               />
             )}
             {fieldError && pending !== "changeCarrier" && (

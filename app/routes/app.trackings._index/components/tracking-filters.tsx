@@ -9,6 +9,7 @@ import {
   type IndexFiltersProps,
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
+import type { CarrierChoice } from "~/components/carrier-picker";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { filtersApplied, SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS } from "~/models/admin/list-filters";
 import { TRACKING_STATUSES } from "~/trackingmore/types";
@@ -40,7 +41,8 @@ export function TrackingFilters({
   loading,
 }: {
   query: Query;
-  carriers: string[];
+  /** The shop's carriers by name, and the filtered one even when no parcel uses it. */
+  carriers: CarrierChoice[];
   loading: boolean;
 }) {
   const { t } = useTranslation();
@@ -110,7 +112,7 @@ export function TrackingFilters({
         <ChoiceList
           title={t("trackings.filter.carrier")}
           titleHidden
-          choices={carriers.map((c) => ({ label: c, value: c }))}
+          choices={carriers.map((c) => ({ label: c.name, value: c.code }))}
           selected={query.carrier ? [query.carrier] : []}
           onChange={(value) => update({ carrier: value[0] ?? "" })}
         />
@@ -183,7 +185,9 @@ export function TrackingFilters({
   if (query.carrier) {
     appliedFilters.push({
       key: "carrier",
-      label: t("trackings.filter.carrierChip", { value: query.carrier }),
+      label: t("trackings.filter.carrierChip", {
+        value: carriers.find((c) => c.code === query.carrier)?.name ?? query.carrier,
+      }),
       onRemove: () => update({ carrier: null }),
     });
   }

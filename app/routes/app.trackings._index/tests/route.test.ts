@@ -224,6 +224,38 @@ describe("GET /app/trackings/export.csv", () => {
     expect(lines[1]).toContain(",Exception,");
   });
 
+  it("names the carrier filter's choices, the filtered carrier even when no parcel uses it", async () => {
+    await seedSyncedTracking(shop, apiKey); // usps
+    await prisma.tracking.create({
+      data: { shop, orderId: "7", trackingNumber: "CN-1", carrierCode: "fedex-freight", status: "pending" },
+    });
+    await prisma.tracking.create({
+      data: {
+        shop: otherShop,
+        orderId: "8",
+        trackingNumber: "OTHER-1",
+        carrierCode: "ups",
+        status: "pending",
+      },
+    });
+    const carriersOf = async (query: string) => {
+      const response = await callRoute(loader, embeddedFetchRequest(`/app/trackings${query}`, shop));
+      return ((await response.json()) as { carriers: { code: string; name: string }[] }).carriers;
+    };
+    expect(await carriersOf("?carrier=dhl-germany")).toEqual([
+      { code: "dhl-germany", name: "Deutsche Post DHL" },
+      { code: "fedex-freight", name: "Fedex Freight" },
+      { code: "usps", name: "USPS" },
+    ]);
+    // TrackingMore's "Chinese" name for fedex-freight is the code again: the English name instead.
+    expect(await carriersOf("?locale=zh-CN")).toEqual(
+      expect.arrayContaining([
+        { code: "usps", name: "美国邮政" },
+        { code: "fedex-freight", name: "Fedex Freight" },
+      ]),
+    );
+  });
+
   it("writes the headers, statuses and carrier names in the merchant's language", async () => {
     await seedSyncedTracking(shop, apiKey, { customerName: "王小明", status: "exception" });
     const response = await callRoute(
