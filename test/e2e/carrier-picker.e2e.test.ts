@@ -32,6 +32,7 @@ const WORDS = {
     chip: "Carrier: USPS",
     usps: "USPS",
     moreActions: "More actions",
+    cardActions: "Actions",
     changeCarrier: "Change carrier",
     newCarrier: "New carrier",
     edit: "Edit",
@@ -43,6 +44,7 @@ const WORDS = {
     chip: "承运商：美国邮政",
     usps: "美国邮政",
     moreActions: "其他操作",
+    cardActions: "操作",
     changeCarrier: "更改承运商",
     newCarrier: "新承运商",
     edit: "编辑",
@@ -114,9 +116,16 @@ describe("carriers by name, chosen by search", { timeout: 30_000 }, () => {
         await openAdminPage(page, app, shop, `/app/trackings?locale=${locale}`);
         const rows = page.locator(".Polaris-IndexTable__TableRow");
         await expect.poll(() => rows.count(), POLL).toBe(3);
-        await rows.nth(0).locator('input[type="checkbox"]').check({ force: true });
-        await page.getByRole("button", { name: words.moreActions }).first().click();
-        await page.getByRole("button", { name: words.changeCarrier }).last().click();
+        if (viewport.name === "phone") {
+          // A phone's list is cards, each with its own checkbox and one actions menu above them.
+          await rows.nth(0).getByRole("checkbox").check();
+          await page.getByRole("button", { name: words.cardActions, exact: true }).click();
+          await page.getByRole("menuitem", { name: words.changeCarrier }).click();
+        } else {
+          await rows.nth(0).locator('input[type="checkbox"]').check({ force: true });
+          await page.getByRole("button", { name: words.moreActions }).first().click();
+          await page.getByRole("button", { name: words.changeCarrier }).last().click();
+        }
         const dialog = page.getByRole("dialog");
         const field = dialog.getByRole("combobox", { name: words.newCarrier, exact: true });
         const option = await search(field, "顺丰", new RegExp(words.sfExpress));
