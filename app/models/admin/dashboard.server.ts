@@ -26,7 +26,10 @@ export interface DashboardData {
   total: number;
   byStatus: { status: ListStatus; count: number }[];
   createdPerDay: { day: string; count: number }[];
-  /** Each as the list counts the rows its link shows (see ATTENTION_LINKS). */
+  /**
+   * Each as the list counts the rows its link shows (see ATTENTION_LINKS), up to delivery.cap:
+   * a count equal to it means "at least".
+   */
   attention: Record<AttentionKey, number>;
   hasAccountEmail: boolean;
   /** What the pipeline gave up on (all stages), newest first, for the merchant to retry. */
@@ -49,13 +52,17 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   const [statusCounts, attentionCounts, deletedByStatus, perDay, deadCounts, recentDead, delivery, digest] =
     await Promise.all([
       Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
-      // The list's own WHERE for each link, so the dashboard's number is the list's number.
+      // The list's own WHERE for each link, so the dashboard's number is the list's number, up to
+      // COUNT_CAP ("1000+"). Stalled is the delivery card's count: the same rows (one definition,
+      // attention.server.ts), counted once.
       Promise.all(
-        ATTENTION_LINKS.map(({ search }) =>
-          countTrackingList(shop, {
-            ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
-            now,
-          }),
+        ATTENTION_LINKS.map(({ key, search }) =>
+          key === "stalled"
+            ? null
+            : countTrackingList(shop, {
+                ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
+                now,
+              }),
         ),
       ),
       // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
@@ -83,10 +90,9 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       const day = new Date(start).toISOString().slice(0, 10);
       return { day, count: perDay.get(day) ?? 0 };
     }),
-    attention: Object.fromEntries(ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i]])) as Record<
-      AttentionKey,
-      number
-    >,
+    attention: Object.fromEntries(
+      ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i] ?? delivery.stalled]),
+    ) as Record<AttentionKey, number>,
     deadLetters: { total: deadCounts.total, recent: recentDead.slice(0, RECENT_DEAD_LETTERS) },
     delivery,
     digest,
