@@ -205,9 +205,21 @@ export function trackingListWhere(
 }
 
 /**
- * How many rows the list shows for a query (all pages), up to `cap`: read in the list's own
- * order, which an index serves, so a shop with a backlog costs what a small one does. (Without
- * an order Prisma's count-with-take sorts every matching row by id first.)
+ * The order a capped count reads in: that of the index that selects the rows — (shop,
+ * syncState) for a sync filter, (shop, status, …) for a status — so it stops after `cap` rows
+ * whether the rows are many or none; else the list's own order. (Without an order Prisma's
+ * count-with-take sorts every matching row by id first; in creation order a filter matching
+ * nothing would read the whole shop.)
+ */
+function countOrder(query: TrackingListQuery): SortField | "syncState" {
+  if (query.sync || query.view === "attention") return "syncState";
+  if (query.statuses.length > 0 || query.view === "exceptions") return "status";
+  return query.sort;
+}
+
+/**
+ * How many rows the list shows for a query (all pages), up to `cap`, so a shop with a backlog
+ * costs what a small one does.
  */
 export async function countTrackingList(
   shop: string,
@@ -216,7 +228,7 @@ export async function countTrackingList(
 ): Promise<number> {
   return prisma.tracking.count({
     where: trackingListWhere(shop, query, await planList(shop, query)),
-    orderBy: { [query.sort]: query.direction },
+    orderBy: { [countOrder(query)]: "asc" },
     take: cap,
   });
 }
