@@ -293,7 +293,7 @@ async function measureWriteCost(provider: string, prisma: PrismaClient): Promise
       ).map((t) => ({ drop: `DROP TRIGGER "${t.name}"`, create: t.sql }))
     : (
         await prisma.$queryRawUnsafe<{ indexname: string; indexdef: string }[]>(
-          `SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'Tracking_customerName_trgm_idx'`,
+          `SELECT indexname::text AS indexname, indexdef::text AS indexdef FROM pg_indexes WHERE indexname = 'Tracking_customerName_trgm_idx'`,
         )
       ).map((i) => ({ drop: `DROP INDEX "${i.indexname}"`, create: i.indexdef }));
   if (kept.length === 0) throw new Error("the name search index is missing");

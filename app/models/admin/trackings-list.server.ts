@@ -1,3 +1,4 @@
+import { appConfig } from "~/config.server";
 import prisma, { type Prisma } from "~/db/client.server";
 import { DEFAULT_STALLED_AFTER_DAYS } from "~/models/settings.server";
 import {
@@ -138,7 +139,10 @@ async function planList(shop: string, query: TrackingListQuery): Promise<ListPla
   const [nameMatches, stalledInOrder] = await Promise.all([
     // Names hold no digits (see trackingListWhere).
     query.search && !/\d/.test(query.search) ? customerNameMatches(shop, query.search) : null,
-    query.view === "stalled" ? hasManyStalled(shop, query.stalledAfterDays, query.now ?? new Date()) : false,
+    // PostgreSQL's planner weighs the LIMIT and reads in order by itself.
+    query.view === "stalled" && appConfig().databaseProvider === "sqlite"
+      ? hasManyStalled(shop, query.stalledAfterDays, query.now ?? new Date())
+      : false,
   ]);
   return { nameMatches, stalledInOrder };
 }
