@@ -209,13 +209,15 @@ export function trackingListWhere(
 }
 
 /**
- * The order a capped count reads in: that of the index that selects the rows — (shop,
- * syncState) for a sync filter, (shop, status, …) for a status — so it stops after `cap` rows
- * whether the rows are many or none; else the list's own order. (Without an order Prisma's
- * count-with-take sorts every matching row by id first; in creation order a filter matching
- * nothing would read the whole shop.)
+ * The order a capped count reads in. Without one Prisma's count-with-take sorts every matching
+ * row by id first. PostgreSQL: the list's own order — its planner weighs the LIMIT and chooses
+ * between reading in that order and sorting the few matches. SQLite's does not: there the
+ * order of the index that selects the rows — (shop, syncState) for a sync filter, (shop,
+ * status, …) for a status — so the count stops after `cap` rows whether the rows are many or
+ * none (in creation order a filter matching nothing would read the whole shop).
  */
 function countOrder(query: TrackingListQuery): SortField | "syncState" {
+  if (appConfig().databaseProvider === "postgresql") return query.sort;
   if (query.sync || query.view === "attention") return "syncState";
   if (query.statuses.length > 0 || query.view === "exceptions") return "status";
   return query.sort;
