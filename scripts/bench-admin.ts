@@ -2,7 +2,8 @@
 // 100,000 for another, the merchant admin's loaders — the trackings list (first page, a search,
 // a status filter, a deep page) and the dashboard — called through the real `authenticate.admin`
 // with minted session tokens, on SQLite and on PostgreSQL. Target: p95 ≤ 50 ms each. Also
-// records the query plans (EXPLAIN QUERY PLAN / EXPLAIN) of the list's queries. Issue 14 adds
+// records the query plans (EXPLAIN QUERY PLAN / EXPLAIN) of the list's queries, and what the
+// customer-name search index costs an insert (issue 12). Issue 14 adds
 // the carrier performance page (p95 ≤ 100 ms), read from the daily rollup the delivery-promise
 // job keeps: the seed writes each tracking's promise row as the job would and rebuilds every
 // day's rollup with the job's own code.
@@ -17,6 +18,7 @@ import pg from "pg";
 import { migrateDatabase, root } from "./lib/app-server";
 import { machineDescription, writeBenchmarkSection } from "./lib/bench-report";
 import { TRACKING_STATUSES } from "../app/trackingmore/types";
+import type { PrismaClient } from "../app/db/client.server";
 
 const SECTION = "Merchant admin loaders";
 const SHOP = "bench-admin-a.myshopify.com";
@@ -40,6 +42,8 @@ interface Measured {
     targetMs: number;
   }[];
   plans: { name: string; plan: string }[];
+  /** One tracking inserted at a time, with and without keeping the name search index. */
+  writeCost: { rows: number; withIndexMs: number; withoutIndexMs: number };
 }
 
 function argValue(args: string[], name: string, fallback: number): number {
@@ -135,6 +139,16 @@ async function measure(provider: string, databaseUrl: string, rows: number, runs
       loader: list.loader,
     },
     {
+      name: "list: search (customer name, rare, inside a word)",
+      url: "/app/trackings?q=amilto",
+      loader: list.loader,
+    },
+    {
+      name: "list: search (customer name, rare, two letters: not indexed)",
+      url: "/app/trackings?q=Ha",
+      loader: list.loader,
+    },
+    {
       name: "list: search (tracking number prefix)",
       url: "/app/trackings?q=TB00000420",
       loader: list.loader,
@@ -193,6 +207,17 @@ async function measure(provider: string, databaseUrl: string, rows: number, runs
     provider === "sqlite"
       ? `'${deep.createdAt.toISOString().replace("Z", "+00:00")}'`
       : `'${deep.createdAt.toISOString()}'`;
+  const stalledCutoff = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const stalledAt =
+    provider === "sqlite" ? `'${stalledCutoff.replace("Z", "+00:00")}'` : `'${stalledCutoff}'`;
+  const hamiltonIds = (
+    await prisma.tracking.findMany({
+      where: { shop: SHOP, customerName: { contains: "Hamilton" } },
+      select: { id: true },
+    })
+  )
+    .map((r) => `'${r.id}'`)
+    .join(", ");
   const planQueries = [
     {
       name: "first page",
@@ -207,8 +232,23 @@ async function measure(provider: string, databaseUrl: string, rows: number, runs
       sql: `SELECT "id" FROM "Tracking" WHERE ${base} AND "archived" = false AND "createdAt" <= ${at} AND ("createdAt" < ${at} OR "id" < '${deep.id}') ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`,
     },
     {
-      name: "search (customer name)",
-      sql: `SELECT "id" FROM "Tracking" WHERE ${base} AND "archived" = false AND (("trackingNumber" >= 'Hamilton' AND "trackingNumber" < 'Hamilton\uffff') OR "customerName" LIKE '%Hamilton%') ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`,
+      name: "search (customer name): the search index",
+      sql:
+        provider === "sqlite"
+          ? `SELECT t."id" FROM "TrackingNameSearch" JOIN "Tracking" t ON t.rowid = "TrackingNameSearch".rowid WHERE "TrackingNameSearch" MATCH '"Hamilton"' AND t."shop" = 'bench-admin-a.myshopify.com' LIMIT 501`
+          : `SELECT "id" FROM "Tracking" WHERE "shop" = 'bench-admin-a.myshopify.com' AND "customerName" ILIKE '%Hamilton%' LIMIT 501`,
+    },
+    {
+      name: "search (customer name): the page, with the index's ids",
+      sql: `SELECT "id" FROM "Tracking" WHERE ${base} AND "archived" = false AND (("trackingNumber" >= 'Hamilton' AND "trackingNumber" < 'Hamilton\uffff') OR ("orderName" >= '#Hamilton' AND "orderName" < '#Hamilton\uffff') OR "id" IN (${hamiltonIds})) ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`,
+    },
+    {
+      name: "stalled view, a backlog (read in list order)",
+      sql: `SELECT "id" FROM "Tracking" WHERE ${base} AND "archived" = false AND NOT ("status" NOT IN ('pending', 'notfound', 'transit', 'pickup')) AND (NOT ("lastEventAt" >= ${stalledAt}) OR ("lastEventAt" IS NULL AND "createdAt" < ${stalledAt})) ORDER BY "createdAt" DESC, "id" DESC LIMIT 51`,
+    },
+    {
+      name: "dashboard: exceptions, counted up to 1,000 in list order",
+      sql: `SELECT COUNT(*) FROM (SELECT "id" FROM "Tracking" WHERE ${base} AND "archived" = false AND "status" IN ('exception', 'undelivered') ORDER BY "createdAt" DESC LIMIT 1000) AS sub`,
     },
     {
       name: "search (tracking number prefix)",
@@ -229,9 +269,60 @@ async function measure(provider: string, databaseUrl: string, rows: number, runs
         : out.map((r) => String(r["QUERY PLAN"])).join("\n");
     plans.push({ name: p.name, plan });
   }
-  const result: Measured = { provider, rows, seedSeconds, cases: results, plans };
+  const writeCost = await measureWriteCost(provider, prisma);
+  const result: Measured = { provider, rows, seedSeconds, cases: results, plans, writeCost };
   writeFileSync(outFile, JSON.stringify(result, null, 2));
   await prisma.$disconnect();
+}
+
+/**
+ * What keeping the name search index costs a write: trackings inserted one at a time (as the
+ * ingest inserts them, each its own statement) into the seeded table, alternately with the
+ * index kept (SQLite: its triggers; PostgreSQL: the GIN index) and without it, in the same run.
+ * The bench's database is thrown away afterwards.
+ */
+async function measureWriteCost(provider: string, prisma: PrismaClient): Promise<Measured["writeCost"]> {
+  const ROUND = 400;
+  const ROUNDS = 3;
+  const sqlite = provider === "sqlite";
+  const kept = sqlite
+    ? (
+        await prisma.$queryRawUnsafe<{ name: string; sql: string }[]>(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'Tracking_name_search_%'`,
+        )
+      ).map((t) => ({ drop: `DROP TRIGGER "${t.name}"`, create: t.sql }))
+    : (
+        await prisma.$queryRawUnsafe<{ indexname: string; indexdef: string }[]>(
+          `SELECT indexname::text AS indexname, indexdef::text AS indexdef FROM pg_indexes WHERE indexname = 'Tracking_customerName_trgm_idx'`,
+        )
+      ).map((i) => ({ drop: `DROP INDEX "${i.indexname}"`, create: i.indexdef }));
+  if (kept.length === 0) throw new Error("the name search index is missing");
+  let n = 0;
+  const insertRound = async () => {
+    const started = performance.now();
+    for (let i = 0; i < ROUND; i++, n++) {
+      await prisma.tracking.create({
+        data: {
+          shop: "bench-admin-write.myshopify.com",
+          orderId: String(n),
+          orderName: `#W${n}`,
+          trackingNumber: `TW${String(n).padStart(10, "0")}`,
+          customerName: `${FIRST[n % FIRST.length]} ${LAST[n % LAST.length]} ${n}`,
+          customerEmail: `w${n}@example.com`,
+        },
+      });
+    }
+    return performance.now() - started;
+  };
+  let withIndexMs = 0;
+  let withoutIndexMs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    withIndexMs += await insertRound();
+    for (const k of kept) await prisma.$executeRawUnsafe(k.drop);
+    withoutIndexMs += await insertRound();
+    for (const k of kept) await prisma.$executeRawUnsafe(k.create);
+  }
+  return { rows: ROUND * ROUNDS, withIndexMs, withoutIndexMs };
 }
 
 const DESTINATIONS = ["US", "GB", "DE", "FR", "CA", "AU"];
@@ -320,7 +411,10 @@ const PROMISE_NOTE =
   "Delivery promises: the seed keeps the list's status mix (half the parcels in transit, out for delivery, failed or in exception, spread over a year), so about 50,000 of the shop's parcels are both past their estimate and without carrier news — a backlog no live shop has (TrackingMore expires parcels after 30 or 60 days). The dashboard therefore counts late and stalled parcels up to 1,000 (\"1000+\", one COUNT over a LIMITed subquery), and the late and stalled views read newest-late / newest-stalled first through (shop, estimatedDeliveryAt) and (shop, lastEventAt). The carrier performance page sums the daily rollup in the database (GROUP BY over at most 366 days × 48 routes, and the days-to-delivery rows), so a year costs what a month does.";
 
 const NOTE =
-  "The worst case is a customer-name search that matches almost nothing: a name matches anywhere in it (`contains`), which no B-tree index serves, so the query reads the shop's rows newest first until it has a page — all 100,000 when there are fewer than 50 matches. Numbers, order names and emails are searched as prefixes through indexes (a query containing a digit never scans), and a common name fills its page after a few hundred rows. Serving the rare case needs a search index (PostgreSQL `pg_trgm`, SQLite FTS5) — not done. Both databases are `ANALYZE`d after seeding (PostgreSQL also vacuumed, as its autovacuum does after a load this size), as a live database would be.";
+  "Customer names match anywhere in the name (`contains`), which no B-tree index serves: a search index does — on SQLite an FTS5 table with the `trigram` tokenizer over `customerName` (the table itself is its content, so it holds no second copy of the names; three triggers keep it in step with every insert, name change and delete, and `secure-delete` takes a changed or redacted name's trigrams out at once), on PostgreSQL a `pg_trgm` GIN index (ILIKE). The list asks the index for the shop's matching ids (up to 500) and reads the page through them; a name with more matches than that (a common one) is read in list order instead, which fills a page after a few hundred rows. Queries of one or two characters have no trigram and are read in list order too: a rare two-letter query still reads every row of the shop (the \"two letters\" row). Numbers, order names and emails are searched as prefixes through B-tree indexes (a query containing a digit never reads names). Both databases are `ANALYZE`d after seeding (PostgreSQL also vacuumed, as its autovacuum does after a load this size), as a live database would be.";
+
+const COUNT_NOTE =
+  "Dashboard: each \"needs your attention\" count is the list's own query counted up to 1,000 (\"1000+\"; `COUNT` over a `LIMIT`ed subquery), read in an order an index serves — on SQLite that of the index selecting the rows ((shop, syncState), (shop, status, …)), so a filter matching nothing stops as early as one matching thousands; on PostgreSQL the list's order, its planner weighing the LIMIT — where Prisma's count-with-take without an order sorts every match by id first; the stalled count is the delivery card's. The per-status counts are one statement of index-only counts (Prisma's count selects each row's id, which read all 100,000 rows: 40 ms on SQLite). On SQLite the dashboard's ~25 statements run one after another on the one connection, so the page costs their sum. Stalled view: SQLite's planner collects every stalled parcel through (shop, status, lastEventAt) and sorts them for one page (it does not weigh the LIMIT); when the shop has 1,000 or more stalled parcels the view's condition is written so that no index serves it, and the list reads in creation order until the page is full (a shop with few stalled parcels keeps the indexed ranges).";
 
 function report(results: Measured[], machine: string): string {
   const lines = [
@@ -345,7 +439,16 @@ function report(results: Measured[], machine: string): string {
     });
     lines.push(`| ${name} | ${cells.join(" | ")} | ${met ? "yes" : "**no**"} |`);
   }
-  lines.push("", NOTE, "", PROMISE_NOTE);
+  lines.push("", NOTE, "", COUNT_NOTE, "", PROMISE_NOTE);
+  lines.push(
+    "",
+    `Write cost of the name search index (in the same run, ${results[0]?.writeCost.rows} trackings inserted one at a time into the seeded table, alternating rounds with and without the index): ${results
+      .map(
+        (r) =>
+          `${r.provider} ${(r.writeCost.withIndexMs / r.writeCost.rows).toFixed(2)} ms per insert with it, ${(r.writeCost.withoutIndexMs / r.writeCost.rows).toFixed(2)} ms without (×${(r.writeCost.withIndexMs / r.writeCost.withoutIndexMs).toFixed(2)})`,
+      )
+      .join("; ")}.`,
+  );
   lines.push(
     "",
     `Seeding took ${results.map((r) => `${r.seedSeconds.toFixed(0)} s (${r.provider})`).join(", ")}.`,

@@ -19,6 +19,16 @@ import {
 // built from the schema's own DDL. (Prisma's `migrate diff --from-migrations` cannot replay
 // SQLite migrations on the WebAssembly engine, hence this structural comparison.)
 
+/**
+ * What migrations add by hand because a Prisma schema cannot express it (the customer-name
+ * search index, app/models/admin/name-search.server.ts): required in the migrated database,
+ * and left out of the comparison. SQLite's FTS5 table keeps shadow tables named after it.
+ */
+const HAND_WRITTEN = {
+  sqlite: /^TrackingNameSearch(_\w+)?$/,
+  postgresql: /^Tracking_customerName_trgm_idx$/,
+};
+
 function describeSqlite(file: string) {
   const db = new Database(file, { readonly: true });
   try {
@@ -85,7 +95,9 @@ describe(`${provider} migrations`, () => {
       applySqliteScripts(fromSchema, [schemaDdl("sqlite")]);
       const expected = describeSqlite(fromSchema);
       expect(expected.length).toBeGreaterThan(5);
-      expect(describeSqlite(fromMigrations)).toEqual(expected);
+      const migrated = describeSqlite(fromMigrations);
+      expect(migrated.map((t) => t.table)).toContain("TrackingNameSearch");
+      expect(migrated.filter((t) => !HAND_WRITTEN.sqlite.test(t.table))).toEqual(expected);
     } finally {
       for (const f of [fromMigrations, fromSchema]) rmSync(f, { force: true });
     }
@@ -108,7 +120,10 @@ async function checkPostgres() {
     await withPostgres(postgresUrlFor(fromSchema), (c) => c.query(ddl));
     const expected = await describePostgres(fromSchema);
     expect(expected.columns.length).toBeGreaterThan(20);
-    expect(await describePostgres(fromMigrations)).toEqual(expected);
+    const migrated = await describePostgres(fromMigrations);
+    const handWritten = (i: { indexname: string }) => HAND_WRITTEN.postgresql.test(i.indexname);
+    expect(migrated.indexes.filter(handWritten)).toHaveLength(1);
+    expect({ ...migrated, indexes: migrated.indexes.filter((i) => !handWritten(i)) }).toEqual(expected);
   } finally {
     await withPostgres(postgresAdminUrl(), async (c) => {
       await c.query(`DROP DATABASE IF EXISTS "${fromMigrations}" WITH (FORCE)`);

@@ -1,5 +1,6 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
+import { sqlParameterMarkers } from "~/db/sql.server";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
 import {
@@ -27,7 +28,10 @@ export interface DashboardData {
   total: number;
   byStatus: { status: ListStatus; count: number }[];
   createdPerDay: { day: string; count: number }[];
-  /** Each as the list counts the rows its link shows (see ATTENTION_LINKS). */
+  /**
+   * Each as the list counts the rows its link shows (see ATTENTION_LINKS), up to delivery.cap:
+   * a count equal to it means "at least".
+   */
   attention: Record<AttentionKey, number>;
   hasAccountEmail: boolean;
   /** What the pipeline gave up on (all stages), newest first, for the merchant to retry. */
@@ -47,19 +51,24 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const days = Array.from({ length: CHART_DAYS }, (_, i) => today - (CHART_DAYS - 1 - i) * DAY_MS);
 
-  // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
-  // createdAt) — rather than GROUP BYs that would read all of a large shop's rows.
+  // Counts as index range counts — (shop, status, …), (shop, syncState), (shop, createdAt) —
+  // or capped, rather than GROUP BYs that would read all of a large shop's rows. On SQLite the
+  // statements run one after another: each one saved counts.
   const settings = await getShopSettings(shop);
   const [statusCounts, attentionCounts, deletedByStatus, perDay, deadCounts, recentDead, delivery, digest] =
     await Promise.all([
-      Promise.all(LIST_STATUSES.map((status) => prisma.tracking.count({ where: { shop, status } }))),
-      // The list's own WHERE for each link, so the dashboard's number is the list's number.
+      countByStatus(shop),
+      // The list's own WHERE for each link, so the dashboard's number is the list's number, up to
+      // COUNT_CAP ("1000+"). Stalled is the delivery card's count: the same rows (one definition,
+      // attention.server.ts), counted once.
       Promise.all(
-        ATTENTION_LINKS.map(({ search }) =>
-          countTrackingList(shop, {
-            ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
-            now,
-          }),
+        ATTENTION_LINKS.map(({ key, search }) =>
+          key === "stalled"
+            ? null
+            : countTrackingList(shop, {
+                ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
+                now,
+              }),
         ),
       ),
       // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
@@ -87,10 +96,9 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       const day = new Date(start).toISOString().slice(0, 10);
       return { day, count: perDay.get(day) ?? 0 };
     }),
-    attention: Object.fromEntries(ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i]])) as Record<
-      AttentionKey,
-      number
-    >,
+    attention: Object.fromEntries(
+      ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i] ?? delivery.stalled]),
+    ) as Record<AttentionKey, number>,
     deadLetters: {
       total: deadCounts.total,
       recent: recentDead
@@ -100,6 +108,24 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     delivery,
     digest,
   };
+}
+
+/**
+ * The shop's trackings of each status, in one statement of one COUNT per status: each counts a
+ * range of the (shop, status, …) index without reading the rows. (Prisma's count selects the
+ * rows' ids, which makes the database read every row: 40 ms of a 100,000-row shop's dashboard.)
+ */
+async function countByStatus(shop: string): Promise<number[]> {
+  const markers = sqlParameterMarkers(LIST_STATUSES.length * 2);
+  const counts = LIST_STATUSES.map(
+    (_, i) =>
+      `(SELECT COUNT(*) FROM "Tracking" WHERE "shop" = ${markers[2 * i]} AND "status" = ${markers[2 * i + 1]}) AS "n${i}"`,
+  );
+  const [row] = await prisma.$queryRawUnsafe<Record<string, bigint | number>[]>(
+    `SELECT ${counts.join(", ")}`,
+    ...LIST_STATUSES.flatMap((status) => [shop, status]),
+  );
+  return LIST_STATUSES.map((_, i) => Number(row[`n${i}`]));
 }
 
 /**

@@ -1,7 +1,15 @@
+import { appConfig } from "~/config.server";
 import prisma, { type Prisma } from "~/db/client.server";
 import { DEFAULT_STALLED_AFTER_DAYS } from "~/models/settings.server";
-import { lateWhere, stalledBranches } from "~/models/delivery-promise/attention.server";
+import {
+  COUNT_CAP,
+  hasManyStalled,
+  lateWhere,
+  stalledBranches,
+  stalledScanWhere,
+} from "~/models/delivery-promise/attention.server";
 import { PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
+import { customerNameContains, customerNameMatches } from "./name-search.server";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
 import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS, type SyncFilter, type TrackingView } from "./list-filters";
 
@@ -115,7 +123,35 @@ export function displaySyncState(row: { syncState: string; deadAt: Date | null }
   return row.deadAt ? NEEDS_ATTENTION : row.syncState;
 }
 
-export function trackingListWhere(shop: string, query: TrackingListQuery): Prisma.TrackingWhereInput {
+/**
+ * How the WHERE is written for the database's planner; the rows are the same either way.
+ * `nameMatches`: the customer-name search's matches from the search index (name-search.server.ts);
+ * without them names are matched by reading the rows. `stalledInOrder`: the stalled view as a
+ * condition no index serves (stalledScanWhere), for shops with many stalled parcels.
+ */
+export interface ListPlan {
+  nameMatches?: string[] | null;
+  stalledInOrder?: boolean;
+}
+
+/** Chooses the ListPlan for a query: each choice costs one small indexed query. */
+async function planList(shop: string, query: TrackingListQuery): Promise<ListPlan> {
+  const [nameMatches, stalledInOrder] = await Promise.all([
+    // Names hold no digits (see trackingListWhere).
+    query.search && !/\d/.test(query.search) ? customerNameMatches(shop, query.search) : null,
+    // PostgreSQL's planner weighs the LIMIT and reads in order by itself.
+    query.view === "stalled" && appConfig().databaseProvider === "sqlite"
+      ? hasManyStalled(shop, query.stalledAfterDays, query.now ?? new Date())
+      : false,
+  ]);
+  return { nameMatches, stalledInOrder };
+}
+
+export function trackingListWhere(
+  shop: string,
+  query: TrackingListQuery,
+  { nameMatches = null, stalledInOrder = false }: ListPlan = {},
+): Prisma.TrackingWhereInput {
   const and: Prisma.TrackingWhereInput[] = [{ shop }, { syncState: { not: "deleted" } }];
   if (query.view === "late") and.push(lateWhere(query.now ?? new Date()));
   // Sorted by the estimate or the last event: the parcels that have one (a keyset cannot step
@@ -123,7 +159,14 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
   for (const field of NULLABLE_SORTS) if (query.sort === field) and.push({ [field]: { not: null } });
   if (query.view === "attention") and.push(inSyncStates(SYNC_GROUPS.attention));
   if (query.view === "exceptions") and.push({ status: { in: ["exception", "undelivered"] } });
-  if (query.view === "stalled") and.push(stalledWhere(query));
+  if (query.view === "stalled") {
+    const now = query.now ?? new Date();
+    and.push(
+      stalledInOrder
+        ? stalledScanWhere(query.stalledAfterDays, now)
+        : { OR: stalledBranches(query.stalledAfterDays, now) },
+    );
+  }
   // Like Shopify's own lists, archived trackings are hidden unless asked for.
   const archived = query.view === "archived" ? "yes" : query.archived;
   if (archived === "yes") and.push({ archived: true });
@@ -144,8 +187,8 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
     const q = query.search;
     // Prefixes as ranges (>= q and < q + U+FFFF): a B-tree range on both databases, where LIKE
     // 'q%' would not use the (shop, trackingNumber) / (shop, orderName) indexes. The customer
-    // name matches anywhere in the name, so that part reads the shop's rows in list order until
-    // a page is full.
+    // name matches anywhere in the name: the search index's ids when it answered, else that
+    // part reads the shop's rows in list order until a page is full.
     const prefix = (field: "trackingNumber" | "orderName" | "customerEmail", value: string) => ({
       [field]: { gte: value, lt: `${value}\uffff` },
     });
@@ -158,35 +201,42 @@ export function trackingListWhere(shop: string, query: TrackingListQuery): Prism
         prefix("customerEmail", q.toLowerCase()),
         // Names hold no digits: a query with one is a number, an order or an email, and then the
         // search stays on the indexes.
-        ...(/\d/.test(q) ? [] : [{ customerName: { contains: q } }]),
+        ...(/\d/.test(q) ? [] : [nameMatches ? { id: { in: nameMatches } } : customerNameContains(q)]),
       ],
     });
   }
   return { AND: and };
 }
 
-/** The stalled view: see app/models/delivery-promise/attention.server.ts. */
-function stalledWhereOf(query: TrackingListQuery): Prisma.TrackingWhereInput[] {
-  return stalledBranches(query.stalledAfterDays, query.now ?? new Date());
-}
-function stalledWhere(query: TrackingListQuery): Prisma.TrackingWhereInput {
-  return { OR: stalledWhereOf(query) };
+/**
+ * The order a capped count reads in. Without one Prisma's count-with-take sorts every matching
+ * row by id first. PostgreSQL: the list's own order — its planner weighs the LIMIT and chooses
+ * between reading in that order and sorting the few matches. SQLite's does not: there the
+ * order of the index that selects the rows — (shop, syncState) for a sync filter, (shop,
+ * status, …) for a status — so the count stops after `cap` rows whether the rows are many or
+ * none (in creation order a filter matching nothing would read the whole shop).
+ */
+function countOrder(query: TrackingListQuery): SortField | "syncState" {
+  if (appConfig().databaseProvider === "postgresql") return query.sort;
+  if (query.sync || query.view === "attention") return "syncState";
+  if (query.statuses.length > 0 || query.view === "exceptions") return "status";
+  return query.sort;
 }
 
 /**
- * How many rows the list shows for a query (all pages). The stalled view is counted branch by
- * branch: each is a range on (shop, status, lastEventAt), where their OR would read every
- * parcel on its way.
+ * How many rows the list shows for a query (all pages), up to `cap`, so a shop with a backlog
+ * costs what a small one does.
  */
-export async function countTrackingList(shop: string, query: TrackingListQuery): Promise<number> {
-  if (query.view !== "stalled") return prisma.tracking.count({ where: trackingListWhere(shop, query) });
-  const rest = trackingListWhere(shop, { ...query, view: "all" });
-  const counts = await Promise.all(
-    stalledWhereOf(query).map((branch) =>
-      prisma.tracking.count({ where: { AND: [...(rest.AND as Prisma.TrackingWhereInput[]), branch] } }),
-    ),
-  );
-  return counts[0] + counts[1];
+export async function countTrackingList(
+  shop: string,
+  query: TrackingListQuery,
+  cap = COUNT_CAP,
+): Promise<number> {
+  return prisma.tracking.count({
+    where: trackingListWhere(shop, query, await planList(shop, query)),
+    orderBy: { [countOrder(query)]: "asc" },
+    take: cap,
+  });
 }
 
 /**
@@ -271,7 +321,7 @@ export async function listTrackings(shop: string, query: TrackingListQuery): Pro
   const cursor = decodeCursor(backwards ? query.before : query.after);
   // Going back reads the page before the cursor in reverse order, then flips it.
   const direction = backwards ? (query.direction === "desc" ? "asc" : "desc") : query.direction;
-  const where = trackingListWhere(shop, query);
+  const where = trackingListWhere(shop, query, await planList(shop, query));
   if (cursor) (where.AND as Prisma.TrackingWhereInput[]).push(keysetAfter(query.sort, direction, cursor));
   const found = await prisma.tracking.findMany({
     where,

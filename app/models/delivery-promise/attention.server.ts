@@ -31,6 +31,25 @@ export function stalledBranches(stalledAfterDays: number, now: Date): Prisma.Tra
   ];
 }
 
+/**
+ * The same rows as stalledBranches, written so that no index can serve the condition (NOT of
+ * the complement): SQLite then reads the shop's rows in the list's order and stops when a page
+ * is full. With thousands of stalled parcels that is what a page should cost, where SQLite's
+ * planner would otherwise collect every stalled parcel through (shop, status, lastEventAt) and
+ * sort them all (it does not weigh the LIMIT). With few, the branches are cheaper: see
+ * hasManyStalled.
+ */
+export function stalledScanWhere(stalledAfterDays: number, now: Date): Prisma.TrackingWhereInput {
+  const cutoff = new Date(now.getTime() - stalledAfterDays * DAY_MS);
+  return {
+    AND: [
+      { NOT: { status: { notIn: [...STALLED_STATUSES] } } },
+      // NOT (lastEventAt >= cutoff) is false for a parcel without events: the second branch.
+      { OR: [{ NOT: { lastEventAt: { gte: cutoff } } }, { lastEventAt: null, createdAt: { lt: cutoff } }] },
+    ],
+  };
+}
+
 const open: Prisma.TrackingWhereInput = {
   archived: false,
   syncState: { not: "deleted" },
@@ -80,6 +99,13 @@ async function cappedCount(shop: string, kind: "late" | "stalled", before: Date)
             LIMIT ${COUNT_CAP}
           ) AS capped`;
   return Number(rows[0]?.n ?? 0);
+}
+
+/** Whether the shop has COUNT_CAP or more stalled parcels (the list then reads them in order). */
+export async function hasManyStalled(shop: string, stalledAfterDays: number, now: Date): Promise<boolean> {
+  return (
+    (await cappedCount(shop, "stalled", new Date(now.getTime() - stalledAfterDays * DAY_MS))) >= COUNT_CAP
+  );
 }
 
 export async function countLateAndStalled(shop: string, now = new Date()): Promise<AttentionCounts> {

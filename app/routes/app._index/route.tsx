@@ -105,6 +105,9 @@ function StatCard({ title, value, note }: { title: string; value: ReactNode; not
 
 export default function Dashboard() {
   const { dashboard, dayLabels, blocking, totalLabel, webhookUrl } = useLoaderData<typeof loader>();
+  // Counts stop at the cap (the model's COUNT_CAP): one equal to it means "at least".
+  const attentionLabel = (count: number) =>
+    count >= dashboard.delivery.cap ? `${dashboard.delivery.cap}+` : String(count);
   const { t } = useTranslation();
   const { states, account, checking, recheck } = useBlockingStates(blocking);
 
@@ -142,7 +145,10 @@ export default function Dashboard() {
                       : t("dashboard.quotaNoKey")
                 }
               />
-              <StatCard title={t("dashboard.pendingSync")} value={dashboard.attention.pendingSync} />
+              <StatCard
+                title={t("dashboard.pendingSync")}
+                value={attentionLabel(dashboard.attention.pendingSync)}
+              />
             </InlineGrid>
             <Card>
               <BlockStack gap="300">
@@ -200,7 +206,7 @@ export default function Dashboard() {
                       fontWeight="semibold"
                       tone={dashboard.attention[key] > 0 ? "critical" : "subdued"}
                     >
-                      {dashboard.attention[key]}
+                      {attentionLabel(dashboard.attention[key])}
                     </Text>
                   </InlineStack>
                 ))}
