@@ -11,10 +11,9 @@ import {
 } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -58,13 +57,9 @@ beforeAll(async () => {
       ]),
     },
   });
-  const [started, launched] = await Promise.allSettled([
-    startBuiltApp(emulator.baseUrl),
-    launchBrowser({ args: ["--lang=de-DE"], env: { TZ: "Asia/Shanghai" } }),
-  ]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl, {
+    browser: { args: ["--lang=de-DE"], env: { TZ: "Asia/Shanghai" } },
+  }));
   context = await embeddedContext(browser, app, shop, { locale: "de-DE", timezoneId: "Asia/Shanghai" });
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

@@ -11,10 +11,9 @@ import {
 } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -92,10 +91,7 @@ beforeAll(async () => {
   });
   await seedLocalTracking(shop, { status: "undelivered", syncState: "needs_attention" });
   await seedLocalTracking(shop, { syncState: "waiting_api_key" });
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

@@ -10,11 +10,10 @@ import {
 } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshot,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -52,10 +51,7 @@ beforeAll(async () => {
   await seedSyncedTracking(shop, apiKey, { customerName: "Grace Hopper", status: "exception" });
   await seedLocalTracking(shop, { status: "delivered", syncState: "needs_attention" });
   await seedLocalTracking(shop, { status: "pickup", syncState: "synced" });
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

@@ -7,10 +7,9 @@ import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, startAdminEmulator } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -47,10 +46,7 @@ beforeAll(async () => {
       createdAt: new Date(Date.now() - i * 60_000),
     })),
   });
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

@@ -12,10 +12,9 @@ import {
 } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -61,10 +60,7 @@ beforeAll(async () => {
   });
   await seedLocalTracking(quotaUsedUp.shop, { syncState: "quota_paused" });
   await seedLocalTracking(noKey, { syncState: "waiting_api_key" });
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
 }, 120_000);
 
 afterAll(async () => {

@@ -10,14 +10,7 @@ import { readTrackingMoreApiKey } from "~/models/settings.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
-import {
-  embeddedContext,
-  launchBrowser,
-  openAdminPage,
-  screenshot,
-  startBuiltApp,
-  type RunningApp,
-} from "./support";
+import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
 
 // The merchant's admin in headless Chromium against the production build: what a merchant
 // clicks, checked in our database and at the TrackingMore emulator.
@@ -80,15 +73,7 @@ beforeAll(async () => {
   // What Shopify's Admin API answers the backfill's orders query in the app process.
   ordersFile = path.join(mkdtempSync(path.join(tmpdir(), "trackbridge-e2e-")), "orders.json");
   writeFileSync(ordersFile, JSON.stringify(PAST_ORDERS));
-  // Both started together; whichever started is kept for afterAll even when the other fails,
-  // so a missing Chromium does not leave the app server running.
-  const [started, launched] = await Promise.allSettled([
-    startBuiltApp(emulator.baseUrl, { shopifyOrdersFile: ordersFile }),
-    launchBrowser(),
-  ]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl, { app: { shopifyOrdersFile: ordersFile } }));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   // Fail with Playwright's own message well before vitest's timeout.

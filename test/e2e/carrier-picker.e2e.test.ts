@@ -4,14 +4,7 @@ import prisma from "~/db/client.server";
 import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
-import {
-  embeddedContext,
-  launchBrowser,
-  openAdminPage,
-  screenshot,
-  startBuiltApp,
-  type RunningApp,
-} from "./support";
+import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
 
 // Carriers by name, never by TrackingMore's code, and chosen with a searchable picker: the
 // list's carrier filter, the bulk "change carrier" modal, the detail page's carrier change and
@@ -67,10 +60,7 @@ beforeAll(async () => {
   });
   for (const title of ["Lamp", "Chair", "Desk"])
     seeded.push(await seedSyncedTracking(shop, apiKey, { title }));
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

@@ -4,14 +4,7 @@ import prisma from "~/db/client.server";
 import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
-import {
-  embeddedContext,
-  launchBrowser,
-  openAdminPage,
-  screenshot,
-  startBuiltApp,
-  type RunningApp,
-} from "./support";
+import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
 
 // The carrier screens in headless Chromium against the production build: the settings page's
 // country-scoped mappings and last-30-days report, and a parcel's carrier switches, in English
@@ -50,10 +43,7 @@ beforeAll(async () => {
   await prisma.carrierSwitch.create({
     data: { shop, trackingId: switchedId, fromCarrier: "dhl", toCarrier: "dhl-germany", reason: "notfound" },
   });
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

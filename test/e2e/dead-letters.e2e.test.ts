@@ -5,10 +5,9 @@ import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedLocalTracking, startAdminEmulator } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -51,8 +50,7 @@ beforeAll(async () => {
       lastError: SEEDED_UNREADABLE,
     },
   });
-  app = await startBuiltApp(emulator.baseUrl);
-  browser = await launchBrowser();
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
 }, 120_000);

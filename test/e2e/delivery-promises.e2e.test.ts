@@ -5,14 +5,7 @@ import { syncDeliveryPromises } from "~/pipeline/delivery-promises/sync.server";
 import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, startAdminEmulator } from "../support/admin-fixtures";
-import {
-  embeddedContext,
-  launchBrowser,
-  openAdminPage,
-  screenshot,
-  startBuiltApp,
-  type RunningApp,
-} from "./support";
+import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
 
 // Delivery promises in the browser: the carrier performance page, the estimate column and the
 // late view, the parcel's estimate and remote-area banner, the dashboard's card and digest —
@@ -130,10 +123,7 @@ beforeAll(async () => {
     data: { remoteArea: true, remoteCheckedAt: new Date() },
   });
 
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(8_000);

@@ -10,10 +10,9 @@ import {
 } from "../support/admin-fixtures";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -50,10 +49,7 @@ beforeAll(async () => {
   const local = await seedLocalTracking(shop, { trackingNumber: "QQ-NOT-A-PARCEL-7" });
   await prisma.tracking.update({ where: { id: local.id }, data: { carrierCode: "" } });
   undetectable = local;
-  const [started, launched] = await Promise.allSettled([startBuiltApp(emulator.baseUrl), launchBrowser()]);
-  if (started.status === "fulfilled") app = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const outcome of [started, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
   context = await embeddedContext(browser, app, shop);
   page = await context.newPage();
   page.setDefaultTimeout(10_000);

@@ -11,10 +11,9 @@ import { installShop, startAdminEmulator } from "../support/admin-fixtures";
 import { TEST_APP } from "../support/env";
 import {
   embeddedContext,
-  launchBrowser,
   openAdminPage,
   screenshotWidths,
-  startBuiltApp,
+  startAppAndBrowser,
   type RunningApp,
 } from "./support";
 
@@ -70,8 +69,9 @@ beforeAll(async () => {
   const ordersFile = path.join(mkdtempSync(path.join(tmpdir(), "settings-e2e-")), "orders.json");
   writeFileSync(ordersFile, JSON.stringify(ORDERS));
   // Each page of orders takes a moment, so the import is still running when it is cancelled.
-  app = await startBuiltApp(emulator.baseUrl, { shopifyOrdersFile: ordersFile, shopifyPageDelayMs: 400 });
-  browser = await launchBrowser();
+  ({ app, browser } = await startAppAndBrowser(emulator.baseUrl, {
+    app: { shopifyOrdersFile: ordersFile, shopifyPageDelayMs: 400 },
+  }));
   context = await embeddedContext(browser, app, shop, { appBridge: true });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.origin });
   page = await context.newPage();

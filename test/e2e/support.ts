@@ -125,6 +125,25 @@ export async function launchBrowser(
 }
 
 /**
+ * The built app and Chromium, started together. When one of them fails the other is stopped,
+ * so a missing Chromium does not leave the app server running.
+ */
+export async function startAppAndBrowser(
+  trackingMoreBaseUrl: string,
+  options: { app?: Parameters<typeof startBuiltApp>[1]; browser?: Parameters<typeof launchBrowser>[0] } = {},
+): Promise<{ app: RunningApp; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([
+    startBuiltApp(trackingMoreBaseUrl, options.app),
+    launchBrowser(options.browser),
+  ]);
+  if (started.status === "fulfilled" && launched.status === "fulfilled")
+    return { app: started.value, browser: launched.value };
+  if (started.status === "fulfilled") await started.value.stop();
+  if (launched.status === "fulfilled") await launched.value.close();
+  throw started.status === "rejected" ? started.reason : (launched as PromiseRejectedResult).reason;
+}
+
+/**
  * A browser context that behaves like Shopify admin's iframe, without Shopify:
  *
  * - Inside Shopify admin, App Bridge (loaded from Shopify's CDN) adds a fresh session token as

@@ -132,10 +132,7 @@ describe("/app/settings", () => {
       expect.objectContaining({ trackingCompany: "my courier", carrierCode: "dhl", carrierName: "DHL" }),
     ]);
     // The carrier picker shows the mapping's carrier by its name in the merchant's language.
-    await save({
-      intent: "overrides",
-      overrides: JSON.stringify([{ trackingCompany: "My  Courier", carrierCode: "sf-express" }]),
-    });
+    await save({ overrides: [{ trackingCompany: "My  Courier", carrierCode: "sf-express" }] });
     const zh = (await (
       await callRoute(loader, embeddedFetchRequest("/app/settings?locale=zh-CN", shop))
     ).json()) as typeof data;
