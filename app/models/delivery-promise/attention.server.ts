@@ -18,12 +18,17 @@ const DIGEST_ROWS = 50;
 /** The statuses of a parcel that can stall: on its way, and not an exception (its own view). */
 export const STALLED_STATUSES = ["pending", "notfound", "transit", "pickup"] as const;
 
+/** The moment before which a parcel's last news (or its creation, before any) makes it stalled. */
+function stalledCutoff(stalledAfterDays: number, now: Date): Date {
+  return new Date(now.getTime() - stalledAfterDays * DAY_MS);
+}
+
 /**
  * The stalled rows as two ranges: each is read on (shop, status, lastEventAt) or (shop, status,
  * createdAt), where their OR would read every parcel on its way.
  */
 export function stalledBranches(stalledAfterDays: number, now: Date): Prisma.TrackingWhereInput[] {
-  const cutoff = new Date(now.getTime() - stalledAfterDays * DAY_MS);
+  const cutoff = stalledCutoff(stalledAfterDays, now);
   const status = { in: [...STALLED_STATUSES] };
   return [
     { status, lastEventAt: { lt: cutoff } },
@@ -40,7 +45,7 @@ export function stalledBranches(stalledAfterDays: number, now: Date): Prisma.Tra
  * hasManyStalled.
  */
 export function stalledScanWhere(stalledAfterDays: number, now: Date): Prisma.TrackingWhereInput {
-  const cutoff = new Date(now.getTime() - stalledAfterDays * DAY_MS);
+  const cutoff = stalledCutoff(stalledAfterDays, now);
   return {
     AND: [
       { NOT: { status: { notIn: [...STALLED_STATUSES] } } },
@@ -103,15 +108,13 @@ async function cappedCount(shop: string, kind: "late" | "stalled", before: Date)
 
 /** Whether the shop has COUNT_CAP or more stalled parcels (the list then reads them in order). */
 export async function hasManyStalled(shop: string, stalledAfterDays: number, now: Date): Promise<boolean> {
-  return (
-    (await cappedCount(shop, "stalled", new Date(now.getTime() - stalledAfterDays * DAY_MS))) >= COUNT_CAP
-  );
+  return (await cappedCount(shop, "stalled", stalledCutoff(stalledAfterDays, now))) >= COUNT_CAP;
 }
 
 export async function countLateAndStalled(shop: string, now = new Date()): Promise<AttentionCounts> {
   const { stalledAfterDays: days } = await getShopSettings(shop);
   const [stalled, late] = await Promise.all([
-    cappedCount(shop, "stalled", new Date(now.getTime() - days * DAY_MS)),
+    cappedCount(shop, "stalled", stalledCutoff(days, now)),
     cappedCount(shop, "late", now),
   ]);
   return { stalled, late, stalledAfterDays: days, cap: COUNT_CAP };
@@ -163,8 +166,8 @@ export async function dailyDigest(shop: string, now = new Date()): Promise<Diges
         ...open,
         status: { in: [...STALLED_STATUSES] },
         lastEventAt: {
-          gte: new Date(since.getTime() - days * DAY_MS),
-          lt: new Date(now.getTime() - days * DAY_MS),
+          gte: stalledCutoff(days, since),
+          lt: stalledCutoff(days, now),
         },
       },
       orderBy: { lastEventAt: "desc" },
