@@ -95,11 +95,18 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await screenshot(page, "dashboard");
     // The quota comes from TrackingMore's user info (5 000 less the 5 seeded creates).
     expect(await page.getByText("4,995", { exact: true }).count()).toBe(1);
-    const byStatus = page.getByRole("list", { name: "Trackings by status" });
+    const byStatus = page.getByRole("list", { name: "Trackings by status, last 30 days" });
     expect(await byStatus.count()).toBe(1);
-    // One row per status, each linking to the filtered list; the seeded exception is counted.
+    // One row per status, each linking to the filtered list of the same 30 days; the seeded
+    // exception is counted.
     expect(await byStatus.getByRole("listitem").count()).toBe(8);
-    expect(await byStatus.getByRole("link", { name: /Exception\s*1$/ }).count()).toBe(1);
+    const exception = byStatus.getByRole("link", { name: /Exception\s*1$/ });
+    expect(await exception.count()).toBe(1);
+    const href = (await exception.getAttribute("href")) ?? "";
+    const from = /status=exception&archived=any&from=(\d{4}-\d{2}-\d{2})$/.exec(href)?.[1];
+    // The chart's first day: 29 days before today (UTC).
+    const daysBack = (Date.now() - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+    expect(Math.floor(daysBack)).toBe(29);
   });
 
   it("searches and filters the list", async () => {

@@ -1,6 +1,6 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
-import { sqlParameterMarkers } from "~/db/sql.server";
+import { sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
 import {
@@ -25,6 +25,13 @@ const DAY_MS = 86_400_000;
 
 export interface DashboardData {
   hasApiKey: boolean;
+  /** Whether the shop has any tracking at all (the setup guide's import step). */
+  hasTrackings: boolean;
+  /**
+   * The first UTC day (YYYY-MM-DD) of the period the figures below count: trackings created in
+   * the last CHART_DAYS days, as the list counts them with `from=` that day.
+   */
+  periodStart: string;
   total: number;
   byStatus: { status: ListStatus; count: number }[];
   createdPerDay: { day: string; count: number }[];
@@ -51,13 +58,17 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const days = Array.from({ length: CHART_DAYS }, (_, i) => today - (CHART_DAYS - 1 - i) * DAY_MS);
 
-  // Counts as index range counts — (shop, status, …), (shop, syncState), (shop, createdAt) —
-  // or capped, rather than GROUP BYs that would read all of a large shop's rows. On SQLite the
-  // statements run one after another: each one saved counts.
+  // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
+  // createdAt) — or capped, rather than GROUP BYs that would read all of a large shop's rows.
+  // The status and total figures are the period's, as the chart's: what the shop ships now, at
+  // a cost that follows its recent volume rather than its history (a year of delivered parcels
+  // would fill the bars and cost a count of every row). On SQLite the statements run one after
+  // another: each one saved counts.
+  const from = new Date(days[0]);
   const settings = await getShopSettings(shop);
-  const [statusCounts, attentionCounts, deletedByStatus, perDay, deadCounts, recentDead, delivery, digest] =
+  const [statusCounts, attentionCounts, deletedByStatus, perDay, dead, delivery, digest, anyTracking] =
     await Promise.all([
-      countByStatus(shop),
+      countByStatus(shop, from),
       // The list's own WHERE for each link, so the dashboard's number is the list's number, up to
       // COUNT_CAP ("1000+"). Stalled is the delivery card's count: the same rows (one definition,
       // attention.server.ts), counted once.
@@ -73,12 +84,19 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       ),
       // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
       // (shop, status, …) index over every row of the shop to avoid a sort.
-      prisma.tracking.findMany({ where: { shop, syncState: "deleted" }, select: { status: true } }),
-      createdPerDay(shop, new Date(days[0])),
-      countDeadLetters(shop),
-      listDeadLetters(shop, RECENT_DEAD_LETTERS),
-      countLateAndStalled(shop, now),
-      dailyDigest(shop, now),
+      prisma.tracking.findMany({
+        where: { shop, syncState: "deleted", createdAt: { gte: from } },
+        select: { status: true },
+      }),
+      createdPerDay(shop, from),
+      // Most shops have none: the list is read only when there is something to list.
+      countDeadLetters(shop).then(async (counts) => ({
+        counts,
+        recent: counts.total > 0 ? await listDeadLetters(shop, RECENT_DEAD_LETTERS) : [],
+      })),
+      countLateAndStalled(shop, now, settings.stalledAfterDays),
+      dailyDigest(shop, now, settings.stalledAfterDays),
+      prisma.tracking.findFirst({ where: { shop, syncState: { not: "deleted" } }, select: { id: true } }),
     ]);
 
   const deleted = new Map<string, number>();
@@ -90,6 +108,8 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
   return {
     hasApiKey: settings.hasApiKey,
     hasAccountEmail: settings.hasAccountEmail,
+    hasTrackings: anyTracking !== null,
+    periodStart: from.toISOString().slice(0, 10),
     total: byStatus.reduce((sum, s) => sum + s.count, 0),
     byStatus,
     createdPerDay: days.map((start) => {
@@ -100,8 +120,8 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
       ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i] ?? delivery.stalled]),
     ) as Record<AttentionKey, number>,
     deadLetters: {
-      total: deadCounts.total,
-      recent: recentDead
+      total: dead.counts.total,
+      recent: dead.recent
         .slice(0, RECENT_DEAD_LETTERS)
         .map(({ reason, ...letter }) => ({ ...letter, problem: problemOf(reason) })),
     },
@@ -111,19 +131,20 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
 }
 
 /**
- * The shop's trackings of each status, in one statement of one COUNT per status: each counts a
- * range of the (shop, status, …) index without reading the rows. (Prisma's count selects the
- * rows' ids, which makes the database read every row: 40 ms of a 100,000-row shop's dashboard.)
+ * The shop's trackings of each status created since `from`, in one statement of one COUNT per
+ * status: each counts a range of the (shop, status, createdAt) index without reading the rows.
+ * (Prisma's count selects the rows' ids, which makes the database read every row.)
  */
-async function countByStatus(shop: string): Promise<number[]> {
-  const markers = sqlParameterMarkers(LIST_STATUSES.length * 2);
+async function countByStatus(shop: string, from: Date): Promise<number[]> {
+  const markers = sqlParameterMarkers(LIST_STATUSES.length * 3);
   const counts = LIST_STATUSES.map(
     (_, i) =>
-      `(SELECT COUNT(*) FROM "Tracking" WHERE "shop" = ${markers[2 * i]} AND "status" = ${markers[2 * i + 1]}) AS "n${i}"`,
+      `(SELECT COUNT(*) FROM "Tracking" WHERE "shop" = ${markers[3 * i]} AND "status" = ${markers[3 * i + 1]} AND "createdAt" >= ${markers[3 * i + 2]}) AS "n${i}"`,
   );
+  const since = sqlDateTime(from);
   const [row] = await prisma.$queryRawUnsafe<Record<string, bigint | number>[]>(
     `SELECT ${counts.join(", ")}`,
-    ...LIST_STATUSES.flatMap((status) => [shop, status]),
+    ...LIST_STATUSES.flatMap((status) => [shop, status, since]),
   );
   return LIST_STATUSES.map((_, i) => Number(row[`n${i}`]));
 }
@@ -140,6 +161,6 @@ async function createdPerDay(shop: string, from: Date): Promise<Map<string, numb
           WHERE "shop" = ${shop} AND "createdAt" >= ${from} GROUP BY 1`
       : await prisma.$queryRaw<{ day: string; n: bigint | number }[]>`
           SELECT substr("createdAt", 1, 10) AS day, COUNT(*) AS n FROM "Tracking"
-          WHERE "shop" = ${shop} AND "createdAt" >= ${from.toISOString().replace("Z", "+00:00")} GROUP BY 1`;
+          WHERE "shop" = ${shop} AND "createdAt" >= ${sqlDateTime(from)} GROUP BY 1`;
   return new Map(rows.map((r) => [r.day, Number(r.n)]));
 }

@@ -111,8 +111,13 @@ export async function hasManyStalled(shop: string, stalledAfterDays: number, now
   return (await cappedCount(shop, "stalled", stalledCutoff(stalledAfterDays, now))) >= COUNT_CAP;
 }
 
-export async function countLateAndStalled(shop: string, now = new Date()): Promise<AttentionCounts> {
-  const { stalledAfterDays: days } = await getShopSettings(shop);
+/** `stalledAfterDays`: the shop's setting, when the caller has read it already. */
+export async function countLateAndStalled(
+  shop: string,
+  now = new Date(),
+  stalledAfterDays?: number,
+): Promise<AttentionCounts> {
+  const days = stalledAfterDays ?? (await getShopSettings(shop)).stalledAfterDays;
   const [stalled, late] = await Promise.all([
     cappedCount(shop, "stalled", stalledCutoff(days, now)),
     cappedCount(shop, "late", now),
@@ -140,8 +145,12 @@ export interface DigestDay {
  * The daily digest: per UTC day of the last week, the parcels that became late or stalled that
  * day and still are. Computed from the rows, so it needs no mail server and no job.
  */
-export async function dailyDigest(shop: string, now = new Date()): Promise<DigestDay[]> {
-  const { stalledAfterDays: days } = await getShopSettings(shop);
+export async function dailyDigest(
+  shop: string,
+  now = new Date(),
+  stalledAfterDays?: number,
+): Promise<DigestDay[]> {
+  const days = stalledAfterDays ?? (await getShopSettings(shop)).stalledAfterDays;
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const since = new Date(today - (DIGEST_DAYS - 1) * DAY_MS);
   const select = {

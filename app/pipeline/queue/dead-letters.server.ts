@@ -1,4 +1,5 @@
 import prisma from "~/db/client.server";
+import { sqlParameterMarkers } from "~/db/sql.server";
 
 // What every stage gave up on, for one shop: the merchant's "needs attention" and the
 // operator's `npm run shop -- dead-letters`, and the retry both offer. A retried item starts
@@ -95,26 +96,35 @@ export async function listDeadLetters(shop: string, limit = LIST_LIMIT): Promise
   return letters.sort((a, b) => b.deadAt.getTime() - a.deadAt.getTime());
 }
 
-/** How many items of the shop each stage gave up on. */
+/**
+ * How many items of the shop each stage gave up on: one statement of index range counts over
+ * each table's (shop, deadAt) index (every page of the admin asks, through its banners).
+ */
 export async function countDeadLetters(
   shop: string,
 ): Promise<Record<DeadLetterStage, number> & { total: number }> {
-  const dead = { shop, deadAt: { not: null } };
-  const [ingest, dispatch, changePush, writeBack, backfill] = await Promise.all([
-    prisma.webhookDelivery.count({ where: dead }),
-    prisma.tracking.count({ where: { ...dead, syncState: "pending" } }),
-    prisma.tracking.count({ where: { ...dead, syncState: { not: "pending" } } }),
-    prisma.fulfillmentEventRecord.count({ where: dead }),
-    prisma.backfillJob.count({ where: dead }),
-  ]);
-  return {
-    ingest,
-    dispatch,
-    "change-push": changePush,
-    "write-back": writeBack,
-    backfill,
-    total: ingest + dispatch + changePush + writeBack + backfill,
-  };
+  const counted: [DeadLetterStage, string, string][] = [
+    ["ingest", "WebhookDelivery", ""],
+    ["dispatch", "Tracking", `AND "syncState" = 'pending'`],
+    ["change-push", "Tracking", `AND "syncState" <> 'pending'`],
+    ["write-back", "FulfillmentEventRecord", ""],
+    ["backfill", "BackfillJob", ""],
+  ];
+  const markers = sqlParameterMarkers(counted.length);
+  const [row] = await prisma.$queryRawUnsafe<Record<string, bigint | number>[]>(
+    `SELECT ${counted
+      .map(
+        ([, table, also], i) =>
+          `(SELECT COUNT(*) FROM "${table}" WHERE "shop" = ${markers[i]} AND "deadAt" IS NOT NULL ${also}) AS "n${i}"`,
+      )
+      .join(", ")}`,
+    ...counted.map(() => shop),
+  );
+  const counts = Object.fromEntries(counted.map(([stage], i) => [stage, Number(row[`n${i}`])])) as Record<
+    DeadLetterStage,
+    number
+  >;
+  return { ...counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
 }
 
 /**

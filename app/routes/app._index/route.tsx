@@ -111,7 +111,7 @@ export default function Dashboard() {
   const { t } = useTranslation();
   const { states, account, checking, recheck } = useBlockingStates(blocking);
 
-  const firstRun = !dashboard.hasApiKey || dashboard.total === 0;
+  const firstRun = !dashboard.hasApiKey || !dashboard.hasTrackings;
   return (
     <Page title={t("dashboard.title")}>
       <Layout>
@@ -122,7 +122,7 @@ export default function Dashboard() {
             {firstRun && (
               <SetupGuide
                 hasApiKey={dashboard.hasApiKey}
-                hasTrackings={dashboard.total > 0}
+                hasTrackings={dashboard.hasTrackings}
                 webhookUrl={webhookUrl}
               />
             )}
@@ -160,8 +160,9 @@ export default function Dashboard() {
                   bars={dashboard.byStatus.map((s) => ({
                     label: t(`status.${s.status}` as MessageKey),
                     value: s.count,
-                    // Every tracking of the status, archived or not, as the bar counts them.
-                    href: `/app/trackings?status=${s.status}&archived=any`,
+                    // The trackings the bar counts: of the status, archived or not, created in
+                    // the period.
+                    href: `/app/trackings?status=${s.status}&archived=any&from=${dashboard.periodStart}`,
                   }))}
                 />
               </BlockStack>

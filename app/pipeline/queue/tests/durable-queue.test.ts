@@ -160,6 +160,40 @@ describe("DurableQueue", () => {
     expect(await countDeadLetters(shop)).toMatchObject({ ingest: 1, total: 1 });
   });
 
+  it("counts each stage's dead letters, the shop's only", async () => {
+    const deadAt = T0;
+    for (const shop of ["count-dead.myshopify.com", "count-other.myshopify.com"]) {
+      const n = ++sequence;
+      await prisma.webhookDelivery.create({
+        data: { webhookId: `count-dead-${n}`, shop, topic: "fulfillments/create", payload: "{}", deadAt },
+      });
+      for (const syncState of ["pending", "pending_update", "synced"])
+        await prisma.tracking.create({
+          data: {
+            shop,
+            orderId: `${n}`,
+            trackingNumber: `DEAD${n}${syncState}`,
+            carrierCode: "usps",
+            syncState,
+            // A synced tracking was never given up on.
+            deadAt: syncState === "synced" ? null : deadAt,
+          },
+        });
+      await prisma.fulfillmentEventRecord.create({
+        data: { shop, fulfillmentId: `f${n}`, status: "in_transit", happenedAt: T0, deadAt },
+      });
+      await prisma.backfillJob.create({ data: { shop, fromDate: T0, toDate: T0, deadAt } });
+    }
+    expect(await countDeadLetters("count-dead.myshopify.com")).toEqual({
+      ingest: 1,
+      dispatch: 1,
+      "change-push": 1,
+      "write-back": 1,
+      backfill: 1,
+      total: 5,
+    });
+  });
+
   it("claims disjoint rows for concurrent workers", async () => {
     const ids = await deliveries("concurrent.myshopify.com", 30, new Date("2026-12-01T09:00:00Z"));
     const rounds = await Promise.all(Array.from({ length: 5 }, () => claimDue(T0, 8)));

@@ -91,6 +91,51 @@ describe("/app (dashboard)", () => {
     expect(data.attention).toMatchObject({ exceptions: 2, stalled: 1, waitingApiKey: 1, pendingSync: 1 });
   });
 
+  it("counts statuses over the chart's 30 days, as the list counts each bar's link", async () => {
+    await installShop(shop, apiKey);
+    const now = Date.now();
+    await seedLocalTracking(shop, {
+      status: "delivered",
+      syncState: "synced",
+      createdAt: new Date(now - 40 * DAY),
+    });
+    await seedLocalTracking(shop, {
+      status: "delivered",
+      syncState: "synced",
+      createdAt: new Date(now - 3 * DAY),
+    });
+    await seedLocalTracking(shop, {
+      status: "delivered",
+      syncState: "deleted",
+      createdAt: new Date(now - 3 * DAY),
+    });
+    await seedLocalTracking(shop, {
+      status: "delivered",
+      syncState: "synced",
+      archived: true,
+      createdAt: new Date(now - 5 * DAY),
+    });
+    const data = await load();
+    expect(data.periodStart).toBe(data.createdPerDay[0].day);
+    const delivered = data.byStatus.find((s) => s.status === "delivered")!.count;
+    expect(delivered).toBe(2);
+    expect(data.total).toBe(2);
+    // The bar's link (as the page writes it, see the browser test) lists the rows it counts.
+    const link = `/app/trackings?status=delivered&archived=any&from=${data.periodStart}`;
+    const { rows } = (await (await callRoute(listLoader, embeddedFetchRequest(link, shop))).json()) as {
+      rows: unknown[];
+    };
+    expect(rows).toHaveLength(delivered);
+  });
+
+  it("knows a shop with only older trackings is past its first run", async () => {
+    await installShop(shop, apiKey);
+    await seedLocalTracking(shop, { syncState: "synced", createdAt: new Date(Date.now() - 90 * DAY) });
+    expect(await load()).toMatchObject({ total: 0, hasTrackings: true });
+    await prisma.tracking.updateMany({ where: { shop }, data: { syncState: "deleted" } });
+    expect(await load()).toMatchObject({ hasTrackings: false });
+  });
+
   it("tells a shop without a key to go to Settings", async () => {
     await installShop(otherShop);
     await seedLocalTracking(otherShop, { syncState: "waiting_api_key" });
