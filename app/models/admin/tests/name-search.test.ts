@@ -5,8 +5,9 @@ import { redactCustomer } from "~/models/privacy.server";
 import { customerNameMatches, NAME_MATCH_CAP } from "../name-search.server";
 import { listTrackings, parseTrackingListQuery } from "../trackings-list.server";
 
-// The customer-name search index (SQLite FTS5 trigrams / PostgreSQL pg_trgm), kept in step by
-// the database itself on every write: inserts, edits, redaction, deletion; scoped by shop.
+// The customer-name search indexes (SQLite FTS5 trigrams / PostgreSQL pg_trgm, and for one or two
+// characters the short-query index), kept in step by the database itself on every write:
+// inserts, edits, redaction, deletion; scoped by shop.
 
 const shop = "name-search.myshopify.com";
 const otherShop = "name-search-other.myshopify.com";
@@ -69,9 +70,33 @@ describe("customer-name search index", () => {
     // The list takes the index's answer.
     expect(await listed("hamilton")).toEqual([hamilton.id]);
     expect(await listed("ÉLODIE")).toEqual([elodie.id]);
-    // Shorter than a trigram: the list reads the rows, and still finds the name.
-    expect(await customerNameMatches(shop, "小明")).toBeNull();
-    expect(await listed("小明")).toEqual([wang.id]);
+  });
+
+  it("finds names by one or two characters, as many Chinese names are written", async () => {
+    const wangFang = await seed("王芳");
+    const liFang = await seed("李芳芳");
+    const hamilton = await seed("Alexander Hamilton");
+    await seed("王芳", otherShop);
+    await prisma.tracking.createMany({
+      data: Array.from({ length: 200 }, (_, i) => ({
+        shop,
+        orderId: String(100 + i),
+        trackingNumber: `BULK${i}`,
+        customerName: `Grace Hopper ${i}`,
+      })),
+    });
+    // Shorter than a trigram: the short-query index answers, for the shop only.
+    expect(await customerNameMatches(shop, "王芳")).toEqual([wangFang.id]);
+    expect((await customerNameMatches(shop, "芳"))?.sort()).toEqual([wangFang.id, liFang.id].sort());
+    expect(await customerNameMatches(shop, "HA")).toEqual([hamilton.id]);
+    expect(await customerNameMatches(shop, "x")).toEqual([hamilton.id]);
+    expect(await customerNameMatches(shop, "李王")).toEqual([]);
+    // LIKE's own wildcards are characters to look for.
+    expect(await customerNameMatches(shop, "%")).toEqual([]);
+    expect(await customerNameMatches(shop, "_")).toEqual([]);
+    expect(await listed("王芳")).toEqual([wangFang.id]);
+    await prisma.tracking.update({ where: { id: wangFang.id }, data: { customerName: "" } });
+    expect(await customerNameMatches(shop, "王芳")).toEqual([]);
   });
 
   it("answers only for the shop", async () => {
@@ -103,6 +128,7 @@ describe("customer-name search index", () => {
     await redactCustomer(shop, { orders: [row.orderId] });
     expect(await customerNameMatches(shop, "Katherine")).toEqual([]);
     expect(await indexedRows("Katherine")).toBe(0);
+    expect(await customerNameMatches(shop, "Ka")).toEqual([]);
     expect(await listed("Katherine")).toEqual([]);
     expect(await customerNameMatches(shop, "Vaughan")).toEqual([kept.id]);
   });
@@ -118,8 +144,11 @@ describe("customer-name search index", () => {
       })),
     });
     expect(await customerNameMatches(shop, "hopper")).toBeNull();
+    // So is a short query found in that many names.
+    expect(await customerNameMatches(shop, "op")).toBeNull();
     const page = await listed("hopper");
     expect(page).toHaveLength(50);
+    expect(await listed("op")).toEqual(page);
     const newest = await prisma.tracking.findFirstOrThrow({
       where: { shop },
       orderBy: { createdAt: "desc" },
