@@ -83,7 +83,7 @@ async function insideScreen(locator: ReturnType<Page["locator"]>) {
 }
 
 /** Every row of the list shows its status in words, tracking number, carrier and customer on screen. */
-async function expectReadableRows(statusWords: string[], carrier: string) {
+async function expectReadableRows(statusWords: string[], carrier: string, daysInTransit: RegExp) {
   const count = await rows().count();
   expect(count).toBe(4);
   const shown: string[] = [];
@@ -103,6 +103,8 @@ async function expectReadableRows(statusWords: string[], carrier: string) {
     const number = row.locator("[data-primary-link]");
     expect(await insideScreen(number)).toBe(true);
     expect(await insideScreen(row.getByText(carrier, { exact: false }).first())).toBe(true);
+    // How long it has been on its way, as the desktop table's column says.
+    expect(await insideScreen(row.getByText(daysInTransit))).toBe(true);
   }
   expect(shown.sort()).toEqual([...statusWords].sort());
   expect(await insideScreen(page.getByText("Ada Lovelace", { exact: false }).first())).toBe(true);
@@ -115,7 +117,11 @@ describe("the admin on a phone", { timeout: 90_000 }, () => {
     await openAdminPage(page, app, shop, "/app/trackings", "en");
     await expect.poll(() => rows().count(), POLL).toBe(4);
     await screenshotWidths(page, "trackings-phone-en");
-    await expectReadableRows(["In transit", "Exception", "Delivered", "Out for delivery"], "USPS");
+    await expectReadableRows(
+      ["In transit", "Exception", "Delivered", "Out for delivery"],
+      "USPS",
+      /^0 days in transit$/,
+    );
     expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
     // The tabs stay on screen and work by touch.
     const exceptions = page.getByRole("tab", { name: "Exceptions" });
@@ -140,7 +146,7 @@ describe("the admin on a phone", { timeout: 90_000 }, () => {
     await openAdminPage(page, app, shop, "/app/trackings", "zh-CN");
     await expect.poll(() => rows().count(), POLL).toBe(4);
     await screenshotWidths(page, "trackings-phone-zh-CN");
-    await expectReadableRows(["运输途中", "异常", "已签收", "派送中"], "美国邮政");
+    await expectReadableRows(["运输途中", "异常", "已签收", "派送中"], "美国邮政", /^在途 0 天$/);
     expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
     await page.setViewportSize(PHONE);
   });

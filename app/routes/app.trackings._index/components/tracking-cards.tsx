@@ -13,7 +13,9 @@ import {
   type ActionListItemDescriptor,
 } from "@shopify/polaris";
 import { useState, type MouseEvent } from "react";
+import { EstimateCell, RemoteAreaBadge } from "~/components/delivery-estimate";
 import { useTranslation } from "~/i18n";
+import { estimateView, type PromiseFields } from "~/models/delivery-promise/view";
 import { StatusBadge, SyncBadge } from "./badges";
 
 // The list on a phone: Polaris's condensed IndexTable shows each parcel as one stacked card.
@@ -34,6 +36,8 @@ export interface TrackingCardData {
   customerName: string | null;
   customerEmail: string | null;
   lastUpdateLabel: string;
+  daysInTransit: number;
+  promise: (PromiseFields & { remoteArea?: boolean | null }) | null;
 }
 
 /** A tap on the checkbox selects; the row's own click handler would open the parcel. */
@@ -88,6 +92,13 @@ export function TrackingCard({
                     : t("trackings.card.noUpdate")}
                 </Text>
                 {row.syncState !== "synced" && <SyncBadge syncState={row.syncState} />}
+              </InlineStack>
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="span" variant="bodySm" tone="subdued">
+                  {t("trackings.card.daysInTransit", { count: row.daysInTransit })}
+                </Text>
+                <EstimateCell estimate={estimateView(row.status, row.promise)} />
+                <RemoteAreaBadge remote={row.promise?.remoteArea} />
               </InlineStack>
             </BlockStack>
           </Box>
