@@ -1,7 +1,7 @@
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import type { TrackingMoreClient } from "~/trackingmore";
 import { appConfig } from "~/config.server";
-import prisma from "~/db/client.server";
+import prisma, { type Prisma } from "~/db/client.server";
 import { decryptSecret, encryptSecret, secretHint, SecretUnreadableError } from "~/lib/secrets.server";
 import { logger } from "~/logger.server";
 
@@ -75,10 +75,22 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsView> {
   };
 }
 
+/** Writes for a caller's batch transaction (`prisma.$transaction([...])`): not run until then. */
+export type SettingsWrite = Prisma.PrismaPromise<unknown>;
+
 export async function updateShopSettings(
   shop: string,
   changes: ShopSettingsChanges,
 ): Promise<ShopSettingsView> {
+  await prisma.$transaction(await shopSettingsWrites(shop, changes));
+  return getShopSettings(shop);
+}
+
+/** The writes of updateShopSettings (it reads the current notification setting first). */
+export async function shopSettingsWrites(
+  shop: string,
+  changes: ShopSettingsChanges,
+): Promise<SettingsWrite[]> {
   const data: Parameters<typeof prisma.shopSettings.update>[0]["data"] = { ...changes };
   if (changes.trackingUrlInNotifications !== undefined) {
     const current = await prisma.shopSettings.findUnique({
@@ -89,12 +101,13 @@ export async function updateShopSettings(
     if ((current?.trackingUrlInNotifications ?? false) !== changes.trackingUrlInNotifications)
       data.trackingUrlSince = changes.trackingUrlInNotifications ? new Date() : null;
   }
-  await prisma.shopSettings.upsert({
-    where: { shop },
-    create: { shop, ...changes, trackingUrlSince: data.trackingUrlSince as Date | null | undefined },
-    update: data,
-  });
-  return getShopSettings(shop);
+  return [
+    prisma.shopSettings.upsert({
+      where: { shop },
+      create: { shop, ...changes, trackingUrlSince: data.trackingUrlSince as Date | null | undefined },
+      update: data,
+    }),
+  ];
 }
 
 /**
@@ -102,9 +115,14 @@ export async function updateShopSettings(
  * become pending again, so the dispatcher sends them.
  */
 export async function saveTrackingMoreApiKey(shop: string, apiKey: string): Promise<void> {
+  await prisma.$transaction(trackingMoreApiKeyWrites(shop, apiKey));
+}
+
+/** The writes of saveTrackingMoreApiKey. */
+export function trackingMoreApiKeyWrites(shop: string, apiKey: string): SettingsWrite[] {
   const key = apiKey.trim();
   const cipher = encryptSecret(key, appConfig().encryptionKey);
-  await prisma.$transaction([
+  return [
     prisma.shopSettings.upsert({
       where: { shop },
       create: { shop, trackingMoreApiKeyCipher: cipher, trackingMoreApiKeyHint: secretHint(key) },
@@ -119,7 +137,7 @@ export async function saveTrackingMoreApiKey(shop: string, apiKey: string): Prom
       where: { domain: shop },
       data: { dispatchPausedReason: null, dispatchPausedUntil: null },
     }),
-  ]);
+  ];
 }
 
 /** Server-side only: the decrypted key, or null when the shop has none. */
@@ -160,12 +178,19 @@ export async function readTrackingMoreApiKey(shop: string): Promise<string | nul
 
 /** The TrackingMore account email keys the HMAC of TrackingMore's webhooks (verifyInfo). */
 export async function saveTrackingMoreAccountEmail(shop: string, email: string): Promise<void> {
+  await prisma.$transaction(trackingMoreAccountEmailWrites(shop, email));
+}
+
+/** The writes of saveTrackingMoreAccountEmail. */
+export function trackingMoreAccountEmailWrites(shop: string, email: string): SettingsWrite[] {
   const cipher = encryptSecret(email.trim(), appConfig().encryptionKey);
-  await prisma.shopSettings.upsert({
-    where: { shop },
-    create: { shop, trackingMoreAccountEmailCipher: cipher },
-    update: { trackingMoreAccountEmailCipher: cipher },
-  });
+  return [
+    prisma.shopSettings.upsert({
+      where: { shop },
+      create: { shop, trackingMoreAccountEmailCipher: cipher },
+      update: { trackingMoreAccountEmailCipher: cipher },
+    }),
+  ];
 }
 
 export async function readTrackingMoreAccountEmail(shop: string): Promise<string | null> {

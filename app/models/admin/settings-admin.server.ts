@@ -1,15 +1,16 @@
 import prisma from "~/db/client.server";
 import { ValidationError } from "~/lib/errors.server";
 import {
-  saveTrackingMoreAccountEmail,
-  saveTrackingMoreApiKey,
-  updateShopSettings,
+  shopSettingsWrites,
+  trackingMoreAccountEmailWrites,
+  trackingMoreApiKeyWrites,
   DEFAULT_TITLE_TEMPLATE,
+  type SettingsWrite,
   type CancelledFulfillmentAction,
   type OrderIdFormat,
   type ShopSettingsChanges,
 } from "~/models/settings.server";
-import { setAirCargoEnabled } from "~/models/delivery-promise/air-cargo.server";
+import { airCargoEnabledWrites } from "~/models/delivery-promise/air-cargo.server";
 import { loadCarrierCatalog, normaliseCompanyName } from "~/models/carriers/carriers.server";
 import { trackingMoreClientForKey } from "~/trackingmore.server";
 import { TrackingMoreError } from "~/trackingmore";
@@ -119,11 +120,16 @@ export async function saveSettingsForm(
   }
   if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
 
-  if (apiKey !== undefined) await saveTrackingMoreApiKey(shop, apiKey);
-  if (accountEmail !== undefined) await saveTrackingMoreAccountEmail(shop, accountEmail);
-  if (Object.keys(changes).length > 0) await updateShopSettings(shop, changes);
-  if (input.airCargoEnabled !== undefined) await setAirCargoEnabled(shop, input.airCargoEnabled === true);
-  if (overrides) await replaceCarrierOverrides(shop, overrides);
+  // One transaction: the form is saved whole or not at all.
+  await prisma.$transaction([
+    ...(apiKey !== undefined ? trackingMoreApiKeyWrites(shop, apiKey) : []),
+    ...(accountEmail !== undefined ? trackingMoreAccountEmailWrites(shop, accountEmail) : []),
+    ...(Object.keys(changes).length > 0 ? await shopSettingsWrites(shop, changes) : []),
+    ...(input.airCargoEnabled !== undefined
+      ? airCargoEnabledWrites(shop, input.airCargoEnabled === true)
+      : []),
+    ...(overrides ? carrierOverrideWrites(shop, overrides) : []),
+  ]);
   return remainingQuota === undefined ? {} : { remainingQuota };
 }
 
@@ -185,9 +191,9 @@ async function checkCarrierOverrides(
 }
 
 /** Replaces the shop's overrides with the table the merchant saved. */
-async function replaceCarrierOverrides(shop: string, rows: CleanOverride[]) {
-  await prisma.$transaction([
+function carrierOverrideWrites(shop: string, rows: CleanOverride[]): SettingsWrite[] {
+  return [
     prisma.carrierOverride.deleteMany({ where: { shop } }),
     ...rows.map((row) => prisma.carrierOverride.create({ data: { shop, ...row } })),
-  ]);
+  ];
 }

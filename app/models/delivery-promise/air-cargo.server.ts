@@ -1,7 +1,7 @@
 import prisma from "~/db/client.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { TrackingMoreError } from "~/trackingmore";
-import { trackingMoreClientForShop } from "~/models/settings.server";
+import { trackingMoreClientForShop, type SettingsWrite } from "~/models/settings.server";
 
 // Air waybills: a number shaped like 172-28891936 sent with an airline or air-cargo company is
 // tracked flight by flight with TrackingMore's /trackings/aircargo. A lookup costs 20 quota, so
@@ -50,11 +50,18 @@ export async function airCargoEnabled(shop: string): Promise<boolean> {
 }
 
 export async function setAirCargoEnabled(shop: string, enabled: boolean): Promise<void> {
-  await prisma.shopSettings.upsert({
-    where: { shop },
-    create: { shop, airCargoEnabled: enabled },
-    update: { airCargoEnabled: enabled },
-  });
+  await prisma.$transaction(airCargoEnabledWrites(shop, enabled));
+}
+
+/** The writes of setAirCargoEnabled, for a caller's batch transaction. */
+export function airCargoEnabledWrites(shop: string, enabled: boolean): SettingsWrite[] {
+  return [
+    prisma.shopSettings.upsert({
+      where: { shop },
+      create: { shop, airCargoEnabled: enabled },
+      update: { airCargoEnabled: enabled },
+    }),
+  ];
 }
 
 export async function airCargoView(shop: string, trackingId: string): Promise<AirCargoView> {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { readTrackingMoreAccountEmail, readTrackingMoreApiKey } from "~/models/settings.server";
@@ -264,6 +265,39 @@ describe("/app/settings", () => {
     };
     expect(page.settings.writeBackEnabled).toBe(false);
     expect(page.webhookUrl).toMatch(/\/webhooks\/trackingmore$/);
+  });
+
+  it("saves the form whole or not at all when the database refuses a write midway", async () => {
+    // The last write (the carrier mapping) fails after the others ran: a trigger refuses it.
+    const postgres = appConfig().databaseProvider === "postgresql";
+    const refuse = postgres
+      ? [
+          `CREATE FUNCTION test_refuse_override() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+          `CREATE TRIGGER test_refuse_override BEFORE INSERT ON "CarrierOverride" FOR EACH ROW EXECUTE FUNCTION test_refuse_override()`,
+        ]
+      : [
+          `CREATE TRIGGER test_refuse_override BEFORE INSERT ON "CarrierOverride" BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+        ];
+    for (const sql of refuse) await prisma.$executeRawUnsafe(sql);
+    try {
+      // The action fails as a whole (Remix answers 500 with the error page).
+      await expect(
+        save({
+          behaviour: { ...behaviour, orderIdFormat: "id" },
+          writeBackEnabled: false,
+          accountEmail: "me@shop.com",
+          apiKey,
+          overrides: [{ trackingCompany: "DHL", carrierCode: "dhl" }],
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await prisma.$executeRawUnsafe(
+        `DROP TRIGGER test_refuse_override${postgres ? ` ON "CarrierOverride"` : ""}`,
+      );
+      if (postgres) await prisma.$executeRawUnsafe(`DROP FUNCTION test_refuse_override`);
+    }
+    expect(await prisma.shopSettings.findUnique({ where: { shop } })).toBeNull();
+    expect(await readTrackingMoreApiKey(shop)).toBeNull();
   });
 
   it("leaves the sections it was not sent as they are", async () => {
