@@ -181,6 +181,7 @@ async function advanceEmulatorClock(emulatorUrl: string, ms: number): Promise<vo
 async function showSelfCorrection(emulatorUrl: string, out: (line: string) => void): Promise<void> {
   const { reconcileShopStatuses } = await import("../app/pipeline/reconcile/reconcile.server");
   const { selfCorrectShop, carrierSwitchesOf } = await import("../app/pipeline/carriers/self-correct.server");
+  const { carrierName } = await import("../app/models/carriers/carriers.server");
   const { default: prisma } = await import("../app/db/client.server");
   const elapsed = 3 * 24 * HOUR_MS + HOUR_MS;
   out("\nThree days later (the emulator's clock moves on), self-correcting carriers:");
@@ -195,7 +196,7 @@ async function showSelfCorrection(emulatorUrl: string, out: (line: string) => vo
   for (const tracking of switched) {
     for (const change of await carrierSwitchesOf(DEMO_SHOP, tracking.id)) {
       out(
-        `  ${tracking.orderName} ${tracking.trackingNumber}: not found as ${change.fromName}; detection says ${change.toName}, carrier changed`,
+        `  ${tracking.orderName} ${tracking.trackingNumber}: not found as ${carrierName(change.fromCarrier, "en")}; detection says ${carrierName(change.toCarrier, "en")}, carrier changed`,
       );
     }
   }

@@ -63,14 +63,7 @@ describe("self-correcting carriers", () => {
       carrierSwitches: 1,
     });
     expect(await carrierSwitchesOf(shop, switched.id)).toEqual([
-      {
-        fromCarrier: "dhl",
-        fromName: "DHL",
-        toCarrier: "dhl-germany",
-        toName: "Deutsche Post DHL",
-        reason: "notfound",
-        at: now.toISOString(),
-      },
+      { fromCarrier: "dhl", toCarrier: "dhl-germany", reason: "notfound", at: now },
     ]);
 
     // TrackingMore now tracks it under DHL Paket, and finds it.

@@ -88,7 +88,7 @@ describe("carrier screens", () => {
           .getByText(
             locale === "en"
               ? /moved from DHL to Deutsche Post DHL, because TrackingMore could not find the parcel with DHL/
-              : /由 DHL 改为 Deutsche Post DHL/,
+              : /由 DHL 改为 德国DHL，/,
           )
           .waitFor();
         await screenshot(page, `carriers-detail-${locale}-${viewport.name}`);

@@ -1,4 +1,3 @@
-import { loadCarrierCatalog } from "~/models/carriers/carriers.server";
 import { displaySyncState } from "./trackings-list.server";
 import prisma from "~/db/client.server";
 import { NotFoundError } from "~/lib/errors.server";
@@ -38,12 +37,11 @@ const DAY_MS = 86_400_000;
 const FINAL_STATUSES = new Set(["delivered", "expired"]);
 
 export async function getTrackingDetail(shop: string, id: string, now = new Date()) {
-  const [row, catalog, settings] = await Promise.all([
+  const [row, settings] = await Promise.all([
     prisma.tracking.findFirst({
       where: { id, shop, syncState: { not: "deleted" } },
       include: { promise: { select: PROMISE_VIEW_SELECT } },
     }),
-    loadCarrierCatalog(shop),
     prisma.shopSettings.findUnique({ where: { shop }, select: { writeBackEnabled: true } }),
   ]);
   if (!row) throw new NotFoundError(`No tracking ${id}`);
@@ -52,7 +50,6 @@ export async function getTrackingDetail(shop: string, id: string, now = new Date
     id: row.id,
     trackingNumber: row.trackingNumber,
     carrierCode: row.carrierCode,
-    carrierName: row.carrierCode ? catalog.name(row.carrierCode) : null,
     carrierSource: row.carrierSource,
     trackingCompany: row.trackingCompany,
     orderId: row.orderId,

@@ -2,7 +2,7 @@ import prisma from "~/db/client.server";
 import { logger } from "~/logger.server";
 import { TrackingMoreError, type TrackingMoreClient } from "~/trackingmore";
 import { trackingMoreClientForShop } from "~/models/settings.server";
-import { cachedCandidates, loadCarrierCatalog, rememberDetection } from "~/models/carriers/carriers.server";
+import { cachedCandidates, rememberDetection } from "~/models/carriers/carriers.server";
 
 // Self-correcting carriers. A tracking TrackingMore has not found for a while (the shop's
 // `carrierRecheckDays`, default 3) or whose carrier TrackingMore refused (4015) most likely went
@@ -216,25 +216,21 @@ export async function selfCorrectCarriers(now: Date = new Date()): Promise<numbe
 
 export interface CarrierSwitchView {
   fromCarrier: string;
-  fromName: string;
   toCarrier: string;
-  toName: string;
   reason: SwitchReason;
-  at: string;
+  at: Date;
 }
 
-/** The tracking's carrier timeline, oldest first, with the carriers' names. */
+/** The tracking's carrier timeline, oldest first (the admin names the carriers in its language). */
 export async function carrierSwitchesOf(shop: string, trackingId: string): Promise<CarrierSwitchView[]> {
-  const [rows, catalog] = await Promise.all([
-    prisma.carrierSwitch.findMany({ where: { shop, trackingId }, orderBy: { createdAt: "asc" } }),
-    loadCarrierCatalog(shop),
-  ]);
+  const rows = await prisma.carrierSwitch.findMany({
+    where: { shop, trackingId },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.map((r) => ({
     fromCarrier: r.fromCarrier,
-    fromName: catalog.name(r.fromCarrier) ?? r.fromCarrier,
     toCarrier: r.toCarrier,
-    toName: catalog.name(r.toCarrier) ?? r.toCarrier,
     reason: r.reason === "refused" ? "refused" : "notfound",
-    at: r.createdAt.toISOString(),
+    at: r.createdAt,
   }));
 }

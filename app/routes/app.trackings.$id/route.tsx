@@ -53,7 +53,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         ...tracking,
         checkpoints: tracking.checkpoints.map((c) => ({ ...c, timeLabel: format.dateTime(c.time) })),
       },
-      carrierSwitches,
+      // Each switch's carriers by name and its date, the merchant's way.
+      carrierSwitches: carrierSwitches.map((s) => ({
+        fromName: format.carrier(s.fromCarrier),
+        toName: format.carrier(s.toCarrier),
+        reason: s.reason,
+        dateLabel: format.date(s.at),
+      })),
       airCargo,
       carrierLabel: tracking.carrierCode ? format.carrier(tracking.carrierCode) : "",
       // The carrier the form shows: one waiting to reach TrackingMore, else the current one.

@@ -5,7 +5,7 @@ interface CarrierSwitch {
   fromName: string;
   toName: string;
   reason: "notfound" | "refused";
-  at: string;
+  dateLabel: string;
 }
 
 interface Props {
@@ -19,7 +19,7 @@ const SOURCES = ["shopify_table", "shop_override", "carrier_list", "detected", "
 
 /** The parcel's carrier, how it was chosen, and every automatic switch, oldest first. */
 export function CarrierSwitchesCard({ carrierName, carrierSource, trackingCompany, switches }: Props) {
-  const { t, locale } = useTranslation();
+  const { t } = useTranslation();
   const source = carrierSource && SOURCES.includes(carrierSource) ? carrierSource : "none";
   return (
     <Card>
@@ -36,13 +36,13 @@ export function CarrierSwitchesCard({ carrierName, carrierSource, trackingCompan
         </Text>
         {switches.length > 0 && (
           <ol style={{ margin: 0, paddingInlineStart: "1.25rem" }} aria-label={t("detail.carrier.switches")}>
-            {switches.map((s) => (
-              <li key={s.at}>
+            {switches.map((s, i) => (
+              <li key={i}>
                 <Text as="p" variant="bodySm">
                   {t(`detail.carrier.switch.${s.reason}` as MessageKey, {
                     from: s.fromName,
                     to: s.toName,
-                    date: new Date(s.at).toLocaleDateString(locale),
+                    date: s.dateLabel,
                   })}
                 </Text>
               </li>

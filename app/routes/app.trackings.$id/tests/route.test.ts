@@ -148,17 +148,26 @@ describe("/app/trackings/:id", () => {
         { shop: otherShop, trackingId: row.id, fromCarrier: "ups", toCarrier: "fedex", reason: "notfound" },
       ],
     });
-    const data = (await (await load(row.id)).json()) as {
-      tracking: { carrierName: string; carrierSource: string; trackingCompany: string };
-      carrierSwitches: { fromName: string; toName: string; reason: string; at: string }[];
+    type Detail = {
+      tracking: { carrierSource: string; trackingCompany: string };
+      carrierLabel: string;
+      carrierSwitches: { fromName: string; toName: string; reason: string; dateLabel: string }[];
     };
-    expect(data.tracking).toMatchObject({
-      carrierName: "USPS",
-      carrierSource: "detected",
-      trackingCompany: "DHL",
-    });
+    const data = (await (await load(row.id)).json()) as Detail;
+    expect(data.tracking).toMatchObject({ carrierSource: "detected", trackingCompany: "DHL" });
+    expect(data.carrierLabel).toBe("USPS");
     expect(data.carrierSwitches).toEqual([
-      expect.objectContaining({ fromName: "DHL", toName: "USPS", reason: "notfound", at: at.toISOString() }),
+      { fromName: "DHL", toName: "USPS", reason: "notfound", dateLabel: "Nov 24, 2026" },
+    ]);
+    // In the merchant's language: the carriers' Chinese names, the date written the Chinese way.
+    const zh = (await (
+      await callRoute(loader, embeddedFetchRequest(`/app/trackings/${row.id}?locale=zh-CN`, shop), {
+        id: row.id,
+      })
+    ).json()) as Detail;
+    expect(zh.carrierLabel).toBe("美国邮政");
+    expect(zh.carrierSwitches).toEqual([
+      { fromName: "DHL", toName: "美国邮政", reason: "notfound", dateLabel: "2026年11月24日" },
     ]);
   });
 
