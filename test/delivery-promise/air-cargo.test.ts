@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
+import { createFormatters } from "~/i18n/format";
 import {
   airCargoView,
   isAirWaybill,
   lookUpAirWaybill,
   setAirCargoEnabled,
+  withStationTimeLabels,
 } from "~/models/delivery-promise/air-cargo.server";
 import { withPipelineEmulator } from "../support/pipeline";
 
@@ -62,6 +64,45 @@ describe("air waybills", () => {
     const other = await pipeline.newShop();
     expect((await airCargoView(other, tracking.id)).eligible).toBe(false);
     await expect(lookUpAirWaybill(other, tracking.id)).rejects.toThrow(/No tracking/);
+  });
+
+  it("writes each station's time as the airline gave it, in the merchant's language, whatever the server's zone", () => {
+    const view = {
+      eligible: true,
+      enabled: true,
+      quotaCost: 20,
+      track: {
+        origin: "PVG",
+        destination: "LAX",
+        fetchedAt: "2026-11-30T09:00:00.000Z",
+        events: [
+          {
+            plannedAt: "2026-11-30 08:00",
+            actualAt: null,
+            event: "DEP",
+            station: "PVG",
+            flightNumber: "CK221",
+          },
+          {
+            plannedAt: null,
+            actualAt: "2026-11-30T08:00:00Z",
+            event: "RCS",
+            station: "PVG",
+            flightNumber: null,
+          },
+        ],
+      },
+    };
+    const zh = withStationTimeLabels(view, createFormatters("zh-CN", "UTC").dateTime).track!.events;
+    expect(zh.map((e) => [e.plannedLabel, e.actualLabel])).toEqual([
+      ["2026年11月30日 08:00", ""],
+      ["", "2026年11月30日 08:00"],
+    ]);
+    const en = withStationTimeLabels(view, createFormatters("en", "UTC").dateTime).track!.events;
+    expect(en[0].plannedLabel).toBe("Nov 30, 2026, 8:00 AM");
+    expect(
+      withStationTimeLabels({ ...view, track: null }, createFormatters("en", "UTC").dateTime).track,
+    ).toBeNull();
   });
 
   it("refuses a number that is not an air waybill without calling TrackingMore", async () => {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
+import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import {
@@ -57,6 +58,12 @@ beforeAll(async () => {
       ]),
     },
   });
+  // A customer's data request, received at the same moment: its date is Shanghai's too.
+  await recordCustomerDataRequest(shop, { customer: { id: 7, email: "ada@example.com" }, dataRequestId: 70 });
+  await prisma.customerDataReport.updateMany({
+    where: { shop },
+    data: { createdAt: new Date("2026-11-30T20:30:00Z") },
+  });
   ({ app, browser } = await startAppAndBrowser(emulator.baseUrl, {
     browser: { args: ["--lang=de-DE"], env: { TZ: "Asia/Shanghai" } },
   }));
@@ -103,6 +110,8 @@ describe("the admin in the merchant's language and time zone", { timeout: 40_000
       .waitFor();
     await openAdminPage(page, app, shop, "/app/trackings?q=Lovelace");
     await page.getByText("Dec 1, 2026", { exact: true }).waitFor();
+    await openAdminPage(page, app, shop, "/app/settings");
+    await page.getByText(/^Requested Dec 1, 2026 · /).waitFor();
     await openAdminPage(page, app, shop, "/app");
     // Numbers are grouped the merchant's way.
     await page.getByText("1,234,565", { exact: true }).waitFor();

@@ -33,6 +33,36 @@ export interface AirCargoView {
   } | null;
 }
 
+/** An event with its times written the merchant's way (see withStationTimeLabels). */
+export type LabelledAirCargoEvent = AirCargoEvent & { plannedLabel: string; actualLabel: string };
+export type LabelledAirCargoView = Omit<AirCargoView, "track"> & {
+  track: (Omit<NonNullable<AirCargoView["track"]>, "events"> & { events: LabelledAirCargoEvent[] }) | null;
+};
+
+/**
+ * Airlines give each station's local time without a zone ("2026-11-30 08:00"): written as given,
+ * by `formatWallTime` (a formatter in UTC, where the wall time is kept), on the server so that
+ * the browser's time zone never changes it.
+ */
+export function withStationTimeLabels(
+  view: AirCargoView,
+  formatWallTime: (value: Date) => string,
+): LabelledAirCargoView {
+  const label = (value: string | null) =>
+    value ? formatWallTime(new Date(`${value.replace(" ", "T")}${/[zZ+]/.test(value) ? "" : "Z"}`)) : "";
+  return {
+    ...view,
+    track: view.track && {
+      ...view.track,
+      events: view.track.events.map((e) => ({
+        ...e,
+        plannedLabel: label(e.plannedAt),
+        actualLabel: label(e.actualAt),
+      })),
+    },
+  };
+}
+
 export function isAirWaybill(t: {
   trackingNumber: string;
   carrierCode: string;

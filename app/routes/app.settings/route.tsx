@@ -52,7 +52,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     overrides,
     backfill,
     mappingReport,
-    dataRequests,
+    // Dated on the server, in the shop's time zone: the browser's would not hydrate.
+    dataRequests: dataRequests.map((report) => ({ ...report, dateLabel: format.date(report.createdAt) })),
     airCargoEnabled: airCargo,
     webhookUrl: trackingMoreWebhookUrl(),
   });

@@ -6,7 +6,11 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Banner, BlockStack, Box, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { EstimateDetail } from "~/components/delivery-estimate";
-import { airCargoView, lookUpAirWaybill } from "~/models/delivery-promise/air-cargo.server";
+import {
+  airCargoView,
+  lookUpAirWaybill,
+  withStationTimeLabels,
+} from "~/models/delivery-promise/air-cargo.server";
 import { AirCargoCard } from "./components/air-cargo-card";
 import { answerModelErrors } from "~/lib/admin-route.server";
 import { NotFoundError } from "~/lib/errors.server";
@@ -22,6 +26,7 @@ import {
 } from "~/pipeline/change-push/tracking-changes.server";
 import { useTranslation, type MessageKey } from "~/i18n";
 import { problemMessageKey } from "~/models/admin/problems";
+import { createFormatters } from "~/i18n/format";
 import { authenticate } from "~/shopify.server";
 import { StatusBadge, SyncBadge } from "../app.trackings._index/components/badges";
 import { CarrierSwitchesCard } from "./components/carrier-switches-card";
@@ -60,7 +65,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         reason: s.reason,
         dateLabel: format.date(s.at),
       })),
-      airCargo,
+      airCargo: withStationTimeLabels(airCargo, createFormatters(format.locale, "UTC").dateTime),
       carrierLabel: tracking.carrierCode ? format.carrier(tracking.carrierCode) : "",
       // The carrier the form shows: one waiting to reach TrackingMore, else the current one.
       carrierChoice: carrierChoice(

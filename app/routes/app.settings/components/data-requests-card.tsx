@@ -3,11 +3,14 @@ import { useState } from "react";
 import { useTranslation, type MessageKey } from "~/i18n";
 import type { CustomerDataReportView } from "~/models/privacy.server";
 
+/** A report with its date as the merchant reads it (the loader formats it). */
+type DatedReport = CustomerDataReportView & { dateLabel: string };
+
 /**
  * The customers/data_request reports Shopify asked for: what we hold on each customer, for the
  * merchant to send on to them.
  */
-export function DataRequestsCard({ reports }: { reports: CustomerDataReportView[] }) {
+export function DataRequestsCard({ reports }: { reports: DatedReport[] }) {
   const { t } = useTranslation();
   return (
     <Card>
@@ -28,7 +31,7 @@ export function DataRequestsCard({ reports }: { reports: CustomerDataReportView[
   );
 }
 
-function DataRequest({ report }: { report: CustomerDataReportView }) {
+function DataRequest({ report }: { report: DatedReport }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const who = report.customerEmail ?? t("dataRequests.unknownCustomer");
@@ -42,7 +45,7 @@ function DataRequest({ report }: { report: CustomerDataReportView }) {
             </Text>
             <Text as="p" tone="subdued">
               {t("dataRequests.summary", {
-                date: new Date(report.createdAt).toLocaleDateString(),
+                date: report.dateLabel,
                 count: report.parcels.length,
               })}
             </Text>

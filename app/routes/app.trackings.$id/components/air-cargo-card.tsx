@@ -1,7 +1,7 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import { useTranslation } from "~/i18n";
-import type { AirCargoView } from "~/models/delivery-promise/air-cargo.server";
+import type { LabelledAirCargoView } from "~/models/delivery-promise/air-cargo.server";
 
 /** An air waybill's flights and stations; the lookup's quota cost is on the button. */
 export function AirCargoCard({
@@ -10,18 +10,12 @@ export function AirCargoCard({
   error,
   onLookUp,
 }: {
-  airCargo: AirCargoView;
+  airCargo: LabelledAirCargoView;
   busy: boolean;
   error?: string;
   onLookUp: () => void;
 }) {
-  const { t, locale } = useTranslation();
-  const time = (iso: string | null) =>
-    iso
-      ? new Date(`${iso.replace(" ", "T")}${/[zZ+]/.test(iso) ? "" : "Z"}`).toLocaleString(locale, {
-          timeZone: "UTC",
-        })
-      : "";
+  const { t } = useTranslation();
   return (
     <Card>
       <BlockStack gap="300">
@@ -59,10 +53,10 @@ export function AirCargoCard({
                     .join(" · ")}
                 </Text>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {e.actualAt
-                    ? t("airCargo.actual", { time: time(e.actualAt) })
-                    : e.plannedAt
-                      ? t("airCargo.planned", { time: time(e.plannedAt) })
+                  {e.actualLabel
+                    ? t("airCargo.actual", { time: e.actualLabel })
+                    : e.plannedLabel
+                      ? t("airCargo.planned", { time: e.plannedLabel })
                       : ""}
                 </Text>
               </li>
