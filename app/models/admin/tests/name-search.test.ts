@@ -26,6 +26,17 @@ async function seed(customerName: string | null, inShop = shop) {
   });
 }
 
+/** Two hundred other customers, so that a match is a needle among them. */
+const seedOtherNames = () =>
+  prisma.tracking.createMany({
+    data: Array.from({ length: 200 }, (_, i) => ({
+      shop,
+      orderId: String(100 + i),
+      trackingNumber: `BULK${i}`,
+      customerName: `Grace Hopper ${i}`,
+    })),
+  });
+
 const listed = async (q: string) =>
   (await listTrackings(shop, parseTrackingListQuery(new URLSearchParams({ q })))).rows.map((r) => r.id);
 
@@ -53,14 +64,7 @@ describe("customer-name search index", () => {
     const hamilton = await seed("Alexander Hamilton");
     const wang = await seed("王小明");
     const elodie = await seed("Élodie Durand");
-    await prisma.tracking.createMany({
-      data: Array.from({ length: 200 }, (_, i) => ({
-        shop,
-        orderId: String(100 + i),
-        trackingNumber: `BULK${i}`,
-        customerName: `Grace Hopper ${i}`,
-      })),
-    });
+    await seedOtherNames();
     expect(await customerNameMatches(shop, "milto")).toEqual([hamilton.id]);
     expect(await customerNameMatches(shop, "HAMILTON")).toEqual([hamilton.id]);
     expect(await customerNameMatches(shop, "王小明")).toEqual([wang.id]);
@@ -77,14 +81,7 @@ describe("customer-name search index", () => {
     const liFang = await seed("李芳芳");
     const hamilton = await seed("Alexander Hamilton");
     await seed("王芳", otherShop);
-    await prisma.tracking.createMany({
-      data: Array.from({ length: 200 }, (_, i) => ({
-        shop,
-        orderId: String(100 + i),
-        trackingNumber: `BULK${i}`,
-        customerName: `Grace Hopper ${i}`,
-      })),
-    });
+    await seedOtherNames();
     // Shorter than a trigram: the short-query index answers, for the shop only.
     expect(await customerNameMatches(shop, "王芳")).toEqual([wangFang.id]);
     expect((await customerNameMatches(shop, "芳"))?.sort()).toEqual([wangFang.id, liFang.id].sort());

@@ -94,27 +94,19 @@ describe("/app (dashboard)", () => {
   it("counts statuses over the chart's 30 days, as the list counts each bar's link", async () => {
     await installShop(shop, apiKey);
     const now = Date.now();
-    await seedLocalTracking(shop, {
-      status: "delivered",
-      syncState: "synced",
-      createdAt: new Date(now - 40 * DAY),
-    });
-    await seedLocalTracking(shop, {
-      status: "delivered",
-      syncState: "synced",
-      createdAt: new Date(now - 3 * DAY),
-    });
-    await seedLocalTracking(shop, {
-      status: "delivered",
-      syncState: "deleted",
-      createdAt: new Date(now - 3 * DAY),
-    });
-    await seedLocalTracking(shop, {
-      status: "delivered",
-      syncState: "synced",
-      archived: true,
-      createdAt: new Date(now - 5 * DAY),
-    });
+    // Delivered parcels: one before the 30 days, one deleted, one archived (still counted).
+    for (const [daysAgo, syncState, archived] of [
+      [40, "synced", false],
+      [3, "synced", false],
+      [3, "deleted", false],
+      [5, "synced", true],
+    ] as const)
+      await seedLocalTracking(shop, {
+        status: "delivered",
+        syncState,
+        archived,
+        createdAt: new Date(now - daysAgo * DAY),
+      });
     const data = await load();
     expect(data.periodStart).toBe(data.createdPerDay[0].day);
     const delivered = data.byStatus.find((s) => s.status === "delivered")!.count;
