@@ -59,8 +59,8 @@ export async function customerNameMatches(shop: string, query: string): Promise<
 
 /**
  * The WHERE for names containing `query`, when the index did not give the ids (a common name):
- * a scan that stops when the page is full. Case-insensitive on both databases, as the index is (SQLite's
- * LIKE folds ASCII; PostgreSQL needs ILIKE, which its generated client spells `mode`).
+ * a scan that stops when the page is full. Case-insensitive on both databases, as the index is
+ * (SQLite's LIKE folds ASCII; PostgreSQL needs ILIKE, which its generated client spells `mode`).
  */
 export function customerNameContains(query: string): Prisma.TrackingWhereInput {
   const insensitive = appConfig().databaseProvider === "postgresql" ? { mode: "insensitive" } : {};
