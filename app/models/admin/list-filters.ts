@@ -1,13 +1,32 @@
 // The list's filters as the browser and the server both know them: one definition per filter,
 // so a dashboard link, a chip and the loader's query always mean the same rows.
 
-/** Sync states grouped as the merchant thinks of them. */
+import type { SyncState as StoredSyncState } from "~/models/tracking-state";
+
+/**
+ * The state the admin shows a row a stage gave up on (`deadAt` set) in, whatever state it kept
+ * (see app/pipeline/queue): not one the pipeline stores.
+ */
+export const NEEDS_ATTENTION = "needs_attention";
+
+/**
+ * Sync states grouped as the merchant thinks of them: every state the pipeline stores
+ * (app/models/tracking-state.ts), each in one group, and the dead letters' NEEDS_ATTENTION.
+ */
 export const SYNC_GROUPS = {
   synced: ["synced"],
   pending: ["pending", "pending_update", "pending_delete"],
-  attention: ["needs_attention", "needs_carrier", "waiting_api_key", "quota_paused"],
-} as const;
+  attention: [NEEDS_ATTENTION, "needs_carrier", "waiting_api_key", "quota_paused"],
+} as const satisfies Record<string, readonly (StoredSyncState | typeof NEEDS_ATTENTION)[]>;
 export type SyncGroup = keyof typeof SYNC_GROUPS;
+// Fails to compile when the pipeline gains a state no group shows.
+const EVERY_STORED_STATE_GROUPED: Exclude<
+  StoredSyncState,
+  (typeof SYNC_GROUPS)[SyncGroup][number]
+> extends never
+  ? true
+  : never = true;
+void EVERY_STORED_STATE_GROUPED;
 
 export const SYNC_STATES = [...SYNC_GROUPS.synced, ...SYNC_GROUPS.pending, ...SYNC_GROUPS.attention] as const;
 export type SyncState = (typeof SYNC_STATES)[number];

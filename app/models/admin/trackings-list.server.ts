@@ -11,7 +11,14 @@ import {
 import { PROMISE_VIEW_SELECT } from "~/models/delivery-promise/view";
 import { customerNameContains, customerNameMatches } from "./name-search.server";
 import { TRACKING_STATUSES, type TrackingStatus } from "~/trackingmore/types";
-import { SYNC_FILTER_VALUES, SYNC_GROUPS, VIEWS, type SyncFilter, type TrackingView } from "./list-filters";
+import {
+  NEEDS_ATTENTION,
+  SYNC_FILTER_VALUES,
+  SYNC_GROUPS,
+  VIEWS,
+  type SyncFilter,
+  type TrackingView,
+} from "./list-filters";
 
 // The merchant's list of trackings: filters, search and keyset ("cursor") pagination, so the
 // hundredth page costs what the first does, with a hundred thousand rows per shop.
@@ -103,13 +110,6 @@ export function parseTrackingListQuery(
   };
 }
 
-/** The WHERE of a list query: the shop always, then the view, the filters and the search. */
-/**
- * A row a pipeline stage gave up on (dead-lettered, see app/pipeline/queue) shows as this state,
- * whatever state it waits in, until the merchant retries it.
- */
-export const NEEDS_ATTENTION = "needs_attention";
-
 /** The rows in any of these sync states, counting a dead-lettered row as "needs attention". */
 function inSyncStates(states: readonly string[]): Prisma.TrackingWhereInput {
   const plain = states.filter((s) => s !== NEEDS_ATTENTION);
@@ -147,6 +147,7 @@ async function planList(shop: string, query: TrackingListQuery): Promise<ListPla
   return { nameMatches, stalledInOrder };
 }
 
+/** The WHERE of a list query: the shop always, then the view, the filters and the search. */
 export function trackingListWhere(
   shop: string,
   query: TrackingListQuery,
