@@ -95,7 +95,7 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     await screenshot(page, "dashboard");
     // The quota comes from TrackingMore's user info (5 000 less the 5 seeded creates).
     expect(await page.getByText("4,995", { exact: true }).count()).toBe(1);
-    const byStatus = page.getByRole("list", { name: "Trackings by status, last 30 days" });
+    const byStatus = page.getByRole("list", { name: "Trackings by status" });
     expect(await byStatus.count()).toBe(1);
     // One row per status, each linking to the filtered list of the same 30 days; the seeded
     // exception is counted.
@@ -107,6 +107,15 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     // The chart's first day: 29 days before today (UTC).
     const daysBack = (Date.now() - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
     expect(Math.floor(daysBack)).toBe(29);
+    // A shorter period: the bars' links follow it, and a reload keeps it.
+    await page.getByLabel("Period").selectOption("7");
+    await page.waitForURL(/period=7/);
+    await expect
+      .poll(async () => {
+        const from7 = /from=(\d{4}-\d{2}-\d{2})$/.exec((await exception.getAttribute("href")) ?? "")?.[1];
+        return Math.floor((Date.now() - Date.parse(`${from7}T00:00:00Z`)) / 86_400_000);
+      })
+      .toBe(6);
   });
 
   it("searches and filters the list", async () => {

@@ -1,6 +1,7 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
 import { sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
+import { DEFAULT_PERIOD, type DashboardPeriod } from "~/models/periods";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
 import {
@@ -18,7 +19,6 @@ import {
   type ListStatus,
 } from "./trackings-list.server";
 
-export const CHART_DAYS = 30;
 const DAY_MS = 86_400_000;
 // TrackingMore's quota is not here: the page asks for it after rendering (app.account-status),
 // so a slow or unreachable TrackingMore never holds the dashboard.
@@ -27,9 +27,11 @@ export interface DashboardData {
   hasApiKey: boolean;
   /** Whether the shop has any tracking at all (the setup guide's import step). */
   hasTrackings: boolean;
+  /** The period's length in days: the figures below count the trackings created in it. */
+  period: DashboardPeriod;
   /**
-   * The first UTC day (YYYY-MM-DD) of the period the figures below count: trackings created in
-   * the last CHART_DAYS days, as the list counts them with `from=` that day.
+   * The period's first UTC day (YYYY-MM-DD): the list counts the same trackings with `from=`
+   * that day.
    */
   periodStart: string;
   total: number;
@@ -54,9 +56,12 @@ const RECENT_DEAD_LETTERS = 10;
 /** A dead letter as the merchant sees it: the reason as a problem kind, not the stored text. */
 export type DeadLetterView = Omit<DeadLetter, "reason"> & { problem: ProblemKind | null };
 
-export async function getDashboard(shop: string, now = new Date()): Promise<DashboardData> {
+export async function getDashboard(
+  shop: string,
+  { period = DEFAULT_PERIOD, now = new Date() }: { period?: DashboardPeriod; now?: Date } = {},
+): Promise<DashboardData> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const days = Array.from({ length: CHART_DAYS }, (_, i) => today - (CHART_DAYS - 1 - i) * DAY_MS);
+  const days = Array.from({ length: period }, (_, i) => today - (period - 1 - i) * DAY_MS);
 
   // Counts as index range counts — (shop, status, createdAt), (shop, syncState), (shop,
   // createdAt) — or capped, rather than GROUP BYs that would read all of a large shop's rows.
@@ -109,6 +114,7 @@ export async function getDashboard(shop: string, now = new Date()): Promise<Dash
     hasApiKey: settings.hasApiKey,
     hasAccountEmail: settings.hasAccountEmail,
     hasTrackings: anyTracking !== null,
+    period,
     periodStart: from.toISOString().slice(0, 10),
     total: byStatus.reduce((sum, s) => sum + s.count, 0),
     byStatus,

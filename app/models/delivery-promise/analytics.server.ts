@@ -5,9 +5,7 @@ import prisma from "~/db/client.server";
 // route), never from TrackingMore, and summed by the database. Median and p90 come from the
 // merged days-to-delivery histograms, so they are exact, not averages of averages.
 
-import { DEFAULT_PERIOD, PERIODS, type PeriodDays } from "./periods";
-
-export { PERIODS, type PeriodDays };
+import type { AnalyticsPeriod } from "~/models/periods";
 
 export interface PerformanceFigures {
   parcels: number;
@@ -33,17 +31,12 @@ export interface RoutePerformance extends PerformanceFigures {
 }
 
 export interface CarrierAnalytics {
-  period: PeriodDays;
+  period: AnalyticsPeriod;
   from: string;
   to: string;
   total: PerformanceFigures;
   carriers: CarrierPerformance[];
   routes: RoutePerformance[];
-}
-
-export function parsePeriod(value: string | null): PeriodDays {
-  const n = Number(value);
-  return (PERIODS as readonly number[]).includes(n) ? (n as PeriodDays) : DEFAULT_PERIOD;
 }
 
 interface Accumulator {
@@ -122,7 +115,7 @@ const DAY_MS = 86_400_000;
 /** The parcels created in the last `period` UTC days, today included. */
 export async function getCarrierAnalytics(
   shop: string,
-  period: PeriodDays,
+  period: AnalyticsPeriod,
   now = new Date(),
 ): Promise<CarrierAnalytics> {
   const to = now.toISOString().slice(0, 10);

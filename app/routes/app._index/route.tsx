@@ -13,6 +13,7 @@ import {
 } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { BlockingBanners, useBlockingStates } from "~/components/blocking-banners";
+import { PeriodSelect } from "~/components/period-select";
 import { localBlockingStates, trackingMoreWebhookUrl } from "~/models/admin/blocking-states.server";
 import { getDashboard } from "~/models/admin/dashboard.server";
 import {
@@ -21,6 +22,7 @@ import {
   type DeadLetterStage,
 } from "~/pipeline/queue/dead-letters.server";
 import { ATTENTION_LINKS } from "~/models/admin/list-filters";
+import { DASHBOARD_PERIODS, parsePeriod } from "~/models/periods";
 import { createFormatters } from "~/i18n/format";
 import { adminFormatters } from "~/models/admin/formatting.server";
 import { useTranslation, type MessageKey } from "~/i18n";
@@ -32,8 +34,9 @@ import { SetupGuide } from "./components/setup-guide";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  const period = parsePeriod(new URL(request.url).searchParams.get("period"), DASHBOARD_PERIODS);
   const [dashboard, format] = await Promise.all([
-    getDashboard(session.shop),
+    getDashboard(session.shop, { period }),
     adminFormatters(request, session.shop),
   ]);
   // The dashboard has read the key's presence and counted the dead letters already.
@@ -126,6 +129,7 @@ export default function Dashboard() {
                 webhookUrl={webhookUrl}
               />
             )}
+            <PeriodSelect periods={DASHBOARD_PERIODS} value={dashboard.period} />
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
               <StatCard title={t("dashboard.total")} value={totalLabel} />
               <StatCard

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Layout, Page, Select, Text } from "@shopify/polaris";
+import { useLoaderData } from "@remix-run/react";
+import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { PeriodSelect } from "~/components/period-select";
 import { adminFormatters } from "~/models/admin/formatting.server";
-import { getCarrierAnalytics, parsePeriod } from "~/models/delivery-promise/analytics.server";
-import { PERIODS } from "~/models/delivery-promise/periods";
+import { getCarrierAnalytics } from "~/models/delivery-promise/analytics.server";
+import { ANALYTICS_PERIODS, parsePeriod } from "~/models/periods";
 import { useTranslation } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { CarrierCharts } from "./components/carrier-charts";
@@ -12,7 +13,7 @@ import { PerformanceTable, percent } from "./components/performance-table";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const period = parsePeriod(new URL(request.url).searchParams.get("period"));
+  const period = parsePeriod(new URL(request.url).searchParams.get("period"), ANALYTICS_PERIODS);
   const [analytics, format] = await Promise.all([
     getCarrierAnalytics(session.shop, period),
     adminFormatters(request, session.shop),
@@ -49,8 +50,6 @@ function Figure({ title, value, note }: { title: string; value: string; note?: s
 export default function CarrierAnalyticsPage() {
   const { analytics } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const navigation = useNavigation();
-  const [searchParams, setSearchParams] = useSearchParams();
   const { total } = analytics;
   const days = (n: number | null) => (n === null ? "—" : t("analytics.days", { count: n }));
 
@@ -62,23 +61,7 @@ export default function CarrierAnalyticsPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <Card>
-              <Select
-                label={t("analytics.period")}
-                labelInline
-                disabled={navigation.state === "loading"}
-                options={PERIODS.map((p) => ({
-                  label: t("analytics.periodDays", { count: p }),
-                  value: String(p),
-                }))}
-                value={String(analytics.period)}
-                onChange={(value) => {
-                  const next = new URLSearchParams(searchParams);
-                  next.set("period", value);
-                  setSearchParams(next, { replace: true });
-                }}
-              />
-            </Card>
+            <PeriodSelect periods={ANALYTICS_PERIODS} value={analytics.period} />
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
               <Figure title={t("analytics.col.parcels")} value={String(total.parcels)} />
               <Figure

@@ -39,7 +39,7 @@ describe("a shop with a backlog", () => {
         lastEventAt: new Date(now.getTime() - 30 * DAY),
       },
     });
-    const dashboard = await getDashboard(shop, now);
+    const dashboard = await getDashboard(shop, { now });
     expect(dashboard.attention.exceptions).toBe(COUNT_CAP);
     expect(dashboard.delivery.cap).toBe(COUNT_CAP);
     // Failed attempts: (COUNT_CAP + 5) / 2 of them, under the cap: the exact number.

@@ -120,6 +120,26 @@ describe("/app (dashboard)", () => {
     expect(rows).toHaveLength(delivered);
   });
 
+  it("counts the period the merchant chose: the last 7, 30 or 90 days", async () => {
+    await installShop(shop, apiKey);
+    const now = Date.now();
+    for (const daysAgo of [2, 10, 60])
+      await seedLocalTracking(shop, { syncState: "synced", createdAt: new Date(now - daysAgo * DAY) });
+    const loadPeriod = async (period: string) =>
+      (
+        (await (await callRoute(loader, embeddedFetchRequest(`/app?period=${period}`, shop))).json()) as {
+          dashboard: DashboardData;
+        }
+      ).dashboard;
+    const week = await loadPeriod("7");
+    expect(week).toMatchObject({ period: 7, total: 1 });
+    expect(week.createdPerDay).toHaveLength(7);
+    expect(week.periodStart).toBe(week.createdPerDay[0].day);
+    expect(await loadPeriod("90")).toMatchObject({ period: 90, total: 3 });
+    // Anything else is the default month.
+    expect(await loadPeriod("365")).toMatchObject({ period: 30, total: 2 });
+  });
+
   it("knows a shop with only older trackings is past its first run", async () => {
     await installShop(shop, apiKey);
     await seedLocalTracking(shop, { syncState: "synced", createdAt: new Date(Date.now() - 90 * DAY) });
