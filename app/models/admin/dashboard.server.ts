@@ -10,7 +10,14 @@ import {
   type AttentionCounts,
   type DigestDay,
 } from "~/models/delivery-promise/attention.server";
-import { ATTENTION_LINKS, type AttentionKey } from "./list-filters";
+import { SYNC_STATES } from "~/models/tracking-state";
+import {
+  ATTENTION_LINKS,
+  NEEDS_ATTENTION,
+  SYNC_GROUPS,
+  type AttentionKey,
+  type SyncGroup,
+} from "./list-filters";
 import { problemOf, type ProblemKind } from "./problems";
 import {
   LIST_STATUSES,
@@ -70,22 +77,26 @@ export async function getDashboard(
   // would fill the bars and cost a count of every row). On SQLite the statements run one after
   // another: each one saved counts.
   const from = new Date(days[0]);
-  const settings = await getShopSettings(shop);
-  const [statusCounts, attentionCounts, deletedByStatus, perDay, dead, delivery, digest, anyTracking] =
+  const [settings, deadCounts, statesInUse] = await Promise.all([
+    getShopSettings(shop),
+    countDeadLetters(shop),
+    syncStatesInUse(shop),
+  ]);
+  const [statusCounts, attentionCounts, deletedByStatus, perDay, recentDead, delivery, digest, anyTracking] =
     await Promise.all([
       countByStatus(shop, from),
       // The list's own WHERE for each link, so the dashboard's number is the list's number, up to
       // COUNT_CAP ("1000+"). Stalled is the delivery card's count: the same rows (one definition,
-      // attention.server.ts), counted once.
+      // attention.server.ts), counted once. A sync link whose states no row of the shop is in
+      // (most, in a healthy shop) is 0 without a count.
       Promise.all(
-        ATTENTION_LINKS.map(({ key, search }) =>
-          key === "stalled"
-            ? null
-            : countTrackingList(shop, {
-                ...parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays),
-                now,
-              }),
-        ),
+        ATTENTION_LINKS.map(({ key, search }) => {
+          if (key === "stalled") return null;
+          const query = parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays);
+          const deadTrackings = deadCounts.dispatch + deadCounts["change-push"];
+          if (query.sync && !syncFilterMayMatch(query.sync, statesInUse, deadTrackings)) return 0;
+          return countTrackingList(shop, { ...query, now });
+        }),
       ),
       // Few rows, read through (shop, syncState); a GROUP BY here makes SQLite walk the
       // (shop, status, …) index over every row of the shop to avoid a sort.
@@ -95,10 +106,7 @@ export async function getDashboard(
       }),
       createdPerDay(shop, from),
       // Most shops have none: the list is read only when there is something to list.
-      countDeadLetters(shop).then(async (counts) => ({
-        counts,
-        recent: counts.total > 0 ? await listDeadLetters(shop, RECENT_DEAD_LETTERS) : [],
-      })),
+      deadCounts.total > 0 ? listDeadLetters(shop, RECENT_DEAD_LETTERS) : [],
       countLateAndStalled(shop, now, settings.stalledAfterDays),
       dailyDigest(shop, now, settings.stalledAfterDays),
       prisma.tracking.findFirst({ where: { shop, syncState: { not: "deleted" } }, select: { id: true } }),
@@ -126,8 +134,8 @@ export async function getDashboard(
       ATTENTION_LINKS.map(({ key }, i) => [key, attentionCounts[i] ?? delivery.stalled]),
     ) as Record<AttentionKey, number>,
     deadLetters: {
-      total: dead.counts.total,
-      recent: dead.recent
+      total: deadCounts.total,
+      recent: recentDead
         .slice(0, RECENT_DEAD_LETTERS)
         .map(({ reason, ...letter }) => ({ ...letter, problem: problemOf(reason) })),
     },
@@ -169,4 +177,31 @@ async function createdPerDay(shop: string, from: Date): Promise<Map<string, numb
           SELECT substr("createdAt", 1, 10) AS day, COUNT(*) AS n FROM "Tracking"
           WHERE "shop" = ${shop} AND "createdAt" >= ${sqlDateTime(from)} GROUP BY 1`;
   return new Map(rows.map((r) => [r.day, Number(r.n)]));
+}
+
+/**
+ * The sync states (app/models/tracking-state.ts) any of the shop's trackings is in: one
+ * statement of index probes into (shop, syncState), each stopping at the first row.
+ */
+async function syncStatesInUse(shop: string): Promise<Set<string>> {
+  const markers = sqlParameterMarkers(SYNC_STATES.length * 2);
+  const probes = SYNC_STATES.map(
+    (_, i) =>
+      `EXISTS (SELECT 1 FROM "Tracking" WHERE "shop" = ${markers[2 * i]} AND "syncState" = ${markers[2 * i + 1]}) AS "s${i}"`,
+  );
+  const [row] = await prisma.$queryRawUnsafe<Record<string, boolean | number | bigint>[]>(
+    `SELECT ${probes.join(", ")}`,
+    ...SYNC_STATES.flatMap((state) => [shop, state]),
+  );
+  return new Set(SYNC_STATES.filter((_, i) => Boolean(Number(row[`s${i}`]))));
+}
+
+/**
+ * Whether the list's sync filter can match a row: one of its states is in use, or it takes in
+ * the dead-lettered trackings ("needs attention") and there are some. False means 0 rows; true
+ * means the list's own count decides.
+ */
+function syncFilterMayMatch(sync: string, inUse: Set<string>, deadTrackings: number): boolean {
+  const states: readonly string[] = sync in SYNC_GROUPS ? SYNC_GROUPS[sync as SyncGroup] : [sync];
+  return states.some((state) => (state === NEEDS_ATTENTION ? deadTrackings > 0 : inUse.has(state)));
 }

@@ -82,13 +82,27 @@ describe("/app (dashboard)", () => {
       syncState: "synced",
       createdAt: new Date(now - 2 * DAY),
     });
-    const data = await load();
-    for (const { key, search } of ATTENTION_LINKS) {
-      const response = await callRoute(listLoader, embeddedFetchRequest(`/app/trackings?${search}`, shop));
-      const { rows } = (await response.json()) as { rows: unknown[] };
-      expect(data.attention[key], key).toBe(rows.length);
-    }
-    expect(data.attention).toMatchObject({ exceptions: 2, stalled: 1, waitingApiKey: 1, pendingSync: 1 });
+    const expectListCounts = async () => {
+      const data = await load();
+      for (const { key, search } of ATTENTION_LINKS) {
+        const response = await callRoute(listLoader, embeddedFetchRequest(`/app/trackings?${search}`, shop));
+        const { rows } = (await response.json()) as { rows: unknown[] };
+        expect(data.attention[key], key).toBe(rows.length);
+      }
+      return data.attention;
+    };
+    expect(await expectListCounts()).toMatchObject({
+      exceptions: 2,
+      stalled: 1,
+      waitingApiKey: 1,
+      pendingSync: 1,
+      needsAttention: 0,
+      quotaPaused: 0,
+    });
+    // A tracking the dispatch gave up on needs attention, whatever state it kept.
+    const given = await seedLocalTracking(shop, { syncState: "quota_paused" });
+    await prisma.tracking.update({ where: { id: given.id }, data: { deadAt: new Date() } });
+    expect(await expectListCounts()).toMatchObject({ needsAttention: 1, quotaPaused: 0 });
   });
 
   it("counts statuses over the chart's 30 days, as the list counts each bar's link", async () => {
