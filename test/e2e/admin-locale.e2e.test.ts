@@ -2,7 +2,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { recordCustomerDataRequest } from "~/models/privacy.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import {
   installShop,
@@ -16,6 +15,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // The admin for a merchant who is not in en-US/UTC: a German browser in Shanghai, a shop in
@@ -76,13 +76,7 @@ beforeAll(async () => {
   page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  setTrackingMoreClientTuning({});
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 describe("the admin in the merchant's language and time zone", { timeout: 40_000 }, () => {
   it("shows every admin page in a German browser in Shanghai without a console error", async () => {

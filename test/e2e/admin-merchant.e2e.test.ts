@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import {
   installShop,
@@ -15,6 +14,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // What a merchant acts on: filters arriving from dashboard links, an exception's detail page,
@@ -98,13 +98,7 @@ beforeAll(async () => {
   watch(page);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  setTrackingMoreClientTuning({});
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 const rows = () => page.locator(".Polaris-IndexTable__TableRow");
 /** The number next to a link of the dashboard's "Needs attention" card. */

@@ -15,6 +15,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // The admin on a phone (390 px wide, an iPhone 14): the trackings list as compact cards with
@@ -63,12 +64,7 @@ beforeAll(async () => {
   await page.setViewportSize(PHONE);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 const rows = () => page.locator(".Polaris-IndexTable__TableRow");
 

@@ -2,7 +2,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { COUNT_CAP } from "~/models/delivery-promise/attention.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, startAdminEmulator } from "../support/admin-fixtures";
 import {
@@ -11,6 +10,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // Issue 12, item 11, in the browser: the list's customer-name search goes through the search
@@ -52,13 +52,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(8_000);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  setTrackingMoreClientTuning({});
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 describe("search and counts of a large shop in a browser", { timeout: 60_000 }, () => {
   it("finds a customer by part of the name, in any case, beyond ASCII", async () => {

@@ -16,6 +16,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // Every admin page and every blocking state, as a merchant sees them in English and Simplified
@@ -63,11 +64,7 @@ beforeAll(async () => {
   ({ app, browser } = await startAppAndBrowser(emulator.baseUrl));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ browser, app, emulator }));
 
 /** Opens each page for the shop in the locale, checks it, and screenshots it as tour-<name>-<locale>. */
 async function tour(

@@ -7,10 +7,17 @@ import prisma from "~/db/client.server";
 import { encryptSecret } from "~/lib/secrets.server";
 import { recordCustomerDataRequest } from "~/models/privacy.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
-import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
+import { trackingMoreClientForKey } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
-import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
+import {
+  embeddedContext,
+  openAdminPage,
+  screenshot,
+  startAppAndBrowser,
+  type RunningApp,
+  stopBrowserTest,
+} from "./support";
 
 // The merchant's admin in headless Chromium against the production build: what a merchant
 // clicks, checked in our database and at the TrackingMore emulator.
@@ -80,13 +87,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(8_000);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  setTrackingMoreClientTuning({});
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
   it("opens the dashboard with a session token", async () => {
@@ -310,6 +311,9 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
         POLL,
       )
       .toBe(true);
+    // The form starts again from the saved settings once the page has them.
+    await page.getByText("Settings saved.").waitFor();
+    await expect.poll(() => option.isChecked(), POLL).toBe(true);
     await option.scrollIntoViewIfNeeded();
     await screenshot(page, "settings-tracking-link");
     await page.setViewportSize({ width: 390, height: 900 });

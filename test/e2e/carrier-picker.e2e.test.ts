@@ -1,10 +1,17 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { setTrackingMoreClientTuning, trackingMoreClientForKey } from "~/trackingmore.server";
+import { trackingMoreClientForKey } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
-import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
+import {
+  embeddedContext,
+  openAdminPage,
+  screenshot,
+  startAppAndBrowser,
+  type RunningApp,
+  stopBrowserTest,
+} from "./support";
 
 // Carriers by name, never by TrackingMore's code, and chosen with a searchable picker: the
 // list's carrier filter, the bulk "change carrier" modal, the detail page's carrier change and
@@ -66,13 +73,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(8_000);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-  setTrackingMoreClientTuning({});
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 /** Types into a carrier picker and waits for the server's matches. */
 async function search(field: ReturnType<Page["getByRole"]>, text: string, option: string | RegExp) {

@@ -1,10 +1,16 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, seedSyncedTracking, startAdminEmulator } from "../support/admin-fixtures";
-import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
+import {
+  embeddedContext,
+  openAdminPage,
+  screenshot,
+  startAppAndBrowser,
+  type RunningApp,
+  stopBrowserTest,
+} from "./support";
 
 // The carrier screens in headless Chromium against the production build: the settings page's
 // country-scoped mappings and last-30-days report, and a parcel's carrier switches, in English
@@ -49,13 +55,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(8_000);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-  setTrackingMoreClientTuning({});
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 const VIEWPORTS = [
   { name: "desktop", width: 1440, height: 1000 },

@@ -9,6 +9,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // What the pipeline gave up on, as the merchant meets it: the dashboard's "Needs your attention"
@@ -55,12 +56,7 @@ beforeAll(async () => {
   page = await context.newPage();
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 describe("dead letters in the admin", () => {
   it("lists each item the pipeline gave up on with its reason in words, in English and Chinese", async () => {

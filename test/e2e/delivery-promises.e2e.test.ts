@@ -2,10 +2,16 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { syncDeliveryPromises } from "~/pipeline/delivery-promises/sync.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, startAdminEmulator } from "../support/admin-fixtures";
-import { embeddedContext, openAdminPage, screenshot, startAppAndBrowser, type RunningApp } from "./support";
+import {
+  embeddedContext,
+  openAdminPage,
+  screenshot,
+  startAppAndBrowser,
+  type RunningApp,
+  stopBrowserTest,
+} from "./support";
 
 // Delivery promises in the browser: the carrier performance page, the estimate column and the
 // late view, the parcel's estimate and remote-area banner, the dashboard's card and digest —
@@ -131,13 +137,7 @@ beforeAll(async () => {
   if (process.env.E2E_DEBUG) page.on("pageerror", (e) => process.stderr.write(`pageerror: ${e.message}\n`));
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  setTrackingMoreClientTuning({});
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 const desktop = { width: 1440, height: 1000 };
 const phone = { width: 390, height: 844 };

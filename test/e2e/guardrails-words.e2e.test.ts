@@ -14,6 +14,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // Risky actions ask first and say who else hears of them (Shopify, the customer); delete waits at
@@ -55,12 +56,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(10_000);
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 /** A header action of the detail page, inline or under "More actions" (narrow screens). */
 async function headerAction(tab: Page, name: string) {

@@ -5,7 +5,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db/client.server";
 import { readTrackingMoreApiKey } from "~/models/settings.server";
-import { setTrackingMoreClientTuning } from "~/trackingmore.server";
 import type { EmulatorHandle } from "../../devkit/emulator";
 import { installShop, startAdminEmulator } from "../support/admin-fixtures";
 import { TEST_APP } from "../support/env";
@@ -15,6 +14,7 @@ import {
   screenshotWidths,
   startAppAndBrowser,
   type RunningApp,
+  stopBrowserTest,
 } from "./support";
 
 // The Settings page as one form, in headless Chromium against the production build: App
@@ -77,13 +77,7 @@ beforeAll(async () => {
   page = await context.newPage();
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.stop();
-  await emulator?.close();
-  setTrackingMoreClientTuning({});
-});
+afterAll(() => stopBrowserTest({ context, browser, app, emulator }));
 
 beforeEach(async () => {
   await page.setViewportSize({ width: 1440, height: 1000 });

@@ -3,6 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { embeddedAppUrl, installAppBridgeStandIn, mintSessionToken } from "../../devkit/shopify";
+import { setTrackingMoreClientTuning } from "~/trackingmore.server";
+import type { EmulatorHandle } from "../../devkit/emulator";
 import { findChromium } from "../support/chromium";
 import { applyTestEnvironment, TEST_APP } from "../support/env";
 
@@ -141,6 +143,23 @@ export async function startAppAndBrowser(
   if (started.status === "fulfilled") await started.value.stop();
   if (launched.status === "fulfilled") await launched.value.close();
   throw started.status === "rejected" ? started.reason : (launched as PromiseRejectedResult).reason;
+}
+
+/**
+ * A browser test's afterAll: closes what it opened, the page's side first (whatever never
+ * opened is skipped), and puts back the TrackingMore client tuning its emulator set.
+ */
+export async function stopBrowserTest(opened: {
+  context?: BrowserContext;
+  browser?: Browser;
+  app?: RunningApp;
+  emulator?: EmulatorHandle;
+}): Promise<void> {
+  await opened.context?.close();
+  await opened.browser?.close();
+  await opened.app?.stop();
+  await opened.emulator?.close();
+  setTrackingMoreClientTuning({});
 }
 
 /**

@@ -139,8 +139,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function SettingsPage() {
   const actionData = useActionData<SettingsActionData>();
-  // After each save the form starts again from what is now saved (a new API key field is empty).
-  return <SettingsForm key={actionData?.ok && actionData.savedAt ? actionData.savedAt : "loaded"} />;
+  const data = useLoaderData<typeof loader>();
+  // After each save the form starts again from what is now saved (a new API key field is empty),
+  // and again when the saved values change: Remix may hand over the action's answer before the
+  // reloaded settings, and a form started from the old ones would count the save as unsaved.
+  const saved = JSON.stringify(savedValues(data));
+  return (
+    <SettingsForm key={`${actionData?.ok && actionData.savedAt ? actionData.savedAt : "loaded"} ${saved}`} />
+  );
 }
 
 function SettingsForm() {
