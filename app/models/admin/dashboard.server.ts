@@ -82,6 +82,7 @@ export async function getDashboard(
     countDeadLetters(shop),
     syncStatesInUse(shop),
   ]);
+  const deadTrackings = deadCounts.dispatch + deadCounts["change-push"];
   const [statusCounts, attentionCounts, deletedByStatus, perDay, recentDead, delivery, digest, anyTracking] =
     await Promise.all([
       countByStatus(shop, from),
@@ -93,7 +94,6 @@ export async function getDashboard(
         ATTENTION_LINKS.map(({ key, search }) => {
           if (key === "stalled") return null;
           const query = parseTrackingListQuery(new URLSearchParams(search), settings.stalledAfterDays);
-          const deadTrackings = deadCounts.dispatch + deadCounts["change-push"];
           if (query.sync && !syncFilterMayMatch(query.sync, statesInUse, deadTrackings)) return 0;
           return countTrackingList(shop, { ...query, now });
         }),
