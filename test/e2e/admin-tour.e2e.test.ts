@@ -94,6 +94,9 @@ async function tour(
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(overflow, `${visit.path} is wider than a 390 px phone`).toBeLessThanOrEqual(390);
       expect(problems, visit.path).toEqual([]);
+      // No sentence is written around a figure that is not there ("9 in 10 within —").
+      const noFigure = words["analytics.p90Note"].replace("{{days}}", "—");
+      expect(await page.locator("body").innerText(), visit.path).not.toContain(noFigure);
     }
   } finally {
     await context.close();

@@ -67,7 +67,10 @@ export default function CarrierAnalyticsPage() {
               <Figure
                 title={t("analytics.col.median")}
                 value={days(total.medianDays)}
-                note={t("analytics.p90Note", { days: days(total.p90Days) })}
+                // Without a delivered parcel there is no 90th percentile to speak of.
+                note={
+                  total.p90Days === null ? undefined : t("analytics.p90Note", { days: days(total.p90Days) })
+                }
               />
               <Figure
                 title={t("analytics.col.withinEstimate")}
