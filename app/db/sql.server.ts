@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { appConfig } from "~/config.server";
+import prisma from "./client.server";
 
 // Raw SQL helpers for the statements Prisma's query compiler makes too slow on hot paths
 // (multi-row writes, claims): written once for both databases.
@@ -92,4 +93,26 @@ export function databaseRefusal(error: unknown): string | null {
   const message = (error as { meta?: { driverAdapterError?: { cause?: { originalMessage?: unknown } } } })
     .meta?.driverAdapterError?.cause?.originalMessage;
   return typeof message === "string" && message ? `The database refused the write: ${message}` : null;
+}
+
+/**
+ * Several scalar subqueries (index range counts, EXISTS probes) answered in one statement: one
+ * round trip instead of one per figure. Each subquery is written with `param(value)` for its
+ * values; the answers come back as numbers, in order (an EXISTS as 0 or 1).
+ */
+export async function selectScalars(
+  subqueries: ((param: (value: SqlValue) => string) => string)[],
+): Promise<number[]> {
+  const values: SqlValue[] = [];
+  const numbered = appConfig().databaseProvider === "postgresql";
+  const param = (value: SqlValue) => {
+    values.push(value instanceof Date ? sqlDateTime(value) : value);
+    return numbered ? `$${values.length}` : "?";
+  };
+  const columns = subqueries.map((subquery, i) => `(${subquery(param)}) AS "v${i}"`);
+  const [row] = await prisma.$queryRawUnsafe<Record<string, bigint | number | boolean>[]>(
+    `SELECT ${columns.join(", ")}`,
+    ...values,
+  );
+  return subqueries.map((_, i) => Number(row[`v${i}`]));
 }

@@ -1,6 +1,6 @@
 import { appConfig } from "~/config.server";
 import prisma from "~/db/client.server";
-import { sqlDateTime, sqlParameterMarkers } from "~/db/sql.server";
+import { selectScalars, sqlDateTime } from "~/db/sql.server";
 import { DEFAULT_PERIOD, type DashboardPeriod } from "~/models/periods";
 import { getShopSettings } from "~/models/settings.server";
 import { countDeadLetters, listDeadLetters, type DeadLetter } from "~/pipeline/queue/dead-letters.server";
@@ -150,17 +150,12 @@ export async function getDashboard(
  * (Prisma's count selects the rows' ids, which makes the database read every row.)
  */
 async function countByStatus(shop: string, from: Date): Promise<number[]> {
-  const markers = sqlParameterMarkers(LIST_STATUSES.length * 3);
-  const counts = LIST_STATUSES.map(
-    (_, i) =>
-      `(SELECT COUNT(*) FROM "Tracking" WHERE "shop" = ${markers[3 * i]} AND "status" = ${markers[3 * i + 1]} AND "createdAt" >= ${markers[3 * i + 2]}) AS "n${i}"`,
+  return selectScalars(
+    LIST_STATUSES.map(
+      (status) => (param) =>
+        `SELECT COUNT(*) FROM "Tracking" WHERE "shop" = ${param(shop)} AND "status" = ${param(status)} AND "createdAt" >= ${param(from)}`,
+    ),
   );
-  const since = sqlDateTime(from);
-  const [row] = await prisma.$queryRawUnsafe<Record<string, bigint | number>[]>(
-    `SELECT ${counts.join(", ")}`,
-    ...LIST_STATUSES.flatMap((status) => [shop, status, since]),
-  );
-  return LIST_STATUSES.map((_, i) => Number(row[`n${i}`]));
 }
 
 /**
@@ -184,16 +179,13 @@ async function createdPerDay(shop: string, from: Date): Promise<Map<string, numb
  * statement of index probes into (shop, syncState), each stopping at the first row.
  */
 async function syncStatesInUse(shop: string): Promise<Set<string>> {
-  const markers = sqlParameterMarkers(SYNC_STATES.length * 2);
-  const probes = SYNC_STATES.map(
-    (_, i) =>
-      `EXISTS (SELECT 1 FROM "Tracking" WHERE "shop" = ${markers[2 * i]} AND "syncState" = ${markers[2 * i + 1]}) AS "s${i}"`,
+  const found = await selectScalars(
+    SYNC_STATES.map(
+      (state) => (param) =>
+        `SELECT EXISTS (SELECT 1 FROM "Tracking" WHERE "shop" = ${param(shop)} AND "syncState" = ${param(state)})`,
+    ),
   );
-  const [row] = await prisma.$queryRawUnsafe<Record<string, boolean | number | bigint>[]>(
-    `SELECT ${probes.join(", ")}`,
-    ...SYNC_STATES.flatMap((state) => [shop, state]),
-  );
-  return new Set(SYNC_STATES.filter((_, i) => Boolean(Number(row[`s${i}`]))));
+  return new Set(SYNC_STATES.filter((_, i) => found[i] === 1));
 }
 
 /**

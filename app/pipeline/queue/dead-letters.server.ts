@@ -1,5 +1,5 @@
 import prisma from "~/db/client.server";
-import { sqlParameterMarkers } from "~/db/sql.server";
+import { selectScalars } from "~/db/sql.server";
 
 // What every stage gave up on, for one shop: the merchant's "needs attention" and the
 // operator's `npm run shop -- dead-letters`, and the retry both offer. A retried item starts
@@ -110,17 +110,14 @@ export async function countDeadLetters(
     ["write-back", "FulfillmentEventRecord", ""],
     ["backfill", "BackfillJob", ""],
   ];
-  const markers = sqlParameterMarkers(counted.length);
-  const [row] = await prisma.$queryRawUnsafe<Record<string, bigint | number>[]>(
-    `SELECT ${counted
-      .map(
-        ([, table, also], i) =>
-          `(SELECT COUNT(*) FROM "${table}" WHERE "shop" = ${markers[i]} AND "deadAt" IS NOT NULL ${also}) AS "n${i}"`,
-      )
-      .join(", ")}`,
-    ...counted.map(() => shop),
+  const found = await selectScalars(
+    counted.map(
+      ([, table, also]) =>
+        (param) =>
+          `SELECT COUNT(*) FROM "${table}" WHERE "shop" = ${param(shop)} AND "deadAt" IS NOT NULL ${also}`,
+    ),
   );
-  const counts = Object.fromEntries(counted.map(([stage], i) => [stage, Number(row[`n${i}`])])) as Record<
+  const counts = Object.fromEntries(counted.map(([stage], i) => [stage, found[i]])) as Record<
     DeadLetterStage,
     number
   >;
