@@ -111,6 +111,9 @@ describe("the merchant admin in a browser", { timeout: 30_000 }, () => {
     // A shorter period: the bars' links follow it, and a reload keeps it.
     await page.getByLabel("Period").selectOption("7");
     await page.waitForURL(/period=7/);
+    // The trackings figure says which period it counts.
+    const trackingsCard = page.getByRole("heading", { name: "Trackings", exact: true }).locator("xpath=..");
+    await trackingsCard.getByText("Last 7 days", { exact: true }).waitFor();
     await expect
       .poll(async () => {
         const from7 = /from=(\d{4}-\d{2}-\d{2})$/.exec((await exception.getAttribute("href")) ?? "")?.[1];

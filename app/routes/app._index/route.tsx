@@ -131,7 +131,11 @@ export default function Dashboard() {
             )}
             <PeriodSelect periods={DASHBOARD_PERIODS} value={dashboard.period} />
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-              <StatCard title={t("dashboard.total")} value={totalLabel} />
+              <StatCard
+                title={t("dashboard.total")}
+                value={totalLabel}
+                note={t("period.lastDays", { count: dashboard.period })}
+              />
               <StatCard
                 title={t("dashboard.quota")}
                 value={
