@@ -5,7 +5,7 @@ import {
   airCargoView,
   isAirWaybill,
   lookUpAirWaybill,
-  setAirCargoEnabled,
+  airCargoEnabledWrites,
   withStationTimeLabels,
 } from "~/models/delivery-promise/air-cargo.server";
 import { withPipelineEmulator } from "../support/pipeline";
@@ -50,7 +50,7 @@ describe("air waybills", () => {
     });
     expect(airCalls()).toBe(calls);
 
-    await setAirCargoEnabled(shop, true);
+    await prisma.$transaction(airCargoEnabledWrites(shop, true));
     const before = await quota();
     await lookUpAirWaybill(shop, tracking.id);
     expect(airCalls()).toBe(calls + 1);
@@ -107,7 +107,7 @@ describe("air waybills", () => {
 
   it("refuses a number that is not an air waybill without calling TrackingMore", async () => {
     const shop = await pipeline.newShop();
-    await setAirCargoEnabled(shop, true);
+    await prisma.$transaction(airCargoEnabledWrites(shop, true));
     const tracking = await seed(shop, "9400100000000000000001", "USPS", "usps");
     const calls = airCalls();
     await expect(lookUpAirWaybill(shop, tracking.id)).rejects.toMatchObject({

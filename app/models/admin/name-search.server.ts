@@ -13,7 +13,7 @@ import prisma, { type Prisma } from "~/db/client.server";
 // migrations named search_index_dead_letter_indexes and short_name_search.
 
 /** Trigrams need three characters: shorter queries are read through the short-query index. */
-export const MIN_TRIGRAM_LENGTH = 3;
+const MIN_TRIGRAM_LENGTH = 3;
 
 /**
  * With more matches than this in the shop, the list reads the shop's rows newest first instead:

@@ -79,11 +79,7 @@ export async function airCargoEnabled(shop: string): Promise<boolean> {
   return row?.airCargoEnabled ?? false;
 }
 
-export async function setAirCargoEnabled(shop: string, enabled: boolean): Promise<void> {
-  await prisma.$transaction(airCargoEnabledWrites(shop, enabled));
-}
-
-/** The writes of setAirCargoEnabled, for a caller's batch transaction. */
+/** Turns air waybill lookups on or off: writes for the settings form's batch transaction. */
 export function airCargoEnabledWrites(shop: string, enabled: boolean): SettingsWrite[] {
   return [
     prisma.shopSettings.upsert({
