@@ -143,16 +143,19 @@ export default function SettingsPage() {
   // After each save the form starts again from what is now saved (a new API key field is empty),
   // and again when the saved values change: Remix may hand over the action's answer before the
   // reloaded settings, and a form started from the old ones would count the save as unsaved.
-  const saved = JSON.stringify(savedValues(data));
+  const saved = savedValues(data);
   return (
-    <SettingsForm key={`${actionData?.ok && actionData.savedAt ? actionData.savedAt : "loaded"} ${saved}`} />
+    <SettingsForm
+      key={`${actionData?.ok && actionData.savedAt ? actionData.savedAt : "loaded"} ${JSON.stringify(saved)}`}
+      saved={saved}
+    />
   );
 }
 
-function SettingsForm() {
+/** `saved`: the settings as saved, the values the form starts from. */
+function SettingsForm({ saved }: { saved: SettingsValues }) {
   const data = useLoaderData<typeof loader>();
   const { settings, backfill, mappingReport, dataRequests, webhookUrl } = data;
-  const saved = savedValues(data);
   const actionData = useActionData<SettingsActionData>();
   const navigation = useNavigation();
   const submit = useSubmit();
